@@ -1,0 +1,64 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Process-wide threading settings for the numeric kernels.
+public enum Parallelism {
+  private static let limit = Atomic<Int>(0)
+
+  /// The number of worker threads kernels may use: `ProcessInfo.activeProcessorCount` unless lowered by
+  /// `setMaximumThreads(_:)` (benchmarks compare 1 and 2 threads this way).
+  public static var maximumThreads: Int {
+    let configured = limit.load(ordering: .relaxed)
+    let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    return configured > 0 ? min(configured, cores) : cores
+  }
+
+  /// Caps the worker threads; `0` restores the default (all active cores).
+  public static func setMaximumThreads(_ count: Int) {
+    limit.store(max(0, count), ordering: .relaxed)
+  }
+}
+
+/// Runs `body` over `0..<count` split into contiguous chunks, one chunk per worker thread.
+///
+/// The one place the package creates parallelism (DESIGN.md): `DispatchQueue.concurrentPerform` with at most
+/// `Parallelism.maximumThreads` chunks. Calls from inside a `parallelFor` body run serially (never nested).
+/// - Parameters:
+///   - count: the number of iterations.
+///   - minimumChunk: the fewest iterations worth a thread of their own; small loops stay on the caller's thread.
+///   - body: receives a half-open range of iteration indices; ranges are disjoint and cover `0..<count`.
+public func parallelFor(
+  _ count: Int, minimumChunk: Int = 1, _ body: @Sendable (Range<Int>) -> Void
+) {
+  guard count > 0 else { return }
+  let threads = ParallelForState.isInsideWorker ? 1 : Parallelism.maximumThreads
+  let chunks = max(1, min(threads, count / max(1, minimumChunk)))
+  if chunks == 1 {
+    body(0..<count)
+    return
+  }
+  DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+    let lower = count * chunk / chunks
+    let upper = count * (chunk + 1) / chunks
+    ParallelForState.$isInsideWorker.withValue(true) {
+      body(lower..<upper)
+    }
+  }
+}
+
+enum ParallelForState {
+  @TaskLocal static var isInsideWorker = false
+}
+
+/// A raw pointer that may cross into `parallelFor` bodies. The caller guarantees that the chunks write disjoint
+/// elements and that the memory outlives the loop. The only `@unchecked Sendable` in the package (STYLE.md §3).
+public struct SendablePointer<Element>: @unchecked Sendable {
+  public let base: UnsafeMutablePointer<Element>
+  @inlinable public init(_ base: UnsafeMutablePointer<Element>) { self.base = base }
+  @inlinable public init(_ base: UnsafePointer<Element>) { self.base = UnsafeMutablePointer(mutating: base) }
+  @inlinable public subscript(index: Int) -> Element {
+    get { base[index] }
+    nonmutating set { base[index] = newValue }
+  }
+}

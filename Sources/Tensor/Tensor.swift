@@ -1,0 +1,84 @@
+/// An n-dimensional array of Float32 in row-major (C) order: a shape plus a flat buffer.
+///
+/// Value semantics through Array's copy-on-write. Network activations use `[N, C, H, W]` or `[N, D]` shapes.
+public struct Tensor: Sendable, Equatable, CustomStringConvertible {
+  /// Extent of each axis; the product equals `scalars.count`.
+  public private(set) var shape: [Int]
+  /// The elements, row-major.
+  public var scalars: [Float]
+
+  /// A tensor over `scalars` with `shape`; the element count must match.
+  public init(shape: [Int], scalars: [Float]) {
+    precondition(shape.allSatisfy { $0 >= 0 }, "Tensor shape \(shape) has a negative extent")
+    precondition(
+      shape.reduce(1, *) == scalars.count,
+      "Tensor shape \(shape) needs \(shape.reduce(1, *)) scalars, got \(scalars.count)")
+    self.shape = shape
+    self.scalars = scalars
+  }
+
+  /// A tensor of `shape` filled with `value`.
+  public init(repeating value: Float, shape: [Int]) {
+    self.init(shape: shape, scalars: Array(repeating: value, count: shape.reduce(1, *)))
+  }
+
+  /// A tensor of zeros.
+  public static func zeros(_ shape: [Int]) -> Tensor { Tensor(repeating: 0, shape: shape) }
+
+  /// Uniform samples in `[low, high)` drawn from `rng`.
+  public static func uniform(
+    _ shape: [Int], low: Float = 0, high: Float = 1, using rng: inout Xoshiro256
+  ) -> Tensor {
+    let count = shape.reduce(1, *)
+    var values = [Float](repeating: 0, count: count)
+    for i in 0..<count { values[i] = low + (high - low) * rng.nextUniformFloat() }
+    return Tensor(shape: shape, scalars: values)
+  }
+
+  /// Normal samples with `mean` and standard deviation `std` drawn from `rng`.
+  public static func normal(
+    _ shape: [Int], mean: Float = 0, std: Float = 1, using rng: inout Xoshiro256
+  ) -> Tensor {
+    let count = shape.reduce(1, *)
+    var values = [Float](repeating: 0, count: count)
+    for i in 0..<count { values[i] = mean + std * Float(rng.nextGaussian()) }
+    return Tensor(shape: shape, scalars: values)
+  }
+
+  /// Number of axes.
+  public var rank: Int { shape.count }
+  /// Number of elements.
+  public var count: Int { scalars.count }
+
+  /// The same elements viewed with another shape of equal element count (`-1` infers one axis).
+  public func reshaped(_ newShape: [Int]) -> Tensor {
+    var resolved = newShape
+    if let inferred = newShape.firstIndex(of: -1) {
+      let known = newShape.enumerated().filter { $0.offset != inferred }.map(\.element).reduce(1, *)
+      precondition(known > 0 && count % known == 0, "cannot reshape \(shape) to \(newShape)")
+      resolved[inferred] = count / known
+    }
+    return Tensor(shape: resolved, scalars: scalars)
+  }
+
+  /// Element at a multi-index (bounds-checked; for tests and small code, not hot loops).
+  public subscript(_ index: Int...) -> Float {
+    get { scalars[flatIndex(index)] }
+    set { scalars[flatIndex(index)] = newValue }
+  }
+
+  private func flatIndex(_ index: [Int]) -> Int {
+    precondition(index.count == shape.count, "index \(index) does not match rank \(shape.count)")
+    var flat = 0
+    for (i, extent) in zip(index, shape) {
+      precondition(i >= 0 && i < extent, "index \(index) out of bounds for shape \(shape)")
+      flat = flat * extent + i
+    }
+    return flat
+  }
+
+  public var description: String {
+    let preview = scalars.prefix(8).map { "\($0)" }.joined(separator: ", ")
+    return "Tensor(shape: \(shape), [\(preview)\(count > 8 ? ", …" : "")])"
+  }
+}

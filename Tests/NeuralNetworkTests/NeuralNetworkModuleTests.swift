@@ -1,0 +1,7 @@
+import Testing
+
+@testable import NeuralNetwork
+
+@Suite struct NeuralNetworkModuleTests {
+  @Test func moduleIsLinked() { #expect(NeuralNetworkModule.name == "NeuralNetwork") }
+}
