@@ -5,4 +5,7 @@
 /// The instruction set the kernels dispatch to on this CPU: 0 portable, 1 AVX2+FMA, 2 AVX-512F.
 int ck_isa_level(void);
 
+#include "ck_gemm.h"
+#include "ck_distance.h"
+
 #endif

@@ -1,0 +1,1 @@
+print("gemm-bench: not written yet")

@@ -1,0 +1,1 @@
+print("knn-bench: not written yet")
