@@ -54,7 +54,7 @@ public enum NPY {
   static func decode(_ raw: UnsafeRawBufferPointer, file: String) throws -> NPYArray {
     let prefix = min(raw.count, magic.count)
     guard raw.count >= magic.count, Array(raw[0..<magic.count]) == magic else {
-      if Array(raw[0..<prefix]) == Array(magic[0..<prefix]) {
+      if prefix > 0 && Array(raw[0..<prefix]) == Array(magic[0..<prefix]) {
         throw DatasetsError.truncated(file: file, expectedBytes: 10, actualBytes: raw.count)
       }
       throw DatasetsError.badMagic(file: file, format: ".npy", found: hexPreview(raw))
