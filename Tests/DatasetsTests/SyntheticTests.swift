@@ -103,3 +103,55 @@ import Tensor
     }
   }
 }
+
+@Suite struct SyntheticTaskTests {
+  @Test(arguments: SyntheticTask.Kind.allCases)
+  func samplesHaveTheDeclaredShapes(kind: SyntheticTask.Kind) throws {
+    var rng = Xoshiro256(seed: 3)
+    let task = SyntheticTask(kind: kind, imageSize: 16)
+    let s = try task.sample(mutualInformation: 1.0, count: 7, using: &rng)
+    #expect(s.x.shape == [7] + task.sampleShape)
+    #expect(s.xLatent.rows == 7)
+    if kind == .labels {
+      #expect(s.y.shape == [7, 1])
+      #expect(abs(s.mutualInformation - log(3)) < 1e-12)  // round(e¹) = 3 classes
+    } else {
+      #expect(s.y.shape == s.x.shape)
+      #expect(s.mutualInformation == 1.0)
+    }
+    let independent = try task.independentSample(count: 5, using: &rng)
+    #expect(independent.shape == [5] + task.sampleShape)
+  }
+
+  @Test func imagesStayInUnitRange() throws {
+    var rng = Xoshiro256(seed: 4)
+    for kind in [SyntheticTask.Kind.blobs, .correlatedBlobs, .rectangles] {
+      let s = try SyntheticTask(kind: kind, imageSize: 32).sample(mutualInformation: 3, count: 50, using: &rng)
+      #expect(s.x.scalars.allSatisfy { $0 >= 0 && $0 <= 1.0000001 })
+      #expect(s.x.scalars.contains { $0 > 0.5 })
+    }
+  }
+
+  /// Labels: Y = ⌊X₀·N⌋ exactly, with every class present for n ≫ N.
+  @Test func labelTaskFollowsTheRule() throws {
+    var rng = Xoshiro256(seed: 5)
+    let s = try SyntheticTask(kind: .labels).sample(mutualInformation: log(8), count: 2000, using: &rng)
+    for i in 0..<2000 {
+      #expect(Int(s.y.scalars[i]) == Int(s.x.scalars[i * 10] * 8))
+    }
+    #expect(Set(s.y.scalars).count == 8)
+  }
+
+  @Test func antiPCAEmbeddingIsInjective() {
+    let e = AntiPCA.embed(0.25, -0.5)
+    #expect(e.count == 32 && e[0] == 0.25 && e[1] == -0.5)
+    #expect(abs(e[2] - max(0.25 - 1.0, 0.2 * (0.25 - 1.0))) < 1e-15)
+  }
+
+  @Test func negativeMIIsRejected() {
+    var rng = Xoshiro256(seed: 0)
+    #expect(throws: SyntheticDataError.self) {
+      try SyntheticTask(kind: .blobs).sample(mutualInformation: -0.1, count: 3, using: &rng)
+    }
+  }
+}
