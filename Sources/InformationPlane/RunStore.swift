@@ -1,7 +1,7 @@
 import Foundation
 
 /// One epoch's training metrics (a row of `metrics.csv`).
-public struct EpochMetrics: Sendable, Equatable, Codable {
+public struct EpochSummary: Sendable, Equatable, Codable {
   public var epoch: Int
   public var trainLoss: Double
   public var trainAccuracy: Double
@@ -137,14 +137,14 @@ public struct RunStore: Sendable {
   public func config() throws -> Data { try Data(contentsOf: configURL) }
 
   /// Replaces `metrics.csv` and `mi.csv` with these rows (mi first, metrics last: metrics marks an epoch complete).
-  public func write(metrics: [EpochMetrics], information: [LayerInformation]) throws {
+  public func write(metrics: [EpochSummary], information: [LayerInformation]) throws {
     try writeTable(LayerInformation.header, information.map(\.fields), to: informationURL)
-    try writeTable(EpochMetrics.header, metrics.map(\.fields), to: metricsURL)
+    try writeTable(EpochSummary.header, metrics.map(\.fields), to: metricsURL)
   }
 
   /// The complete epochs so far: rows of both tables up to the last epoch that has a checkpoint and a metrics row.
-  public func load() throws -> (metrics: [EpochMetrics], information: [LayerInformation]) {
-    let metrics = try readTable(metricsURL, header: EpochMetrics.header).map(EpochMetrics.init(fields:))
+  public func load() throws -> (metrics: [EpochSummary], information: [LayerInformation]) {
+    let metrics = try readTable(metricsURL, header: EpochSummary.header).map(EpochSummary.init(fields:))
     let information = try readTable(informationURL, header: LayerInformation.header).map(LayerInformation.init(fields:))
     var complete = 0
     for row in metrics where row.epoch == complete + 1 && FileManager.default.fileExists(atPath: checkpointURL(epoch: row.epoch).path) {

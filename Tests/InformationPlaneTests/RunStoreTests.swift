@@ -8,8 +8,8 @@ import Testing
     FileManager.default.temporaryDirectory.appendingPathComponent("runstore-\(UUID().uuidString)")
   }
 
-  func metrics(_ epoch: Int) -> EpochMetrics {
-    EpochMetrics(epoch: epoch, trainLoss: 1.0 / Double(epoch), trainAccuracy: 0.5, testLoss: 0.9, testAccuracy: 0.6,
+  func metrics(_ epoch: Int) -> EpochSummary {
+    EpochSummary(epoch: epoch, trainLoss: 1.0 / Double(epoch), trainAccuracy: 0.5, testLoss: 0.9, testAccuracy: 0.6,
                  testROCAUC: 0.8, seconds: 1.25)
   }
 
