@@ -1,3 +1,4 @@
+import Foundation  // DEVTUNE
 /// Whether a GEMM operand is used as stored or transposed.
 public enum Transpose: Sendable {
   case none
@@ -23,26 +24,31 @@ public func sgemm(
 
 /// The blocked SGEMM driver: BLIS loop order (Van Zee & van de Geijn 2015) around a C micro-kernel.
 ///
-/// Loops, outermost first: NC columns of C (jc) → KC of the inner dimension (pc; B block packed into NR-column
-/// micro-panels) → MC rows (ic; A block packed into MR-row micro-panels) → NR (jr) → MR (ir) → micro-kernel.
+/// Loops, outermost first: MC rows of C (ic) → KC of the inner dimension (pc; A block packed into MR-row
+/// micro-panels) → NC columns (jc; B block packed into NR-column micro-panels) → MR (ir) → NR (jr) → micro-kernel.
 /// Packing reads general strides, so transposed operands cost nothing extra, and pads edge panels with zeros.
 /// Threads split C into disjoint column (or, for tall shapes, row) ranges aligned to the tile, each with its own
 /// packing workspace from `GEMMWorkspace`.
 struct GEMMDriver {
   let kernel: GEMMKernel
-  /// Rows of A packed per block (kept in L2).
-  var mc = 144
+  /// Rows of A packed per block (kept in L3).
+  var mc = 3072
   /// Inner-dimension depth per block; a K up to `maximumKC` is done in one block so C is written once.
   var maximumKC = 640
   /// Depth used when K is split into blocks.
-  var kc = 384
-  /// Columns of B packed per block (kept in L3).
-  var nc = 4096
+  var kc = 512
+  /// Columns of B packed per block (kept in L2 with the depth `kc`).
+  var nc = 240
   /// The fewest multiply-adds worth a second thread.
   var minimumWorkPerThread = 1 << 18
 
   init(kernel: GEMMKernel) {
     self.kernel = kernel
+    let env = ProcessInfo.processInfo.environment  // DEVTUNE
+    if let v = env["GEMM_MC"].flatMap(Int.init) { mc = v }  // DEVTUNE
+    if let v = env["GEMM_KC"].flatMap(Int.init) { kc = v }  // DEVTUNE
+    if let v = env["GEMM_MAXKC"].flatMap(Int.init) { maximumKC = v }  // DEVTUNE
+    if let v = env["GEMM_NC"].flatMap(Int.init) { nc = v }  // DEVTUNE
   }
 
   func run(
@@ -97,49 +103,54 @@ struct GEMMDriver {
   }
 
   /// Computes the `rows`×`columns` block of C with one packing workspace, on the calling thread.
+  ///
+  /// The broadcast operand A is packed in large blocks (`mc` rows, L3) and its MR×KC micro-panel stays in L1
+  /// while the kernel streams the packed B block (KC×`nc`, sized for L2) past it: the roles of BLIS's A and B
+  /// swapped, since our kernel broadcasts A and loads B in vectors.
   func runBlock(rows: Range<Int>, columns: Range<Int>, _ op: Operands) {
     let (mr, nr, k) = (kernel.mr, kernel.nr, op.k)
-    let blockDepth = k <= maximumKC ? k : (k + (k + kc - 1) / kc - 1) / ((k + kc - 1) / kc)
-    let blockRows = min(mc / mr * mr, (rows.count + mr - 1) / mr * mr)
-    let blockColumns = min(nc / nr * nr, (columns.count + nr - 1) / nr * nr)
-    let sizeA = blockRows * blockDepth
-    let workspace = GEMMWorkspace.acquire(count: sizeA + blockColumns * blockDepth + 16)
+    let blocksK = (k + kc - 1) / kc
+    let blockDepth = k <= maximumKC ? k : (k + blocksK - 1) / blocksK
+    let blockRows = min(max(mr, mc / mr * mr), (rows.count + mr - 1) / mr * mr)
+    let blockColumns = min(max(nr, nc / nr * nr), (columns.count + nr - 1) / nr * nr)
+    let sizeA = (blockRows * blockDepth + 15) / 16 * 16  // B's panels start on a 64-byte boundary
+    let workspace = GEMMWorkspace.acquire(count: sizeA + blockColumns * blockDepth)
     defer { GEMMWorkspace.release(workspace) }
     let packedA = workspace.buffer.base
-    // Start B's panels on a 64-byte boundary.
-    let packedB = packedA + (sizeA + 15) / 16 * 16
+    let packedB = packedA + sizeA
     let function = kernel.function
 
-    var jc = columns.lowerBound
-    while jc < columns.upperBound {
-      let ncur = min(blockColumns, columns.upperBound &- jc)
+    var ic = rows.lowerBound
+    while ic < rows.upperBound {
+      let mcur = min(blockRows, rows.upperBound &- ic)
       var pc = 0
       while pc < k {
         let kcur = min(blockDepth, k &- pc)
         let beta = pc == 0 ? op.beta : 1
-        packB(op, depth: pc..<(pc &+ kcur), columns: jc..<(jc &+ ncur), into: packedB)
-        var ic = rows.lowerBound
-        while ic < rows.upperBound {
-          let mcur = min(blockRows, rows.upperBound &- ic)
-          packA(op, rows: ic..<(ic &+ mcur), depth: pc..<(pc &+ kcur), into: packedA)
-          var jr = 0
-          while jr < ncur {
-            let panelB = packedB + (jr &* kcur)
-            let ncols = min(nr, ncur &- jr)
-            var ir = 0
-            while ir < mcur {
+        packA(op, rows: ic..<(ic &+ mcur), depth: pc..<(pc &+ kcur), into: packedA)
+        var jc = columns.lowerBound
+        while jc < columns.upperBound {
+          let ncur = min(blockColumns, columns.upperBound &- jc)
+          packB(op, depth: pc..<(pc &+ kcur), columns: jc..<(jc &+ ncur), into: packedB)
+          var ir = 0
+          while ir < mcur {
+            let panelA = packedA + (ir &* kcur)
+            let nrows = min(mr, mcur &- ir)
+            let rowC = op.c.base + ((ic &+ ir) &* op.ldc &+ jc)
+            var jr = 0
+            while jr < ncur {
               function(
-                kcur, packedA + (ir &* kcur), panelB, nr, op.c.base + ((ic &+ ir) &* op.ldc &+ jc &+ jr), op.ldc,
-                op.alpha, beta, min(mr, mcur &- ir), ncols)
-              ir &+= mr
+                kcur, panelA, packedB + (jr &* kcur), nr, rowC + jr, op.ldc, op.alpha, beta, nrows,
+                min(nr, ncur &- jr))
+              jr &+= nr
             }
-            jr &+= nr
+            ir &+= mr
           }
-          ic &+= mcur
+          jc &+= ncur
         }
         pc &+= kcur
       }
-      jc &+= ncur
+      ic &+= mcur
     }
   }
 
