@@ -15,6 +15,8 @@ struct Options {
   var numpy = true
   /// Rates from process CPU time instead of wall time (robust to time-sharing; meaningful for 1 thread only).
   var cpuTime = false
+  /// op(A), op(B) for our side: "NN" (default), "NT", "TN" or "TT" (numpy always multiplies row-major A·B).
+  var transpose = (Transpose.none, Transpose.none)
 
   init(_ arguments: [String]) {
     var shapeList = defaultShapes
@@ -23,6 +25,14 @@ struct Options {
       switch arguments[i] {
       case "--no-numpy": numpy = false
       case "--cpu-time": cpuTime = true
+      case "--transpose" where i + 1 < arguments.count:
+        i += 1
+        let letters = Array(arguments[i].uppercased())
+        guard letters.count == 2, letters.allSatisfy({ $0 == "N" || $0 == "T" }) else {
+          FileHandle.standardError.write(Data("gemm-bench: --transpose takes NN, NT, TN or TT\n".utf8))
+          exit(2)
+        }
+        transpose = (letters[0] == "N" ? .none : .transposed, letters[1] == "N" ? .none : .transposed)
       case "--shapes" where i + 1 < arguments.count:
         i += 1
         shapeList = arguments[i]
@@ -62,8 +72,11 @@ func measure(m: Int, n: Int, k: Int) -> Double {
   var c = [Float](repeating: 0, count: m * n)
   return c.withUnsafeMutableBufferPointer { c in
     let output = c.baseAddress!
+    let (transA, transB) = options.transpose
+    let lda = transA == .none ? k : m
+    let ldb = transB == .none ? n : k
     let run = {
-      sgemm(.none, .none, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0, c: output, ldc: n)
+      sgemm(transA, transB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: output, ldc: n)
     }
     run()
     var times: [Double] = []
@@ -116,7 +129,8 @@ for t in options.threads {
   header += " ours \(t)T | numpy \(t)T | ratio \(t)T |"
   rule += "---:|---:|---:|"
 }
-print("SGEMM GFLOP/s (median; load average before \(loadBefore), after \(loadAfter); kernel ISA level \(sgemmKernelDescription))")
+let transposeLabel = [options.transpose.0, options.transpose.1].map { $0 == .none ? "N" : "T" }.joined()
+print("SGEMM \(transposeLabel) GFLOP/s (median; load average before \(loadBefore), after \(loadAfter); kernel ISA level \(sgemmKernelDescription))")
 print()
 print(header)
 print(rule)
