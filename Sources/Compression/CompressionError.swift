@@ -1,0 +1,24 @@
+/// Errors of the compressors.
+public enum CompressionError: Error, Equatable, CustomStringConvertible {
+  /// Asked for more components than the data has dimensions (or fewer than 1).
+  case componentCount(Int, dimension: Int)
+  /// Fewer samples than a fit needs.
+  case tooFewSamples(n: Int, needed: Int)
+  /// A sample shape that differs from the one the model was fitted on.
+  case shapeMismatch(expected: [Int], found: [Int])
+  /// NaN or ±Inf in the input at a sample and (flattened) feature index.
+  case nonFinite(row: Int, column: Int)
+
+  public var description: String {
+    switch self {
+    case let .componentCount(k, d):
+      "Cannot compress to \(k) components: the data has \(d) dimensions; choose a latent dimension between 1 and \(d)."
+    case let .tooFewSamples(n, needed):
+      "Fitting needs at least \(needed) samples, got \(n); add samples."
+    case let .shapeMismatch(expected, found):
+      "The model was fitted on samples of shape \(expected) but got \(found); pass data of the same layout."
+    case let .nonFinite(row, column):
+      "The data has NaN or Inf at sample \(row), feature \(column) (0-based); drop or impute it before compressing."
+    }
+  }
+}

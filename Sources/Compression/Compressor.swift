@@ -1,0 +1,20 @@
+import Tensor
+
+/// Learns a map from n samples of dimension D (rows of a `[n, …]` tensor, flattened) to n×c codes, c ≤ D.
+/// Conformers: `PCA` (and the autoencoders). The configuration holds only parameters; `fit` validates them and
+/// returns a separate fitted model, so "transform before fit" cannot happen (STYLE.md §2).
+///
+/// Inputs are Float32 tensors because compressors consume images and network activations; codes are Float64
+/// matrices because estimators consume them.
+public protocol Compressor: Codable, Sendable {
+  associatedtype Model: CompressionModel
+  /// Fits the compressor on `x` (`[n, …]`, rows are samples); randomness comes only from `seed`.
+  func fit(_ x: Tensor, seed: UInt64) throws -> Model
+}
+
+/// A fitted compressor.
+public protocol CompressionModel: Sendable {
+  /// Codes of `x` (`[n, …]` with the fitted sample shape): an n × `codeDimension` matrix.
+  func transform(_ x: Tensor) throws -> Matrix
+  var codeDimension: Int { get }
+}

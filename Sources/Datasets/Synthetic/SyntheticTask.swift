@@ -1,0 +1,193 @@
+import Foundation
+import Tensor
+
+/// A synthetic benchmark with known mutual information (METHOD.md §7–§8, the paper's Algorithm 1).
+///
+/// Latent Gaussians (ξ, η) with I(ξ;η) = I are mapped by injective maps f1 (to uniform coordinates / rectangle corners)
+/// and f2 (rasterised to images, or embedded in R³²), so the MI between the two observed variables is still I.
+public struct SyntheticTask: Sendable, Equatable, Codable {
+  /// The task families of the paper.
+  public enum Kind: String, CaseIterable, Codable, Sendable {
+    /// Isotropic Gaussian bump at a uniform position (2 latent dimensions per side).
+    case blobs
+    /// Anisotropic, correlated bump (5 latent dimensions per side).
+    case correlatedBlobs = "correlated-blobs"
+    /// Anti-aliased rectangle with uniform corners (4 latent dimensions per side).
+    case rectangles
+    /// The correlated Gaussian vectors themselves (no map; `latentDimension` per side).
+    case gaussian
+    /// The anti-PCA manifold in R³² (1 informative + 1 nuisance dimension per side, §7.4).
+    case antiPCA = "anti-pca"
+    /// X uniform in [0,1]^d, Y = ⌊X₀·N⌋ a discrete label; I(X;Y) = ln N (§8).
+    case labels
+  }
+
+  public var kind: Kind
+  /// Image side in pixels for the image tasks (16 or 32 in the paper).
+  public var imageSize: Int
+  /// Latent dimension per side for `.gaussian`, and the dimension of X for `.labels`.
+  public var latentDimension: Int
+
+  public init(kind: Kind, imageSize: Int = 32, latentDimension: Int? = nil) {
+    self.kind = kind
+    self.imageSize = imageSize
+    self.latentDimension = latentDimension ?? (kind == .labels ? 10 : 2)
+  }
+
+  /// Latent (intrinsic) dimension of one side: what a compressor should keep.
+  public var intrinsicDimension: Int {
+    switch kind {
+    case .blobs: 2
+    case .correlatedBlobs: 5
+    case .rectangles: 4
+    case .gaussian: latentDimension
+    case .antiPCA: 2
+    case .labels: latentDimension
+    }
+  }
+
+  /// Shape of one observed sample of X: `[1, H, W]` for images, `[D]` for vectors.
+  public var sampleShape: [Int] {
+    switch kind {
+    case .blobs, .correlatedBlobs, .rectangles: [1, imageSize, imageSize]
+    case .gaussian, .labels: [latentDimension]
+    case .antiPCA: [AntiPCA.dimension]
+    }
+  }
+
+  /// The MI the task actually realises for a requested value: exact except for `.labels`, where N = round(e^I) ≥ 1
+  /// classes give I = ln N.
+  public func realisedMutualInformation(for requested: Double) -> Double {
+    kind == .labels ? log(Double(labelClassCount(for: requested))) : requested
+  }
+
+  func labelClassCount(for requested: Double) -> Int { max(1, Int((exp(requested)).rounded())) }
+
+  /// One draw of the task at mutual information `mutualInformation` nats.
+  /// - Returns: observed x `[n, …sampleShape]`, observed y (same shape; `[n, 1]` class indices for `.labels`),
+  ///   the f1 latent parameters of both sides (n × intrinsic dimension; for `.labels` y's latent is the label),
+  ///   and the true MI.
+  /// - Throws: `SyntheticDataError.invalidParameter` for MI < 0, n < 1, or sizes < 2.
+  public func sample(
+    mutualInformation: Double, count n: Int, using rng: inout Xoshiro256
+  ) throws -> SyntheticSample {
+    try validate(count: n)
+    guard mutualInformation >= 0, mutualInformation.isFinite else {
+      throw SyntheticDataError.invalidParameter("mutual information must be a finite value ≥ 0 nats (got \(mutualInformation))")
+    }
+    if kind == .labels { return labelSample(mutualInformation: mutualInformation, count: n, using: &rng) }
+    let d = kind == .antiPCA ? 1 : intrinsicDimension
+    let (xi, eta) = try CorrelatedGaussian(dx: d, dy: d, mutualInformation: mutualInformation)
+      .sample(count: n, using: &rng)
+    let (x, xLatent) = observe(xi, using: &rng)
+    let (y, yLatent) = observe(eta, using: &rng)
+    return SyntheticSample(x: x, y: y, xLatent: xLatent, yLatent: yLatent, mutualInformation: mutualInformation)
+  }
+
+  /// n samples of X alone from independent uniform latents (to train a compressor that does not depend on the MI,
+  /// as the paper does).
+  public func independentSample(count n: Int, using rng: inout Xoshiro256) throws -> Tensor {
+    try validate(count: n)
+    if kind == .labels {
+      return Tensor.uniform([n, latentDimension], using: &rng)
+    }
+    let d = kind == .antiPCA ? 1 : intrinsicDimension
+    var xi = Matrix.zeros(n, d)
+    for i in 0..<(n * d) { xi.scalars[i] = rng.nextGaussian() }
+    return observe(xi, using: &rng).observed
+  }
+
+  private func validate(count n: Int) throws {
+    guard n >= 1 else { throw SyntheticDataError.invalidParameter("sample count must be ≥ 1 (got \(n))") }
+    if [.blobs, .correlatedBlobs, .rectangles].contains(kind), imageSize < 2 {
+      throw SyntheticDataError.invalidParameter("image size must be ≥ 2 pixels (got \(imageSize))")
+    }
+    if [.gaussian, .labels].contains(kind), latentDimension < 1 {
+      throw SyntheticDataError.invalidParameter("latent dimension must be ≥ 1 (got \(latentDimension))")
+    }
+  }
+
+  /// f2∘f1 applied to Gaussian latents (n × d): the observed tensor and the f1 parameters.
+  private func observe(_ latent: Matrix, using rng: inout Xoshiro256) -> (observed: Tensor, parameters: Matrix) {
+    let n = latent.rows
+    let size = imageSize
+    switch kind {
+    case .gaussian:
+      return (latent.tensor, latent)
+    case .antiPCA:
+      var params = Matrix.zeros(n, 2)
+      var out = [Float](repeating: 0, count: n * AntiPCA.dimension)
+      for i in 0..<n {
+        let x = 2 * LatentMaps.normalCDF(latent[i, 0]) - 1
+        let z = 2 * rng.nextUniform() - 1
+        params[i, 0] = x
+        params[i, 1] = z
+        let e = AntiPCA.embed(x, z)
+        for j in 0..<AntiPCA.dimension { out[i * AntiPCA.dimension + j] = Float(e[j]) }
+      }
+      return (Tensor(shape: [n, AntiPCA.dimension], scalars: out), params)
+    case .blobs, .correlatedBlobs, .rectangles:
+      let d = latent.columns
+      var params = Matrix.zeros(n, d)
+      for i in 0..<(n * d) { params.scalars[i] = LatentMaps.normalCDF(latent.scalars[i]) }
+      var pixels = [Float]()
+      pixels.reserveCapacity(n * size * size)
+      for i in 0..<n {
+        let u = params.row(i)
+        switch kind {
+        case .blobs:
+          pixels += ImageRasterizer.blob(u[0], u[1], width: size, height: size)
+        case .correlatedBlobs:
+          pixels += ImageRasterizer.correlatedBlob((u[0], u[1], u[2], u[3], u[4]), width: size, height: size)
+        default:
+          let r = LatentMaps.rectangle((u[0], u[1], u[2], u[3]), width: size, height: size)
+          pixels += ImageRasterizer.rectangle(x0: r.x0, x1: r.x1, y0: r.y0, y1: r.y1, width: size, height: size)
+        }
+      }
+      return (Tensor(shape: [n, 1, size, size], scalars: pixels), params)
+    case .labels:
+      preconditionFailure("labels are sampled by labelSample")
+    }
+  }
+
+  private func labelSample(mutualInformation: Double, count n: Int, using rng: inout Xoshiro256) -> SyntheticSample {
+    let classes = labelClassCount(for: mutualInformation)
+    let x = Tensor.uniform([n, latentDimension], using: &rng)
+    var labels = [Float](repeating: 0, count: n)
+    for i in 0..<n {
+      labels[i] = Float(min(classes - 1, Int(Double(x.scalars[i * latentDimension]) * Double(classes))))
+    }
+    let y = Tensor(shape: [n, 1], scalars: labels)
+    return SyntheticSample(
+      x: x, y: y, xLatent: Matrix(x), yLatent: Matrix(y), mutualInformation: log(Double(classes)))
+  }
+}
+
+/// One draw of a synthetic task: observed pairs, their f1 parameters, and the true MI in nats.
+public struct SyntheticSample: Sendable {
+  /// Observed X: `[n, 1, H, W]` images or `[n, D]` vectors.
+  public var x: Tensor
+  /// Observed Y, same layout as x (or `[n, 1]` class indices for the label task).
+  public var y: Tensor
+  /// f1 parameters of X (n × intrinsic dimension): the "uncompressed latents" curve of the paper.
+  public var xLatent: Matrix
+  public var yLatent: Matrix
+  /// The true I(X;Y) in nats.
+  public var mutualInformation: Double
+}
+
+/// The anti-PCA embedding of METHOD.md §7.4: informative x and nuisance z in [−1, 1] mapped into R³².
+public enum AntiPCA {
+  public static let dimension = 32
+
+  /// a_j = x + j·z, e_j = max(a_j, 0.1·j·a_j) for j = 0..31, then e₀ = x and e₁ = z (so the map is injective).
+  public static func embed(_ x: Double, _ z: Double) -> [Double] {
+    var e = (0..<dimension).map { j -> Double in
+      let a = x + Double(j) * z
+      return max(a, 0.1 * Double(j) * a)
+    }
+    e[0] = x
+    e[1] = z
+    return e
+  }
+}

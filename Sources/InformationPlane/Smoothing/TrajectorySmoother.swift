@@ -1,0 +1,31 @@
+/// The paper's smoothing of a per-epoch MI series (METHOD.md §10.6, `filter_data`): Savitzky–Golay with window
+/// min(maxWindow, N) and polyorder min(4, window − 1), then an 8th-order Butterworth low-pass at 0.125 × Nyquist
+/// applied zero-phase with `filtfilt(padlen = min(5, N − 1))`.
+public struct TrajectorySmoother: Sendable, Equatable, Codable {
+  /// Largest Savitzky–Golay window (30 for the paper's MNIST runs, 10 for CIFAR-10).
+  public var maxWindow: Int
+  public var maxPolyorder: Int
+  public var butterworthOrder: Int
+  /// Butterworth cut-off as a fraction of Nyquist.
+  public var cutoff: Double
+
+  public init(maxWindow: Int = 30, maxPolyorder: Int = 4, butterworthOrder: Int = 8, cutoff: Double = 0.125) {
+    self.maxWindow = maxWindow
+    self.maxPolyorder = maxPolyorder
+    self.butterworthOrder = butterworthOrder
+    self.cutoff = cutoff
+  }
+
+  /// The smoothed series (same length as `series`; empty in, empty out).
+  /// - Throws: `SmoothingError` for invalid settings (e.g. maxWindow < 1 or cutoff outside (0, 1)).
+  public func smooth(_ series: [Double]) throws -> [Double] {
+    guard !series.isEmpty else { return [] }
+    guard maxWindow >= 1 else {
+      throw SmoothingError.invalidWindow(window: maxWindow, polyorder: maxPolyorder, length: series.count)
+    }
+    let window = min(maxWindow, series.count)
+    let savgol = try SavitzkyGolay(window: window, polyorder: max(0, min(maxPolyorder, window - 1))).apply(series)
+    let filter = try IIRFilter.butterworthLowPass(order: butterworthOrder, cutoff: cutoff)
+    return filter.filtfilt(savgol, padLength: min(5, series.count - 1))
+  }
+}
