@@ -192,3 +192,18 @@ extension LabelledImages {
     LabelledImages(images: images.prefix(count), labels: Array(labels.prefix(count)))
   }
 }
+
+extension InformationPlaneExperiment {
+  /// Rebuilds `report.html` of the run in `run` (or writes it to `destination`) from its stored files.
+  /// - Returns: where the report was written.
+  /// - Throws: `RunStoreError.notARun` when `run` has no config.json; `.corruptTable` for unreadable tables.
+  @discardableResult
+  public static func rebuildReport(run: URL, to destination: URL? = nil) throws -> URL {
+    let store = try RunStore.open(run)
+    let config = try JSONDecoder().decode(ExperimentConfig.self, from: try store.config())
+    let (metrics, information) = try store.load()
+    let url = destination ?? store.reportURL
+    try InformationPlaneExperiment(config: config).report(metrics: metrics, information: information).write(to: url)
+    return url
+  }
+}

@@ -16,9 +16,13 @@ public func sgemm(
   alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
   beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
-  GEMMDriver(kernel: .best).run(
+  let driver = GEMMDriver(kernel: .best)
+  // Ask for the thread count only when a second thread could pay off: it costs a few µs (cgroup reads).
+  let threaded = m >= 0 && n >= 0 && k >= 0 && m.multipliedReportingOverflow(by: n).partialValue &* k
+    >= 2 &* driver.minimumWorkPerThread
+  driver.run(
     transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
-    threads: Parallelism.maximumThreads)
+    threads: threaded ? Parallelism.maximumThreads : 1)
 }
 
 /// The blocked SGEMM driver: BLIS-style packing and blocking (Van Zee & van de Geijn 2015) around a C micro-kernel.
@@ -73,6 +77,10 @@ struct GEMMDriver {
     let operands = Operands(
       transA: transA, transB: transB, k: k, alpha: alpha, beta: beta, a: SendablePointer(a), lda: lda,
       b: SendablePointer(b), ldb: ldb, c: SendablePointer(c), ldc: ldc)
+    if parts == 1 {
+      runBlock(rows: 0..<m, columns: 0..<n, operands)
+      return
+    }
     let driver = self
     parallelFor(parts) { range in
       for part in range {

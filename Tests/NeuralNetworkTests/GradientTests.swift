@@ -41,17 +41,17 @@ import Tensor
     #expect(gradientCheck([x, w]) { .linear($0[0], weight: $0[1], bias: nil) } <= 0)
   }
 
-  static let geometries: [ConvGeometry] = [
-    ConvGeometry(channels: 2, height: 7, width: 6, kernelHeight: 3, kernelWidth: 3),
-    ConvGeometry(channels: 3, height: 8, width: 8, kernelHeight: 3, kernelWidth: 3, stride: 2,
-      padTop: 1, padLeft: 1, padBottom: 1, padRight: 1),
-    ConvGeometry(channels: 1, height: 5, width: 7, kernelHeight: 2, kernelWidth: 4, stride: 1,
-      padTop: 0, padLeft: 1, padBottom: 1, padRight: 2),
-    ConvGeometry(channels: 2, height: 9, width: 9, kernelHeight: 3, kernelWidth: 3, stride: 3),
+  static let geometries: [ConvolutionGeometry] = [
+    ConvolutionGeometry(channels: 2, height: 7, width: 6, kernelHeight: 3, kernelWidth: 3),
+    ConvolutionGeometry(channels: 3, height: 8, width: 8, kernelHeight: 3, kernelWidth: 3, strideHeight: 2, strideWidth: 2,
+      paddingTop: 1, paddingLeft: 1, paddingBottom: 1, paddingRight: 1),
+    ConvolutionGeometry(channels: 1, height: 5, width: 7, kernelHeight: 2, kernelWidth: 4,
+      paddingTop: 0, paddingLeft: 1, paddingBottom: 1, paddingRight: 2),
+    ConvolutionGeometry(channels: 2, height: 9, width: 9, kernelHeight: 3, kernelWidth: 3, strideHeight: 3, strideWidth: 3),
   ]
 
   @Test(arguments: geometries)
-  func conv2d(geometry g: ConvGeometry) {
+  func conv2d(geometry g: ConvolutionGeometry) {
     let x = random([3, g.channels, g.height, g.width], seed: 10)
     let w = random([4, g.channels, g.kernelHeight, g.kernelWidth], seed: 11)
     let b = random([4], seed: 12)

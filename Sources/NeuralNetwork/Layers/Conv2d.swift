@@ -44,13 +44,13 @@ public struct Conv2d: Layer {
     return (th / 2, tw / 2, th - th / 2, tw - tw / 2)
   }
 
-  func geometry(height h: Int, width w: Int) -> ConvGeometry {
+  func geometry(height h: Int, width w: Int) -> ConvolutionGeometry {
     let (t, l, b, r) = pads(height: h, width: w)
     return padding == .reflect
-      ? ConvGeometry(channels: inChannels, height: h + t + b, width: w + l + r, kernelHeight: kernelSize,
-        kernelWidth: kernelSize, stride: stride)
-      : ConvGeometry(channels: inChannels, height: h, width: w, kernelHeight: kernelSize, kernelWidth: kernelSize,
-        stride: stride, padTop: t, padLeft: l, padBottom: b, padRight: r)
+      ? ConvolutionGeometry(channels: inChannels, height: h + t + b, width: w + l + r, kernelHeight: kernelSize,
+        kernelWidth: kernelSize, strideHeight: stride, strideWidth: stride)
+      : ConvolutionGeometry(channels: inChannels, height: h, width: w, kernelHeight: kernelSize, kernelWidth: kernelSize,
+        strideHeight: stride, strideWidth: stride, paddingTop: t, paddingLeft: l, paddingBottom: b, paddingRight: r)
   }
 
   public func outputShape(for inputShape: [Int]) throws -> [Int] {
@@ -63,10 +63,10 @@ public struct Conv2d: Layer {
       throw NeuralNetworkError.inputShape(layer: name, expected: "[\(inChannels), H, W] with H, W > \(kernelSize / 2)",
         found: inputShape)
     }
-    let g = geometry(height: inputShape[1], width: inputShape[2])
-    guard g.outputHeight >= 1, g.outputWidth >= 1 else {
+    guard inputShape[1] + t + b >= kernelSize, inputShape[2] + l + r >= kernelSize else {
       throw NeuralNetworkError.inputShape(layer: name, expected: expected, found: inputShape)
     }
+    let g = geometry(height: inputShape[1], width: inputShape[2])
     return [outChannels, g.outputHeight, g.outputWidth]
   }
 

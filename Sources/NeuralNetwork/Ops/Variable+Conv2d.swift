@@ -7,13 +7,12 @@ extension Variable {
   /// im2col + GEMM, parallel over the batch: each thread unfolds a group of images into its own workspace and
   /// runs single-threaded GEMMs on it (several small images share one GEMM so its N dimension stays ≳ 512).
   /// - Complexity: O(N·O·C·kh·kw·Ho·Wo).
-  public static func conv2d(_ x: Variable, weight: Variable, bias: Variable?, geometry g: ConvGeometry) -> Variable {
+  public static func conv2d(_ x: Variable, weight: Variable, bias: Variable?, geometry g: ConvolutionGeometry) -> Variable {
     let n = x.shape.first ?? 0
     precondition(x.shape == [n, g.channels, g.height, g.width], "conv2d input \(x.shape) does not match \(g)")
     let outChannels = weight.shape.first ?? 0
     precondition(weight.shape == [outChannels, g.channels, g.kernelHeight, g.kernelWidth],
       "conv2d weight \(weight.shape) does not match \(g)")
-    precondition(g.outputHeight > 0 && g.outputWidth > 0, "conv2d kernel larger than the padded input: \(g)")
     if let bias { precondition(bias.shape == [outChannels], "conv2d bias must be [\(outChannels)], got \(bias.shape)") }
     let plan = ConvPlan(geometry: g, batch: n, outChannels: outChannels)
     let (xv, wv) = (x.value, weight.value)
@@ -29,7 +28,7 @@ extension Variable {
 
 /// How one conv2d call splits its batch over threads and groups images into GEMMs.
 struct ConvPlan: Sendable {
-  let g: ConvGeometry
+  let g: ConvolutionGeometry
   let batch: Int
   let outChannels: Int
   /// Images per GEMM.
@@ -37,18 +36,18 @@ struct ConvPlan: Sendable {
   /// Parallel chunks of the batch (one per thread).
   let chunks: Int
 
-  init(geometry: ConvGeometry, batch: Int, outChannels: Int) {
+  init(geometry: ConvolutionGeometry, batch: Int, outChannels: Int) {
     self.g = geometry
     self.batch = batch
     self.outChannels = outChannels
-    let pixels = max(1, geometry.outputPixels)
+    let pixels = max(1, geometry.columnCount)
     chunks = max(1, min(Parallelism.maximumThreads, batch))
     group = max(1, min((512 + pixels - 1) / pixels, (batch + chunks - 1) / chunks))
   }
 
-  var patch: Int { g.patchSize }
-  var pixels: Int { g.outputPixels }
-  var inputSize: Int { g.channels * g.height * g.width }
+  var patch: Int { g.columnRows }
+  var pixels: Int { g.columnCount }
+  var inputSize: Int { g.imageCount }
   var outputSize: Int { outChannels * pixels }
 
   /// Images of chunk `c`.
@@ -75,7 +74,7 @@ struct ConvPlan: Sendable {
               while start < range.upperBound {
                 let count = min(group, range.upperBound - start)
                 for i in 0..<count {
-                  g.im2col(UnsafePointer(xp.base) + (start + i) &* inputSize, into: cols, ld: ld, colOffset: i &* p)
+                  g.im2col(UnsafePointer(xp.base) + (start + i) &* inputSize, into: cols + i &* p, columnStride: ld)
                 }
                 sgemm(.none, .none, m: o, n: count * p, k: k, alpha: 1, a: UnsafePointer(wp.base), lda: k,
                   b: cols, ldb: ld, beta: 0, c: tmp, ldc: ld)
@@ -147,7 +146,7 @@ struct ConvPlan: Sendable {
                       }
                       if needsWeight {
                         for i in 0..<count {
-                          g.im2col(UnsafePointer(xp.base) + (start + i) &* inputSize, into: cols, ld: ld, colOffset: i &* p)
+                          g.im2col(UnsafePointer(xp.base) + (start + i) &* inputSize, into: cols + i &* p, columnStride: ld)
                         }
                         sgemm(.none, .transposed, m: o, n: k, k: count * p, alpha: 1, a: dyg, lda: ld, b: cols, ldb: ld,
                           beta: 1, c: dw, ldc: k)
@@ -156,7 +155,7 @@ struct ConvPlan: Sendable {
                         sgemm(.transposed, .none, m: k, n: count * p, k: o, alpha: 1, a: UnsafePointer(wp.base), lda: k,
                           b: dyg, ldb: ld, beta: 0, c: dcols, ldc: ld)
                         for i in 0..<count {
-                          g.col2im(dcols, ld: ld, colOffset: i &* p, into: dxp.base + (start + i) &* inputSize)
+                          g.col2im(dcols + i &* p, columnStride: ld, addingInto: dxp.base + (start + i) &* inputSize)
                         }
                       }
                       start += count

@@ -22,6 +22,24 @@ extension Variable {
               let src = UnsafePointer(xp.base) + plane &* inPlane
               let dst = yp.base + plane &* outPlane
               let arg = ap.base + plane &* outPlane
+              if size == 2 && stride == 2 {
+                // The common 2×2 window: four loads, first maximum wins (row-major order, as the general path).
+                for oh in 0..<ho {
+                  let top = 2 &* oh &* w
+                  for ow in 0..<wo {
+                    let i0 = top &+ 2 &* ow
+                    let (a, b, c, d) = (src[i0], src[i0 &+ 1], src[i0 &+ w], src[i0 &+ w &+ 1])
+                    var best = a
+                    var index = i0
+                    if b > best { best = b; index = i0 &+ 1 }
+                    if c > best { best = c; index = i0 &+ w }
+                    if d > best { best = d; index = i0 &+ w &+ 1 }
+                    dst[oh &* wo &+ ow] = best
+                    arg[oh &* wo &+ ow] = Int32(truncatingIfNeeded: index)
+                  }
+                }
+                continue
+              }
               for oh in 0..<ho {
                 for ow in 0..<wo {
                   var bestIndex = oh &* stride &* w &+ ow &* stride

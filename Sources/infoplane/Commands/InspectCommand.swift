@@ -60,7 +60,9 @@ struct InspectCommand: ParsableCommand {
       lines.append(
         "values   \(array.count)   min \(number(summary.overall.min, integral))   "
           + "mean \(number(summary.overall.mean, false))   max \(number(summary.overall.max, integral))")
-      if summary.nonFiniteCount > 0 { lines.append("non-finite \(summary.nonFiniteCount) (NaN or Inf, left out above)") }
+      if summary.nonFiniteCount > 0 {
+        lines.append("non-finite \(summary.nonFiniteCount) (NaN or Inf, left out above)")
+      }
       guard let columns = summary.columns, !columns.isEmpty, maxColumns > 0 else { continue }
       let names = contents.columnNames ?? columns.indices.map(String.init)
       var rows = [["column", "min", "mean", "max"]]
@@ -78,7 +80,8 @@ struct InspectCommand: ParsableCommand {
         lines.append("  " + cells.joined(separator: "   "))
       }
       if columns.count > maxColumns {
-        lines.append("  … \(columns.count - maxColumns) more columns (--max-columns \(columns.count) or --json lists all)")
+        let more = columns.count - maxColumns
+        lines.append("  … \(more) more columns (--max-columns \(columns.count) or --json lists all)")
       }
     }
     return lines.joined(separator: "\n") + "\n"
