@@ -30,7 +30,7 @@ let package = Package(
       dependencies: ["InfoPlane", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "CKernels"]),
-    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"], resources: [.copy("Resources")]),
     .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Tensor", "Datasets"]),
     .testTarget(name: "EstimatorsTests", dependencies: ["Estimators", "Tensor"], resources: [.copy("Resources")]),
     .testTarget(name: "CompressionTests", dependencies: ["Compression", "Tensor"]),

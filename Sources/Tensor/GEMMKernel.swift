@@ -31,3 +31,10 @@ struct GEMMKernel: Sendable {
   /// Every kernel this CPU runs, fastest last (for tests).
   static var available: [GEMMKernel] { (0...Int(ck_isa_level())).map { GEMMKernel(isa: $0) } }
 }
+
+/// The SGEMM micro-kernel this process uses, e.g. "AVX-512F 8×48" (for benchmark and run reports).
+public var sgemmKernelDescription: String {
+  let kernel = GEMMKernel.best
+  let name = ["portable", "AVX2+FMA", "AVX-512F"][kernel.isa]
+  return "\(name) \(kernel.mr)×\(kernel.nr)"
+}

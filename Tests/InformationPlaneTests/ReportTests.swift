@@ -81,3 +81,24 @@ import Testing
     #expect(rampColor(.nan) == "#440154")
   }
 }
+
+@Suite struct InformationPlaneReportTests {
+  @Test func reportShowsEveryLayerAndTheTraining() throws {
+    let info = (1...5).flatMap { e in
+      ["layer1", "layer2"].map {
+        LayerInformation(epoch: e, layer: $0, ixl: Double(e), ixlStandardError: 0.1, ily: 0.5, ilyStandardError: 0.05,
+                         ixlSmoothed: Double(e), ilySmoothed: 0.5)
+      }
+    }
+    let metrics = (1...5).map {
+      EpochSummary(epoch: $0, trainLoss: 1 / Double($0), trainAccuracy: 0.8, testLoss: 1.1 / Double($0),
+                   testAccuracy: 0.75, testROCAUC: 0.9, seconds: 2)
+    }
+    let html = InformationPlaneReport.make(title: "run", settings: [("seed", "0")], metrics: metrics, information: info)
+      .render()
+    #expect(html.components(separatedBy: "<svg").count - 1 == 2 + 2 + 2)  // plane ×2, MI vs epoch ×2, training ×2
+    #expect(html.contains(">layer1<") && html.contains(">layer2<"))
+    #expect(html.contains("test ROC-AUC"))
+    #expect(!html.contains("nan"))
+  }
+}

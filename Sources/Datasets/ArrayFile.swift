@@ -1,0 +1,107 @@
+import Foundation
+
+/// The arrays of a data file of any format this module reads, told apart by name and first bytes.
+///
+/// `.npy`, `.csv`, IDX (MNIST names such as `train-images-idx3-ubyte`) and `.safetensors`, each optionally
+/// gzip-compressed (`.gz`). The name decides when its extension is known, so a damaged `.npy` file reports what is
+/// wrong with it rather than "unknown format"; otherwise the first bytes decide.
+public struct ArrayFile: Sendable, Equatable {
+  /// The container formats.
+  public enum Format: String, Sendable, Codable {
+    case npy = "NPY"
+    case csv = "CSV"
+    case idx = "IDX"
+    case safetensors
+  }
+
+  /// One array and its name (the tensor name in safetensors, the file name otherwise).
+  public struct NamedArray: Sendable, Equatable {
+    public var name: String
+    public var array: NPYArray
+  }
+
+  public var format: Format
+  /// Whether the file was gzip-compressed.
+  public var compressed: Bool
+  /// The arrays in file order (safetensors: sorted by name); one for every format but safetensors.
+  public var arrays: [NamedArray]
+  /// The safetensors `__metadata__` map; empty for other formats.
+  public var metadata: [String: String]
+  /// The CSV header row, if there is one.
+  public var columnNames: [String]?
+
+  /// Reads the file at `url`, choosing the reader by name and first bytes.
+  /// - Throws: `DatasetsError.unknownFormat` if neither tells; otherwise the errors of the chosen reader.
+  public static func read(contentsOf url: URL, csvHeader: CSV.HeaderRow = .auto) throws -> ArrayFile {
+    try decode(DatasetFile.read(url), file: url.path, csvHeader: csvHeader)
+  }
+
+  /// Decodes the bytes of a file named `file`.
+  /// - Throws: As `read(contentsOf:csvHeader:)`.
+  public static func decode(_ data: Data, file: String, csvHeader: CSV.HeaderRow = .auto) throws -> ArrayFile {
+    let name = URL(fileURLWithPath: file).lastPathComponent
+    return try data.withUnsafeBytes { raw in
+      let gzipName = name.lowercased().hasSuffix(".gz")
+      guard gzipName || Gzip.isCompressed(raw) else {
+        return try decodePlain(raw, name: name, file: file, csvHeader: csvHeader)
+      }
+      guard Gzip.isCompressed(raw) else {
+        throw DatasetsError.corruptGzip(
+          file: file, reason: "the name ends in .gz but the file does not start with the gzip signature 1f 8b")
+      }
+      let inflated = try Gzip.decompress(raw, file: file)
+      let innerName = gzipName ? String(name.dropLast(3)) : name
+      var result = try inflated.withUnsafeBytes {
+        try decodePlain($0, name: innerName, file: file + " (decompressed)", csvHeader: csvHeader)
+      }
+      result.compressed = true
+      return result
+    }
+  }
+
+  private static func decodePlain(
+    _ raw: UnsafeRawBufferPointer, name: String, file: String, csvHeader: CSV.HeaderRow
+  ) throws -> ArrayFile {
+    let format = try format(of: raw, name: name, file: file)
+    func single(_ array: NPYArray) -> ArrayFile {
+      ArrayFile(format: format, compressed: false, arrays: [NamedArray(name: name, array: array)], metadata: [:])
+    }
+    switch format {
+    case .npy:
+      return single(try NPY.decode(raw, file: file))
+    case .idx:
+      return single(try IDX.decodePlain(raw, file: file))
+    case .csv:
+      let table = try CSV.decode(Data(raw), file: file, header: csvHeader)
+      var result = single(NPYArray(table.values))
+      result.columnNames = table.header
+      return result
+    case .safetensors:
+      let contents = try SafeTensors.decode(raw, file: file)
+      let arrays = contents.tensors.keys.sorted().compactMap { key in
+        contents.tensors[key].map { NamedArray(name: key, array: $0) }
+      }
+      return ArrayFile(format: .safetensors, compressed: false, arrays: arrays, metadata: contents.metadata)
+    }
+  }
+
+  /// The format named by the extension, an IDX-style name, or else the first bytes.
+  static func format(of raw: UnsafeRawBufferPointer, name: String, file: String) throws -> Format {
+    switch URL(fileURLWithPath: name).pathExtension.lowercased() {
+    case "npy": return .npy
+    case "csv", "txt": return .csv
+    case "safetensors": return .safetensors
+    case "idx": return .idx
+    default: break
+    }
+    if name.range(of: #"idx[0-9]"#, options: .regularExpression) != nil { return .idx }
+    if raw.starts(with: NPY.magic) { return .npy }
+    if IDX.looksLikeIDX(raw) { return .idx }
+    if raw.count >= 9 && raw[8] == UInt8(ascii: "{") && raw[6] == 0 && raw[7] == 0 { return .safetensors }
+    let head = raw.prefix(4096)
+    if !head.isEmpty && head.allSatisfy({ $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20..<0x7F).contains($0) }) {
+      return .csv
+    }
+    throw DatasetsError.unknownFormat(file: file)
+  }
+}

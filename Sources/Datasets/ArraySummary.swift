@@ -1,0 +1,89 @@
+/// Minimum, mean and maximum of an array's elements, overall and per column, for `infoplane inspect`.
+///
+/// NaN and ±Inf are counted apart and left out of the statistics, so one bad value does not hide the rest.
+public struct ArraySummary: Sendable, Equatable {
+  /// Statistics of a set of finite values; nil when there are none.
+  public struct Statistics: Sendable, Equatable {
+    /// Number of finite values.
+    public var count: Int
+    public var min: Double?
+    public var mean: Double?
+    public var max: Double?
+  }
+
+  /// Over all elements.
+  public var overall: Statistics
+  /// Elements that are NaN or ±Inf.
+  public var nonFiniteCount: Int
+  /// Per column (the last axis) of a 2-D array; nil for other ranks.
+  public var columns: [Statistics]?
+
+  /// Summarises `array`.
+  /// - Complexity: O(n), one pass.
+  public init(_ array: NPYArray) {
+    let columnCount = array.rank == 2 ? array.shape[1] : 1
+    var accumulator = Accumulator(columns: columnCount)
+    switch array.storage {
+    case let .float32(v): accumulator.add(v) { Double($0) }
+    case let .float64(v): accumulator.add(v) { $0 }
+    case let .int8(v): accumulator.add(v) { Double($0) }
+    case let .int16(v): accumulator.add(v) { Double($0) }
+    case let .int32(v): accumulator.add(v) { Double($0) }
+    case let .int64(v): accumulator.add(v) { Double($0) }
+    case let .uint8(v): accumulator.add(v) { Double($0) }
+    case let .bool(v): accumulator.add(v) { $0 ? 1 : 0 }
+    }
+    let perColumn = (0..<columnCount).map { accumulator.statistics(column: $0) }
+    overall = accumulator.overall()
+    nonFiniteCount = accumulator.nonFinite
+    columns = array.rank == 2 ? perColumn : nil
+  }
+
+  /// Running sums per column, in Float64.
+  private struct Accumulator {
+    var counts: [Int]
+    var sums: [Double]
+    var minima: [Double]
+    var maxima: [Double]
+    var nonFinite = 0
+
+    init(columns: Int) {
+      counts = Array(repeating: 0, count: columns)
+      sums = Array(repeating: 0, count: columns)
+      minima = Array(repeating: .infinity, count: columns)
+      maxima = Array(repeating: -.infinity, count: columns)
+    }
+
+    mutating func add<T>(_ values: [T], _ toDouble: (T) -> Double) {
+      let columns = counts.count
+      guard columns > 0 else { return }
+      var column = 0
+      for element in values {
+        let v = toDouble(element)
+        if v.isFinite {
+          counts[column] &+= 1
+          sums[column] += v
+          if v < minima[column] { minima[column] = v }
+          if v > maxima[column] { maxima[column] = v }
+        } else {
+          nonFinite &+= 1
+        }
+        column &+= 1
+        if column == columns { column = 0 }
+      }
+    }
+
+    func statistics(column: Int) -> Statistics {
+      let n = counts[column]
+      guard n > 0 else { return Statistics(count: 0, min: nil, mean: nil, max: nil) }
+      return Statistics(count: n, min: minima[column], mean: sums[column] / Double(n), max: maxima[column])
+    }
+
+    func overall() -> Statistics {
+      let n = counts.reduce(0, +)
+      guard n > 0 else { return Statistics(count: 0, min: nil, mean: nil, max: nil) }
+      return Statistics(
+        count: n, min: minima.min(), mean: sums.reduce(0, +) / Double(n), max: maxima.max())
+    }
+  }
+}

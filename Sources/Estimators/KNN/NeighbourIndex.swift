@@ -1,0 +1,74 @@
+import Tensor
+
+/// An exact k-nearest-neighbour index over the rows (samples) of an n×d matrix.
+///
+/// Chooses a KD-tree for low dimension and blocked SIMD brute force above `bruteForceMinimumDimension`, the
+/// cut-over measured by `Benchmarks/Sources/knn-bench` (README, "Performance: k-NN and KSG"). Both paths give
+/// identical results: equal distances are ordered by the smaller sample index. Queries run on all cores.
+public struct NeighbourIndex: Sendable {
+  /// How the index searches.
+  public enum Method: String, Sendable, Codable, CaseIterable {
+    /// KD-tree below `bruteForceMinimumDimension` dimensions, brute force from there on.
+    case automatic
+    case kdTree
+    case bruteForce
+  }
+
+  /// The first dimension at which `.automatic` uses brute force.
+  public static let bruteForceMinimumDimension = 14
+
+  enum Storage: Sendable {
+    case tree(KDTree)
+    case brute(BruteForceIndex)
+  }
+
+  let storage: Storage
+  /// The metric of every query.
+  public let metric: Metric
+  /// Samples n.
+  public let count: Int
+  /// Dimension d.
+  public let dimension: Int
+
+  /// Indexes the rows of `points` (n×d, finite values).
+  /// - Complexity: O(n·d·log n) for the KD-tree, O(n·d) for brute force.
+  public init(_ points: Matrix, metric: Metric, method: Method = .automatic) {
+    self.metric = metric
+    count = points.rows
+    dimension = points.columns
+    let useBrute: Bool
+    switch method {
+    case .automatic: useBrute = points.columns >= Self.bruteForceMinimumDimension
+    case .kdTree: useBrute = false
+    case .bruteForce: useBrute = true
+    }
+    storage = useBrute ? .brute(BruteForceIndex(points, metric: metric)) : .tree(KDTree(points, metric: metric))
+  }
+
+  /// Whether this index searches by brute force (otherwise a KD-tree).
+  public var usesBruteForce: Bool {
+    if case .brute = storage { return true }
+    return false
+  }
+
+  /// The k nearest neighbours of every sample, excluding the sample itself.
+  /// - Precondition: 1 ≤ k < n (the estimators check this and throw `EstimatorError.tooFewSamples` first).
+  /// - Complexity: expected O(n log n) for the KD-tree at fixed low d; O(n²·d) for brute force.
+  public func kNearest(k: Int) -> Neighbours {
+    precondition(k >= 1 && k < count, "kNearest needs 1 ≤ k < n, got k = \(k), n = \(count)")
+    switch storage {
+    case .tree(let t): return t.kNearest(k: k)
+    case .brute(let b): return b.kNearest(k: k)
+    }
+  }
+
+  /// For every sample i, the number of other samples j with distance(i, j) < radii[i] (strictly inside).
+  /// - Parameter radii: one radius per sample, n values.
+  public func countWithin(radii: [Double]) -> [Int] {
+    precondition(radii.count == count, "countWithin needs \(count) radii, got \(radii.count)")
+    switch storage {
+    case .tree(let t): return t.countWithin(radii: radii)
+    case .brute(let b): return b.countWithin(radii: radii)
+    }
+  }
+}

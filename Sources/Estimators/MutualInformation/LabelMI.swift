@@ -1,0 +1,40 @@
+import Tensor
+
+/// MI between a continuous variable L and discrete labels Y (METHOD.md §4.2): Î(L; Y) = Ĥ(L) − Σ_y p̂(y)·Ĥ(L | Y = y),
+/// with p̂ the class frequencies and every class-conditional entropy a fresh fit (own whitening, own neighbours).
+/// Standard error s_L + Σ_y p̂(y)·s_{L|y}, as in the authors' code. Not clipped.
+public struct LabelMI<Entropy: EntropyEstimator>: Sendable, Codable {
+  public var entropy: Entropy
+
+  public init(entropy: Entropy) { self.entropy = entropy }
+
+  /// - Parameters:
+  ///   - x: n×d samples of the continuous variable.
+  ///   - labels: n class labels, paired with the rows of `x`.
+  /// - Throws: `EstimatorError.tooFewClassSamples` naming the first class (by label) with ≤ k samples, and the
+  ///   errors of the entropy estimator.
+  public func estimate(_ x: Matrix, labels: [Int32]) throws -> Estimate {
+    try checkFinite(x, variable: "X")
+    guard x.rows == labels.count else { throw EstimatorError.sampleCountMismatch(x: x.rows, y: labels.count) }
+    var members = [Int32: [Int]]()
+    for (i, label) in labels.enumerated() { members[label, default: []].append(i) }
+    let classes = members.keys.sorted()
+    for c in classes where members[c]!.count <= entropy.k {
+      throw EstimatorError.tooFewClassSamples(label: c, count: members[c]!.count, k: entropy.k)
+    }
+    let (px, notes) = try entropy.preprocessing.prepare(x, variable: "X", stream: 0)
+    let h = try entropy.entropyTerms(px, variable: "X")
+    var value = h.value, error = h.standardError
+    var allNotes = notes + h.notes
+    let n = Double(x.rows)
+    for c in classes {
+      let rows = members[c]!
+      let p = Double(rows.count) / n
+      let hc = try entropy.entropyTerms(px.selectingRows(rows), variable: "X | label \(c)")
+      value -= p * hc.value
+      error += p * hc.standardError
+      for note in hc.notes where !allNotes.contains(note) { allNotes.append(note) }
+    }
+    return Estimate(value: value, standardError: error, notes: allNotes).flaggingNegative()
+  }
+}

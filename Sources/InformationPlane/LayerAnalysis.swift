@@ -1,0 +1,85 @@
+import Compression
+import Estimators
+import Foundation
+import Tensor
+
+/// One epoch of the information plane (METHOD.md §10.5 step 4): for each recorded layer, compress its outputs by
+/// PCA refitted on those outputs, then estimate I(X̃; L̃) against the fixed input codes and I(L̃; Y) against the labels,
+/// on the same ordered samples (METHOD.md §15.1).
+public struct LayerAnalysis: Sendable, Codable, Equatable {
+  /// PCA components kept per layer (min with the layer's dimension), the paper's `L_latent_dim` = 4.
+  public var latentDimension: Int
+  public var estimator: MIEstimatorChoice
+  /// Neighbours of the k-NN estimators.
+  public var k: Int
+
+  public init(latentDimension: Int = 4, estimator: MIEstimatorChoice = .wkl, k: Int = 5) {
+    self.latentDimension = latentDimension
+    self.estimator = estimator
+    self.k = k
+  }
+
+  /// Estimates for every layer, in the given order.
+  /// - Parameters:
+  ///   - inputCodes: n × c codes of the inputs X̃, row i for sample i.
+  ///   - labels: n class labels.
+  ///   - layers: (name, outputs `[n, …]`) in display order.
+  ///   - epoch: stored in the rows.
+  ///   - seed: PCA and tie-breaking seed (vary it per epoch).
+  /// - Throws: `LayerAnalysisError.sampleCountMismatch` when a layer's rows differ from the codes; compression and
+  ///   estimator errors (e.g. a class with ≤ k samples) otherwise.
+  public func analyze(
+    inputCodes: Matrix, labels: [Int32], layers: [(name: String, outputs: Tensor)], epoch: Int, seed: UInt64
+  ) throws -> [LayerInformation] {
+    guard inputCodes.rows == labels.count else {
+      throw LayerAnalysisError.sampleCountMismatch(layer: "labels", expected: inputCodes.rows, found: labels.count)
+    }
+    var rows: [LayerInformation] = []
+    for (index, layer) in layers.enumerated() {
+      let n = layer.outputs.shape.first ?? 0
+      guard n == inputCodes.rows else {
+        throw LayerAnalysisError.sampleCountMismatch(layer: layer.name, expected: inputCodes.rows, found: n)
+      }
+      let flat = layer.outputs.reshaped([n, -1])
+      let layerSeed = seed &+ UInt64(index) &* 0x9E37_79B9
+      let codes = try PCA(components: min(latentDimension, flat.shape[1])).fit(flat, seed: layerSeed).transform(flat)
+      let ixl = try estimator.continuous(inputCodes, codes, k: k, seed: layerSeed)
+      let ily = try estimator.labels(codes, labels, k: k, seed: layerSeed &+ 1)
+      rows.append(LayerInformation(epoch: epoch, layer: layer.name, ixl: ixl.value, ixlStandardError: ixl.standardError,
+                                   ily: ily.value, ilyStandardError: ily.standardError))
+    }
+    return rows
+  }
+
+  /// Fills the smoothed columns of every layer's series (METHOD.md §10.6) over the epochs present.
+  public static func smooth(_ rows: [LayerInformation], smoother: TrajectorySmoother) throws -> [LayerInformation] {
+    var out = rows
+    var byLayer: [String: [Int]] = [:]
+    for (i, row) in rows.enumerated() { byLayer[row.layer, default: []].append(i) }
+    for indices in byLayer.values {
+      let ordered = indices.sorted { rows[$0].epoch < rows[$1].epoch }
+      let ixl = try smoother.smooth(ordered.map { rows[$0].ixl })
+      let ily = try smoother.smooth(ordered.map { rows[$0].ily })
+      for (j, i) in ordered.enumerated() {
+        out[i].ixlSmoothed = ixl[j]
+        out[i].ilySmoothed = ily[j]
+      }
+    }
+    return out
+  }
+}
+
+/// Errors of the information-plane analysis.
+public enum LayerAnalysisError: Error, Equatable, CustomStringConvertible {
+  case sampleCountMismatch(layer: String, expected: Int, found: Int)
+  case missingInput(String)
+
+  public var description: String {
+    switch self {
+    case let .sampleCountMismatch(layer, expected, found):
+      "\(layer) has \(found) samples but the inputs have \(expected); every layer must hold the same samples in the same order."
+    case let .missingInput(detail):
+      detail
+    }
+  }
+}

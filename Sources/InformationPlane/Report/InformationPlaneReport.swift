@@ -1,0 +1,92 @@
+import Foundation
+
+/// The HTML report of an information-plane run: the plane per layer, MI against epochs, training curves, settings.
+public enum InformationPlaneReport {
+  /// Builds the report.
+  /// - Parameters:
+  ///   - title: page title (the run's name).
+  ///   - settings: (name, value) pairs shown in a table (the run's config).
+  ///   - metrics: per-epoch training metrics (may be empty, e.g. for `analyze`).
+  ///   - information: per-epoch, per-layer MI with smoothed columns.
+  ///   - layerOrder: layers in display order (default: order of first appearance).
+  public static func make(
+    title: String, settings: [(String, String)], metrics: [EpochSummary], information: [LayerInformation],
+    layerOrder: [String]? = nil, notes: [String] = []
+  ) -> HTMLReport {
+    var report = HTMLReport(title: title)
+    var layers = layerOrder ?? []
+    if layerOrder == nil { for row in information where !layers.contains(row.layer) { layers.append(row.layer) } }
+    let epochs = information.map(\.epoch)
+    let (firstEpoch, lastEpoch) = (Double(epochs.min() ?? 1), Double(epochs.max() ?? 1))
+    func t(_ e: Int) -> Double { lastEpoch > firstEpoch ? (Double(e) - firstEpoch) / (lastEpoch - firstEpoch) : 1 }
+
+    report.paragraph(
+      "Mutual information in nats, estimated after every epoch on a fixed evaluation set: I(X;L) between the "
+        + "compressed input and the PCA-compressed layer output, I(L;Y) between the layer and the labels. Points are "
+        + "raw estimates with ±1 standard error bars; the line is the smoothed trajectory (Savitzky–Golay, then a "
+        + "zero-phase Butterworth low-pass, as in Butakov et al. 2024), coloured from the first epoch (purple) to "
+        + "the last (yellow). The low-pass filter flattens the first and last few epochs of a series.")
+    for note in notes { report.paragraph(note) }
+
+    report.heading("Information plane")
+    report.charts(layers.map { layer in
+      let rows = information.filter { $0.layer == layer }.sorted { $0.epoch < $1.epoch }
+      var chart = SVGChart(title: layer, xLabel: "I(X;L), nats", yLabel: "I(L;Y), nats", width: 440, height: 340)
+      chart.layers = [
+        .errorBars(x: rows.map(\.ixl), y: rows.map(\.ily), xError: rows.map(\.ixlStandardError),
+                   yError: rows.map(\.ilyStandardError), color: "#6baed6", opacity: 0.35),
+        .points(x: rows.map(\.ixl), y: rows.map(\.ily), color: "#6baed6", colors: rows.map { rampColor(t($0.epoch)) },
+                radius: 2.2),
+        .gradientPath(x: rows.map(\.ixlSmoothed), y: rows.map(\.ilySmoothed), colors: rows.map { rampColor(t($0.epoch)) },
+                      width: 2.5),
+      ]
+      return chart
+    })
+
+    report.heading("Mutual information per epoch")
+    report.charts(layers.map { layer in
+      let rows = information.filter { $0.layer == layer }.sorted { $0.epoch < $1.epoch }
+      let e = rows.map { Double($0.epoch) }
+      var chart = SVGChart(title: layer, xLabel: "epoch", yLabel: "nats", width: 440, height: 300)
+      chart.layers = [
+        .band(x: e, lower: rows.map { $0.ixl - $0.ixlStandardError }, upper: rows.map { $0.ixl + $0.ixlStandardError },
+              color: "#1f77b4", opacity: 0.15),
+        .band(x: e, lower: rows.map { $0.ily - $0.ilyStandardError }, upper: rows.map { $0.ily + $0.ilyStandardError },
+              color: "#d62728", opacity: 0.15),
+        .points(x: e, y: rows.map(\.ixl), color: "#1f77b4", radius: 1.8),
+        .points(x: e, y: rows.map(\.ily), color: "#d62728", radius: 1.8),
+        .line(x: e, y: rows.map(\.ixlSmoothed), color: "#1f77b4", label: "I(X;L)"),
+        .line(x: e, y: rows.map(\.ilySmoothed), color: "#d62728", label: "I(L;Y)"),
+      ]
+      return chart
+    })
+
+    if !metrics.isEmpty {
+      report.heading("Training")
+      let e = metrics.map { Double($0.epoch) }
+      var loss = SVGChart(title: "Loss (NLL)", xLabel: "epoch", yLabel: "nats per sample")
+      loss.layers = [
+        .line(x: e, y: metrics.map(\.trainLoss), color: "#1f77b4", label: "train"),
+        .line(x: e, y: metrics.map(\.testLoss), color: "#ff7f0e", label: "test"),
+      ]
+      var accuracy = SVGChart(title: "Accuracy and ROC-AUC", xLabel: "epoch", yLabel: "fraction")
+      accuracy.layers = [
+        .line(x: e, y: metrics.map(\.trainAccuracy), color: "#1f77b4", label: "train accuracy"),
+        .line(x: e, y: metrics.map(\.testAccuracy), color: "#ff7f0e", label: "test accuracy"),
+        .line(x: e, y: metrics.map(\.testROCAUC), color: "#2ca02c", dashed: true, label: "test ROC-AUC (ovo)"),
+      ]
+      report.charts([loss, accuracy])
+      report.table(
+        header: ["epoch", "train loss", "test loss", "train acc.", "test acc.", "test ROC-AUC", "seconds"],
+        rows: metrics.map { m in
+          [String(m.epoch)] + [m.trainLoss, m.testLoss, m.trainAccuracy, m.testAccuracy, m.testROCAUC, m.seconds].map {
+            String(format: "%.4f", $0)
+          }
+        })
+    }
+
+    report.heading("Settings")
+    report.table(header: ["setting", "value"], rows: settings.map { [$0.0, $0.1] })
+    return report
+  }
+}

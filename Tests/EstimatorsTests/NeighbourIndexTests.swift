@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import Tensor
+
+@testable import Estimators
+
+@Suite struct NeighbourIndexTests {
+  /// O(n²) reference with the index's rules: raw distances accumulated in order, ties by smaller index.
+  static func reference(_ x: Matrix, metric: Metric, k: Int) -> Neighbours {
+    let n = x.rows, d = x.columns
+    var distances = [Double](), indices = [Int]()
+    x.scalars.withUnsafeBufferPointer { p in
+      for i in 0..<n {
+        var candidates = [(Double, Int)]()
+        for j in 0..<n where j != i {
+          let raw = rawDistance(metric, p.baseAddress! + i * d, p.baseAddress! + j * d, d)
+          candidates.append((raw, j))
+        }
+        candidates.sort { a, b in a.0 < b.0 || (a.0 == b.0 && a.1 < b.1) }
+        for (raw, j) in candidates.prefix(k) {
+          distances.append(metric.distance(fromRaw: raw))
+          indices.append(j)
+        }
+      }
+    }
+    return Neighbours(count: n, k: k, distances: distances, indices: indices)
+  }
+
+  static func referenceCounts(_ x: Matrix, metric: Metric, radii: [Double]) -> [Int] {
+    let n = x.rows, d = x.columns
+    return x.scalars.withUnsafeBufferPointer { p in
+      (0..<n).map { i in
+        var count = 0
+        for j in 0..<n where j != i {
+          let raw = rawDistance(metric, p.baseAddress! + i * d, p.baseAddress! + j * d, d)
+          if metric.distance(fromRaw: raw) < radii[i] { count += 1 }
+        }
+        return count
+      }
+    }
+  }
+
+  /// Integer-valued points on a small grid: many exact distance ties and duplicated rows.
+  static func tiedData(n: Int, d: Int, seed: UInt64) -> Matrix {
+    var rng = Xoshiro256(seed: seed)
+    return Matrix(rows: n, columns: d, scalars: (0..<(n * d)).map { _ in Double(rng.nextInt(below: 5)) })
+  }
+
+  @Test(arguments: Metric.allCases, [1, 3, 8, 17])
+  func matchesBruteForceReferenceWithTies(metric: Metric, d: Int) {
+    for (seed, data) in [(1, Self.tiedData(n: 700, d: d, seed: 11)), (2, Synthetic.gaussian(n: 700, d: d, seed: 12))] {
+      let k = 6
+      let expected = Self.reference(data, metric: metric, k: k)
+      for method in [NeighbourIndex.Method.kdTree, .bruteForce] {
+        let got = NeighbourIndex(data, metric: metric, method: method).kNearest(k: k)
+        #expect(got == expected, "seed \(seed), \(method), d = \(d)")
+      }
+    }
+  }
+
+  @Test(arguments: Metric.allCases, [1, 4, 17])
+  func radiusCountsMatchReference(metric: Metric, d: Int) {
+    let data = Self.tiedData(n: 600, d: d, seed: 21)
+    var rng = Xoshiro256(seed: 22)
+    // Radii exactly at tied distances (integers, square roots of integers) and in between.
+    let radii = (0..<data.rows).map { i -> Double in
+      let r = Double(rng.nextInt(below: 4))
+      return i % 3 == 0 ? (metric == .euclidean ? (r * r + 1).squareRoot() : r) : r + 0.5
+    }
+    let expected = Self.referenceCounts(data, metric: metric, radii: radii)
+    for method in [NeighbourIndex.Method.kdTree, .bruteForce] {
+      #expect(NeighbourIndex(data, metric: metric, method: method).countWithin(radii: radii) == expected, "\(method)")
+    }
+  }
+
+  @Test func oneDimensionalSortedCountsMatchReference() {
+    let data = Self.tiedData(n: 500, d: 1, seed: 31)
+    let radii = (0..<500).map { Double($0 % 4) }
+    #expect(sortedCounts(data.scalars, radii: radii) == Self.referenceCounts(data, metric: .maxNorm, radii: radii))
+  }
+
+  @Test func automaticMethodSwitchesAtTheCutOver() {
+    let low = Synthetic.gaussian(n: 50, d: NeighbourIndex.bruteForceMinimumDimension - 1, seed: 1)
+    let high = Synthetic.gaussian(n: 50, d: NeighbourIndex.bruteForceMinimumDimension, seed: 1)
+    #expect(!NeighbourIndex(low, metric: .euclidean).usesBruteForce)
+    #expect(NeighbourIndex(high, metric: .euclidean).usesBruteForce)
+  }
+}
