@@ -1,3 +1,13 @@
+@inline(__always)
+private func load4(_ p: UnsafeMutablePointer<Float>) -> SIMD4<Float> {
+  UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+}
+
+@inline(__always)
+private func store4(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) {
+  UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Float>.self)
+}
+
 /// Whether a GEMM operand is used as stored or transposed.
 public enum Transpose: Sendable {
   case none
@@ -69,8 +79,11 @@ struct GEMMDriver {
     let (mr, nr) = (kernel.mr, kernel.nr)
     let rowPanels = (m + mr - 1) / mr
     let columnPanels = (n + nr - 1) / nr
-    // Split the larger side of C: that duplicates the packing of the smaller operand only.
-    let splitColumns = n >= m
+    // Splitting columns makes every part pack all of A; splitting rows, all of B. Duplicate the cheaper packing:
+    // a strided (transposing) pack costs about three times a contiguous one. Either side needs a panel per thread.
+    let costA = m &* k &* (transA == .none ? 3 : 1)
+    let costB = k &* n &* (transB == .none ? 1 : 3)
+    let splitColumns = rowPanels < threads || (columnPanels >= threads && costA <= costB)
     let panels = splitColumns ? columnPanels : rowPanels
     let work = m &* n &* k
     let parts = max(1, min(threads, panels, work / minimumWorkPerThread))
@@ -240,6 +253,21 @@ struct GEMMDriver {
       let (s4, s5, s6, s7) = (s0 + (4 &* stride), s0 + (5 &* stride), s0 + (6 &* stride), s0 + (7 &* stride))
       var d = dst + l
       var p = 0
+      // Four depth steps at a time: load a 4-float run of each line, transpose two 4×4 blocks in registers.
+      while p &+ 4 <= length {
+        let (t0, t1) = GEMMDriver.transpose4x4(load4(s0 + p), load4(s1 + p), load4(s2 + p), load4(s3 + p))
+        let (u0, u1) = GEMMDriver.transpose4x4(load4(s4 + p), load4(s5 + p), load4(s6 + p), load4(s7 + p))
+        store4(t0.0, d)
+        store4(u0.0, d + 4)
+        store4(t0.1, d + step)
+        store4(u0.1, d + (step &+ 4))
+        store4(t1.0, d + (2 &* step))
+        store4(u1.0, d + (2 &* step &+ 4))
+        store4(t1.1, d + (3 &* step))
+        store4(u1.1, d + (3 &* step &+ 4))
+        d += 4 &* step
+        p &+= 4
+      }
       while p < length {
         d[0] = s0[p]
         d[1] = s1[p]
@@ -265,6 +293,20 @@ struct GEMMDriver {
       }
       l &+= 1
     }
+  }
+
+  /// The columns of the 4×4 matrix with rows r0…r3, as ((column 0, column 1), (column 2, column 3)).
+  @inline(__always)
+  static func transpose4x4(
+    _ r0: SIMD4<Float>, _ r1: SIMD4<Float>, _ r2: SIMD4<Float>, _ r3: SIMD4<Float>
+  ) -> ((SIMD4<Float>, SIMD4<Float>), (SIMD4<Float>, SIMD4<Float>)) {
+    // unpacklo/unpackhi pairs, then movelh/movehl: the SSE transpose, spelled as lane picks.
+    let a = SIMD4(r0[0], r1[0], r0[1], r1[1]), b = SIMD4(r0[2], r1[2], r0[3], r1[3])
+    let c = SIMD4(r2[0], r3[0], r2[1], r3[1]), e = SIMD4(r2[2], r3[2], r2[3], r3[3])
+    return (
+      (SIMD4(a[0], a[1], c[0], c[1]), SIMD4(a[2], a[3], c[2], c[3])),
+      (SIMD4(b[0], b[1], e[0], e[1]), SIMD4(b[2], b[3], e[2], e[3]))
+    )
   }
 
   /// C = beta·C (k == 0 or alpha == 0); beta == 0 writes zeros without reading C.
