@@ -53,8 +53,11 @@ struct GEMMDriver {
   /// Columns of B packed per block (kept in L2 with the depth `kc`). Measured on a 2 MB-L2 Xeon: 240 and 480
   /// equal, 960 15 % slower at 1024³; 240·576 floats also fit a 1 MB L2.
   var nc = 240
-  /// The fewest multiply-adds worth a second thread (2²⁰ take ~15 µs at full speed, a few thread wake-ups).
-  var minimumWorkPerThread = 1 << 20
+  /// The fewest multiply-adds worth a second thread. Waking a Dispatch worker took ~50 µs on the 2-vCPU dev VM
+  /// (an empty 2-way `concurrentPerform` with 100 µs per iteration took 150 µs), so a part must be worth well
+  /// over that: 2²² multiply-adds take ~55 µs at 150 GFLOP/s. Measured: 192³ 2 threads 132 vs 153 for 1 thread,
+  /// 256³ 186 vs 155.
+  var minimumWorkPerThread = 1 << 22
 
   init(kernel: GEMMKernel) {
     self.kernel = kernel
