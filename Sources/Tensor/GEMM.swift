@@ -1,3 +1,13 @@
+@inline(__always)
+private func load4(_ p: UnsafeMutablePointer<Float>) -> SIMD4<Float> {
+  UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+}
+
+@inline(__always)
+private func store4(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) {
+  UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Float>.self)
+}
+
 /// Whether a GEMM operand is used as stored or transposed.
 public enum Transpose: Sendable {
   case none
@@ -43,8 +53,16 @@ struct GEMMDriver {
   /// Columns of B packed per block (kept in L2 with the depth `kc`). Measured on a 2 MB-L2 Xeon: 240 and 480
   /// equal, 960 15 % slower at 1024³; 240·576 floats also fit a 1 MB L2.
   var nc = 240
-  /// The fewest multiply-adds worth a second thread (2²⁰ take ~15 µs at full speed, a few thread wake-ups).
-  var minimumWorkPerThread = 1 << 20
+  /// The fewest multiply-adds worth a second thread. Waking a Dispatch worker took ~50 µs on the 2-vCPU dev VM
+  /// (an empty 2-way `concurrentPerform` with 100 µs per iteration took 150 µs), so a part must be worth well
+  /// over that: 2²² multiply-adds take ~55 µs at 150 GFLOP/s. Measured: 192³ 2 threads 132 vs 153 for 1 thread,
+  /// 256³ 186 vs 155.
+  var minimumWorkPerThread = 1 << 22
+
+  /// Multiply-adds the calling thread does while a Dispatch worker wakes up (~50 µs at ~150 GFLOP/s on the dev
+  /// VM), added to the caller's part. 2 threads: 256³ 189 → 224 GFLOP/s, 512³ 271 → 286; on a machine with faster
+  /// wake-ups part 0 runs long: up to ~20 % at 256³ (61 % of the work), ≤ 3 % from 512³ on.
+  var workerStartDelay = 3_500_000
 
   init(kernel: GEMMKernel) {
     self.kernel = kernel
@@ -69,8 +87,13 @@ struct GEMMDriver {
     let (mr, nr) = (kernel.mr, kernel.nr)
     let rowPanels = (m + mr - 1) / mr
     let columnPanels = (n + nr - 1) / nr
-    // Split the larger side of C: that duplicates the packing of the smaller operand only.
-    let splitColumns = n >= m
+    // Splitting columns makes every part pack all of A; splitting rows, all of B. Duplicate the cheaper packing:
+    // a strided (transposing) pack costs about three times a contiguous one. Either side needs a panel per thread.
+    // Ties split rows: a narrower column range means more passes over the packed A per column (TN 512³, 2 threads:
+    // columns 235, rows 264 GFLOP/s).
+    let costA = m &* k &* (transA == .none ? 3 : 1)
+    let costB = k &* n &* (transB == .none ? 1 : 3)
+    let splitColumns = rowPanels < threads || (columnPanels >= threads && costA < costB)
     let panels = splitColumns ? columnPanels : rowPanels
     let work = m &* n &* k
     let parts = max(1, min(threads, panels, work / minimumWorkPerThread))
@@ -81,11 +104,19 @@ struct GEMMDriver {
       runBlock(rows: 0..<m, columns: 0..<n, operands)
       return
     }
+    // Part 0 runs on the calling thread, which starts at once; the others wait for a worker to wake. Give part 0
+    // that head start in extra work so all parts finish together.
+    let lead = Double(min(work / 2, workerStartDelay))
+    let share = (Double(work) - lead) / Double(parts)
+    let boundaries = (0...parts).map { t -> Int in
+      t == 0 ? 0 : min(panels, Int((Double(panels) * (lead + Double(t) * share) / Double(work)).rounded()))
+    }
     let driver = self
     parallelFor(parts) { range in
       for part in range {
-        let lower = panels * part / parts
-        let upper = panels * (part + 1) / parts
+        let lower = boundaries[part]
+        let upper = part == parts - 1 ? panels : boundaries[part + 1]
+        guard lower < upper else { continue }
         if splitColumns {
           driver.runBlock(rows: 0..<m, columns: (lower * nr)..<min(n, upper * nr), operands)
         } else {
@@ -240,6 +271,21 @@ struct GEMMDriver {
       let (s4, s5, s6, s7) = (s0 + (4 &* stride), s0 + (5 &* stride), s0 + (6 &* stride), s0 + (7 &* stride))
       var d = dst + l
       var p = 0
+      // Four depth steps at a time: load a 4-float run of each line, transpose two 4×4 blocks in registers.
+      while p &+ 4 <= length {
+        let (t0, t1) = GEMMDriver.transpose4x4(load4(s0 + p), load4(s1 + p), load4(s2 + p), load4(s3 + p))
+        let (u0, u1) = GEMMDriver.transpose4x4(load4(s4 + p), load4(s5 + p), load4(s6 + p), load4(s7 + p))
+        store4(t0.0, d)
+        store4(u0.0, d + 4)
+        store4(t0.1, d + step)
+        store4(u0.1, d + (step &+ 4))
+        store4(t1.0, d + (2 &* step))
+        store4(u1.0, d + (2 &* step &+ 4))
+        store4(t1.1, d + (3 &* step))
+        store4(u1.1, d + (3 &* step &+ 4))
+        d += 4 &* step
+        p &+= 4
+      }
       while p < length {
         d[0] = s0[p]
         d[1] = s1[p]
@@ -265,6 +311,20 @@ struct GEMMDriver {
       }
       l &+= 1
     }
+  }
+
+  /// The columns of the 4×4 matrix with rows r0…r3, as ((column 0, column 1), (column 2, column 3)).
+  @inline(__always)
+  static func transpose4x4(
+    _ r0: SIMD4<Float>, _ r1: SIMD4<Float>, _ r2: SIMD4<Float>, _ r3: SIMD4<Float>
+  ) -> ((SIMD4<Float>, SIMD4<Float>), (SIMD4<Float>, SIMD4<Float>)) {
+    // unpacklo/unpackhi pairs, then movelh/movehl: the SSE transpose, spelled as lane picks.
+    let a = SIMD4(r0[0], r1[0], r0[1], r1[1]), b = SIMD4(r0[2], r1[2], r0[3], r1[3])
+    let c = SIMD4(r2[0], r3[0], r2[1], r3[1]), e = SIMD4(r2[2], r3[2], r2[3], r3[3])
+    return (
+      (SIMD4(a[0], a[1], c[0], c[1]), SIMD4(a[2], a[3], c[2], c[3])),
+      (SIMD4(b[0], b[1], e[0], e[1]), SIMD4(b[2], b[3], e[2], e[3]))
+    )
   }
 
   /// C = beta·C (k == 0 or alpha == 0); beta == 0 writes zeros without reading C.

@@ -106,9 +106,11 @@ private func boxMuller(
     let x = F8(rb &+ 1)
     let xb = unsafeBitCast(x, to: I8.self)
     let mantissa = xb & 0x7F_FFFF
-    let big = mantissa .> 0x35_04F3  // mantissa > √2 − 1: use m/2 and e + 1
-    let m = unsafeBitCast(mantissa | I8(repeating: 0x3F80_0000).replacing(with: 0x3F00_0000, where: big), to: F8.self)
-    let e = F8((xb &>> 23) &- 151 &+ I8(repeating: 0).replacing(with: 1, where: big))  // 151 = 127 + 24
+    // −1 where mantissa > √2 − 1 (then use m/2 and e + 1), else 0; integer masks because SIMD `replacing` is a
+    // per-lane loop in Swift 6.3.
+    let big = (I8(repeating: 0x35_04F3) &- mantissa) &>> 31
+    let m = unsafeBitCast(mantissa | (I8(repeating: 0x3F80_0000) &- (big & 0x80_0000)), to: F8.self)
+    let e = F8((xb &>> 23) &- 151 &- big)  // 151 = 127 + 24
     let t = (m - 1) / (m + 1)
     let t2 = t * t
     var p = F8(repeating: 0.222_222_2)
@@ -137,14 +139,12 @@ private func boxMuller(
     let cy = cp * y2 + 1
     let c0 = (cy - sy) * 0.707_106_78  // cos(π/4 + y)
     let s0 = (cy + sy) * 0.707_106_78  // sin(π/4 + y)
-    let swap = (q & 1) .!= 0
-    let cosine = c0.replacing(with: s0, where: swap)
-    let sine = s0.replacing(with: c0, where: swap)
-    let one = F8(repeating: 1)
-    let cosineSign = one.replacing(with: -1, where: ((q &+ 1) & 2) .!= 0)
-    let sineSign = one.replacing(with: -1, where: (q & 2) .!= 0)
-    UnsafeMutableRawPointer(cosines + k).storeBytes(of: radius * cosine * cosineSign, as: F8.self)
-    UnsafeMutableRawPointer(sines + k).storeBytes(of: radius * sine * sineSign, as: F8.self)
+    let swap = 0 &- (q & 1)  // −1 in odd quadrants: cosine and sine trade places
+    let (cb, sb) = (unsafeBitCast(c0, to: I8.self), unsafeBitCast(s0, to: I8.self))
+    let cosine = unsafeBitCast(cb ^ ((cb ^ sb) & swap) ^ (((q &+ 1) & 2) &<< 30), to: F8.self)
+    let sine = unsafeBitCast(sb ^ ((cb ^ sb) & swap) ^ ((q & 2) &<< 30), to: F8.self)
+    UnsafeMutableRawPointer(cosines + k).storeBytes(of: radius * cosine, as: F8.self)
+    UnsafeMutableRawPointer(sines + k).storeBytes(of: radius * sine, as: F8.self)
     k &+= 8
   }
 }

@@ -50,8 +50,7 @@ struct InspectCommand: ParsableCommand {
     for (key, value) in contents.metadata.sorted(by: { $0.key < $1.key }) { lines.append("metadata \(key) = \(value)") }
     for (named, summary) in zip(contents.arrays, summaries) {
       let array = named.array
-      lines.append("")
-      if contents.format == .safetensors { lines.append("tensor   \(named.name)") }
+      if contents.format == .safetensors { lines += ["", "tensor   \(named.name)"] }
       lines.append("dtype    \(array.dtype.rawValue)")
       var shape = "shape    \(array.shape)"
       if array.rank > 2 { shape += "  (\(array.shape[0]) rows × \(array.count / max(array.shape[0], 1)) features)" }
