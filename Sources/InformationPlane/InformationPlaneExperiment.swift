@@ -75,7 +75,7 @@ public struct InformationPlaneExperiment {
       optimizer: Adam(parameters: classifier.network.namedParameters, learningRate: config.learningRate),
       lossFunction: .nll, seed: config.seed &+ 12)
     if let last = metrics.last {
-      try ExperimentCheckpoint.restore(&trainer, from: store.checkpointURL(epoch: last.epoch))
+      try Checkpoint.restore(&trainer, from: store.checkpointURL(epoch: last.epoch))
     }
     let loader = try DataLoader(images: data.train.images, labels: data.train.labels, classes: 10,
                                 batchSize: config.batchSize, shuffle: true, seed: config.seed &+ 13)
@@ -106,7 +106,7 @@ public struct InformationPlaneExperiment {
       metrics.append(summary)
       information = try LayerAnalysis.smooth(information + rows, smoother: smoother)
       // Checkpoint first, then the tables (metrics last): an epoch is complete once its metrics row exists.
-      try ExperimentCheckpoint.save(trainer, to: store.checkpointURL(epoch: epoch))
+      try Checkpoint.save(trainer, to: store.checkpointURL(epoch: epoch))
       try store.write(metrics: metrics, information: information)
       try store.pruneCheckpoints(after: epoch, keep: 2)
       try report(metrics: metrics, information: information).write(to: store.reportURL)
