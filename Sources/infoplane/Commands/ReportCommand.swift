@@ -9,14 +9,14 @@ struct ReportCommand: ParsableCommand {
     abstract: "Rebuild the HTML report of an ib run directory.")
 
   @Argument(help: "The run directory (holds config.json, metrics.csv, mi.csv).")
-  var run: String
+  var directory: String
 
   @Option(name: .shortAndLong, help: "Where to write the report (default: RUN/report.html).")
   var out: String?
 
   func run() throws {
     let url = try InformationPlaneExperiment.rebuildReport(
-      run: URL(fileURLWithPath: run), to: out.map { URL(fileURLWithPath: $0) })
+      run: URL(fileURLWithPath: directory), to: out.map { URL(fileURLWithPath: $0) })
     print("wrote \(url.path)")
   }
 }
