@@ -109,7 +109,8 @@ public struct InformationPlaneExperiment {
       try Checkpoint.save(trainer, to: store.checkpointURL(epoch: epoch))
       try store.write(metrics: metrics, information: information)
       try store.pruneCheckpoints(after: epoch, keep: 2)
-      try report(metrics: metrics, information: information).write(to: store.reportURL)
+      try report(metrics: metrics, information: information, labelEntropy: Self.labelEntropy(evaluation.labels))
+        .write(to: store.reportURL)
       let elapsed = Date().timeIntervalSince(started)
       let done = epoch - firstEpoch + 1
       events(.epoch(summary, information: rows, elapsed: elapsed,
@@ -119,10 +120,18 @@ public struct InformationPlaneExperiment {
   }
 
   /// The report of the run so far.
-  public func report(metrics: [EpochSummary], information: [LayerInformation]) -> HTMLReport {
+  public func report(metrics: [EpochSummary], information: [LayerInformation], labelEntropy: Double? = nil) -> HTMLReport {
     InformationPlaneReport.make(
       title: "Information plane — \(config.dataset.rawValue), \(metrics.count) epochs", settings: config.settingsTable,
-      metrics: metrics, information: information, layerOrder: Self.layerNames)
+      metrics: metrics, information: information, layerOrder: Self.layerNames, labelEntropy: labelEntropy)
+  }
+
+  /// The plug-in entropy of class labels in nats (the upper bound of I(L;Y)).
+  public static func labelEntropy(_ labels: [Int32]) -> Double {
+    var counts: [Int32: Int] = [:]
+    for y in labels { counts[y, default: 0] += 1 }
+    let n = Double(labels.count)
+    return counts.values.reduce(0) { $0 - Double($1) / n * log(Double($1) / n) }
   }
 
   /// X̃: the evaluation images' codes, computed once per run and stored (`x_codes.npy`) so a resumed run reuses them.
@@ -203,7 +212,10 @@ extension InformationPlaneExperiment {
     let config = try JSONDecoder().decode(ExperimentConfig.self, from: try store.config())
     let (metrics, information) = try store.load()
     let url = destination ?? store.reportURL
-    try InformationPlaneExperiment(config: config).report(metrics: metrics, information: information).write(to: url)
+    let experiment = InformationPlaneExperiment(config: config)
+    let evaluationLabels = try ExperimentData(config: config).test.labels.prefix(config.evaluationSamples)
+    try experiment.report(metrics: metrics, information: information, labelEntropy: labelEntropy(Array(evaluationLabels)))
+      .write(to: url)
     return url
   }
 }
