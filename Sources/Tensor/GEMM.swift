@@ -27,7 +27,7 @@ public func sgemm(
   beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
   let driver = GEMMDriver(kernel: .best)
-  // Ask for the thread count only when a second thread could pay off: it costs a few µs (cgroup reads).
+  // Ask for the thread count only when a second thread could pay off (it may read cgroup files).
   let threaded = m >= 0 && n >= 0 && k >= 0 && m.multipliedReportingOverflow(by: n).partialValue &* k
     >= 2 &* driver.minimumWorkPerThread
   driver.run(
@@ -55,8 +55,8 @@ struct GEMMDriver {
   var nc = 240
   /// The fewest multiply-adds worth a second thread. Waking a Dispatch worker took ~50 µs on the 2-vCPU dev VM
   /// (an empty 2-way `concurrentPerform` with 100 µs per iteration took 150 µs), so a part must be worth well
-  /// over that: 2²² multiply-adds take ~55 µs at 150 GFLOP/s. Measured: 192³ 2 threads 132 vs 153 for 1 thread,
-  /// 256³ 186 vs 155.
+  /// over that: 2²² multiply-adds take ~55 µs at 150 GFLOP/s. Measured with a cut-over of 2²⁰: 192³ on 2 threads
+  /// 132 GFLOP/s vs 153 on 1 thread; 256³ 186 vs 155.
   var minimumWorkPerThread = 1 << 22
 
   /// Multiply-adds the calling thread does while a Dispatch worker wakes up (~50 µs at ~150 GFLOP/s on the dev
@@ -108,14 +108,15 @@ struct GEMMDriver {
     // that head start in extra work so all parts finish together.
     let lead = Double(min(work / 2, workerStartDelay))
     let share = (Double(work) - lead) / Double(parts)
-    let boundaries = (0...parts).map { t -> Int in
-      t == 0 ? 0 : min(panels, Int((Double(panels) * (lead + Double(t) * share) / Double(work)).rounded()))
+    let scale = Double(panels) / Double(work)
+    @Sendable func boundary(_ t: Int) -> Int {
+      t == 0 ? 0 : t == parts ? panels : min(panels, Int((scale * (lead + Double(t) * share)).rounded()))
     }
     let driver = self
     parallelFor(parts) { range in
       for part in range {
-        let lower = boundaries[part]
-        let upper = part == parts - 1 ? panels : boundaries[part + 1]
+        let lower = boundary(part)
+        let upper = boundary(part + 1)
         guard lower < upper else { continue }
         if splitColumns {
           driver.runBlock(rows: 0..<m, columns: (lower * nr)..<min(n, upper * nr), operands)
