@@ -154,6 +154,12 @@ struct GEMMDriver {
     let packedA = workspace.buffer.base
     let packedB = packedA + sizeA
     let function = kernel.function
+    // With only a few A panels, packing B costs about as much as the multiply itself, so a plain B is read where
+    // it lies. Measured (1 thread, GFLOP/s, packed → in place): 8×100×800 45 → 80, 16×784×9 85 → 119,
+    // 16×1024×1024 69 → 87, 32×196×144 103 → 137; but 32×4096×576 93 → 70, as deep blocks of a wide B thrash the
+    // caches when read with a large row stride.
+    let readsBInPlace =
+      op.transB == .none && (rows.count <= 2 &* mr || (rows.count <= 4 &* mr && blockDepth <= 256))
 
     var ic = rows.lowerBound
     while ic < rows.upperBound {
@@ -166,16 +172,26 @@ struct GEMMDriver {
         var jc = columns.lowerBound
         while jc < columns.upperBound {
           let ncur = min(blockColumns, columns.upperBound &- jc)
-          packB(op, depth: pc..<(pc &+ kcur), columns: jc..<(jc &+ ncur), into: packedB)
+          // Full panels of a plain B are read in place (row stride ldb) when few A panels share them; only a
+          // partial last panel is packed then, since the kernel reads whole NR-wide rows.
+          let packedFrom = readsBInPlace ? ncur / nr &* nr : 0
+          if packedFrom < ncur {
+            packB(op, depth: pc..<(pc &+ kcur), columns: (jc &+ packedFrom)..<(jc &+ ncur), into: packedB)
+          }
+          let inPlaceB = op.b.base + (pc &* op.ldb &+ jc)
           var ir = 0
           while ir < mcur {
             let panelA = packedA + (ir &* kcur)
             let nrows = min(mr, mcur &- ir)
             let rowC = op.c.base + ((ic &+ ir) &* op.ldc &+ jc)
             var jr = 0
+            while jr < packedFrom {
+              function(kcur, panelA, inPlaceB + jr, op.ldb, rowC + jr, op.ldc, op.alpha, beta, nrows, nr)
+              jr &+= nr
+            }
             while jr < ncur {
               function(
-                kcur, panelA, packedB + (jr &* kcur), nr, rowC + jr, op.ldc, op.alpha, beta, nrows,
+                kcur, panelA, packedB + ((jr &- packedFrom) &* kcur), nr, rowC + jr, op.ldc, op.alpha, beta, nrows,
                 min(nr, ncur &- jr))
               jr &+= nr
             }
