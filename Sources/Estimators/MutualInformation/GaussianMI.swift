@@ -40,7 +40,7 @@ struct GaussianFit {
     guard n > d else { throw EstimatorError.tooFewSamplesForCovariance(variable: variable, n: n, d: d) }
     let d = self.d
     mean = (0..<d).map { j in (0..<n).reduce(0) { $0 + x.scalars[$1 * d + j] } / Double(n) }
-    let eigen = SymmetricEigen(covariance(x), dimension: d)
+    let eigen = SymmetricEigen(symmetric: covariance(x), dimension: d)
     let largest = eigen.values.max() ?? 0
     guard largest > 0, eigen.values.allSatisfy({ $0 > 1e-13 * largest }) else {
       throw EstimatorError.singularCovariance(variable: variable)

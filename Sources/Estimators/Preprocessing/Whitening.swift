@@ -15,7 +15,7 @@ struct Whitening {
     let n = x.rows, d = x.columns
     guard n > d else { throw EstimatorError.tooFewSamplesForCovariance(variable: variable, n: n, d: d) }
     let cov = covariance(x)
-    let eigen = SymmetricEigen(cov, dimension: d)
+    let eigen = SymmetricEigen(symmetric: cov, dimension: d)
     let largest = eigen.values.max() ?? 0
     guard largest > 0, eigen.values.allSatisfy({ $0 > 1e-13 * largest }) else {
       throw EstimatorError.singularCovariance(variable: variable)

@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import InfoPlane
+
+/// `infoplane estimate X Y`: the mutual information between two data files, in nats, with its standard error.
+struct EstimateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "estimate",
+    abstract: "Estimate the mutual information I(X;Y) between two data files, in nats.",
+    discussion: """
+      X and Y are .npy or .csv files (any format `inspect` reads) with one sample per row; row i of X is paired \
+      with row i of Y. Higher-rank arrays are flattened per sample. With --labels, Y holds integer class labels \
+      and I(X;Y) = H(X) − Σ p(y)·H(X|y) (estimators kl, wkl, entropy-sum). Estimators: ksg and ksg2 \
+      (Kraskov et al. 2004, algorithms 1 and 2, max-norm), kl and wkl (H(X) + H(Y) − H(X,Y) with \
+      Kozachenko–Leonenko or weighted KL entropies, whitened), entropy-sum (the paper's: wkl), gaussian \
+      (closed form from log-determinants). Exact ties are broken by seeded jitter (reported); negative \
+      estimates are printed as they are.
+      """
+  )
+
+  /// The estimators of --estimator.
+  enum EstimatorName: String, CaseIterable, ExpressibleByArgument {
+    case ksg, ksg2, kl, wkl
+    case entropySum = "entropy-sum"
+    case gaussian
+  }
+
+  @Argument(help: "Samples of X: .npy or .csv, one row per sample.")
+  var x: String
+
+  @Argument(help: "Samples of Y (or class labels with --labels): .npy or .csv, rows paired with X.")
+  var y: String
+
+  @Option(help: "ksg, ksg2, kl, wkl, entropy-sum or gaussian (default: ksg; entropy-sum with --labels).")
+  var estimator: EstimatorName?
+
+  @Option(name: .short, help: "Neighbours per sample for the k-NN estimators.")
+  var k = 5
+
+  @Flag(help: "Treat Y as integer class labels.")
+  var labels = false
+
+  @Option(help: "Seed of the tie-breaking jitter.")
+  var seed: UInt64 = 0
+
+  @Flag(help: "Do not jitter exactly repeated values (duplicates can then make k-NN entropies fail).")
+  var noTieBreaking = false
+
+  @Flag(help: "Standardise every column to zero mean and unit variance first.")
+  var standardize = false
+
+  @Flag(help: "Do not whiten the variables of the kl, wkl and entropy-sum estimators.")
+  var noWhiten = false
+
+  @Flag(help: "Print one JSON object with sorted keys instead of text.")
+  var json = false
+
+  @Option(help: "Whether a CSV file's first row holds column names: auto, present or absent.")
+  var csvHeader: CSV.HeaderRow = .auto
+
+  var resolvedEstimator: EstimatorName { estimator ?? (labels ? .entropySum : .ksg) }
+
+  func validate() throws {
+    guard k >= 1 else { throw ValidationError("-k must be at least 1 (got \(k)).") }
+    if labels, [.ksg, .ksg2, .gaussian].contains(resolvedEstimator) {
+      throw ValidationError(
+        "--labels works with the entropy estimators kl, wkl and entropy-sum, not \(resolvedEstimator.rawValue).")
+    }
+  }
+
+  func run() throws {
+    let (text, warnings) = try output()
+    for warning in warnings { FileHandle.standardError.write(Data(("warning: " + warning + "\n").utf8)) }
+    print(text, terminator: "")
+  }
+
+  /// What `run()` prints on stdout (text or one JSON object, ending in a newline) and the warnings for stderr.
+  func output() throws -> (String, [String]) {
+    let xm = try Self.read(x, csvHeader: csvHeader).matrix()
+    let yArray = try Self.read(y, csvHeader: csvHeader)
+    let preprocessing = Preprocessing(breakTies: !noTieBreaking, standardize: standardize, seed: seed)
+    let whiten = !noWhiten
+    let estimate: Estimate
+    let dy: Int
+    var classes: Int?
+    if labels {
+      let yl = try yArray.labels()
+      dy = 1
+      classes = Set(yl).count
+      switch resolvedEstimator {
+      case .kl: estimate = try LabelMI(entropy: KLEntropy(k: k, whiten: whiten, preprocessing: preprocessing)).estimate(xm, labels: yl)
+      default: estimate = try LabelMI(entropy: WKLEntropy(k: k, whiten: whiten, preprocessing: preprocessing)).estimate(xm, labels: yl)
+      }
+    } else {
+      let ym = yArray.matrix()
+      dy = ym.columns
+      switch resolvedEstimator {
+      case .ksg: estimate = try KSG(k: k, algorithm: .one, preprocessing: preprocessing).estimate(xm, ym)
+      case .ksg2: estimate = try KSG(k: k, algorithm: .two, preprocessing: preprocessing).estimate(xm, ym)
+      case .kl:
+        estimate = try EntropySumMI(entropy: KLEntropy(k: k, whiten: whiten, preprocessing: preprocessing)).estimate(xm, ym)
+      case .wkl, .entropySum:
+        estimate = try EntropySumMI(entropy: WKLEntropy(k: k, whiten: whiten, preprocessing: preprocessing)).estimate(xm, ym)
+      case .gaussian:
+        var options = preprocessing
+        options.breakTies = false  // a covariance needs no tie-breaking
+        estimate = try GaussianMI(preprocessing: options).estimate(xm, ym)
+      }
+    }
+    let usesK = resolvedEstimator != .gaussian
+    let warnings = estimate.notes.map(\.description)
+    if json {
+      var object: [String: Any] = [
+        "mi": estimate.value.isFinite ? estimate.value : NSNull(),
+        "standard_error": estimate.standardError.isFinite ? estimate.standardError : NSNull(),
+        "unit": "nats", "estimator": resolvedEstimator.rawValue, "k": usesK ? k : NSNull(),
+        "n": xm.rows, "dx": xm.columns, "dy": dy, "labels": labels, "seed": seed,
+        "tie_breaking": !noTieBreaking, "standardize": standardize, "negative": estimate.isNegative,
+        "notes": warnings, "x": x, "y": y, "version": infoPlaneVersion,
+      ]
+      if let classes { object["classes"] = classes }
+      let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+      return (String(decoding: data, as: UTF8.self) + "\n", warnings)
+    }
+    var lines = [
+      String(format: "I(X;Y) = %.6f ± %.6f nats", estimate.value, estimate.standardError),
+      "estimator \(resolvedEstimator.rawValue)" + (usesK ? ", k = \(k)" : "") + ", n = \(xm.rows), dx = \(xm.columns), "
+        + (classes.map { "labels: \($0) classes" } ?? "dy = \(dy)"),
+    ]
+    if estimate.isNegative { lines.append("(negative: returned unclipped; the true MI is ≥ 0)") }
+    return (lines.joined(separator: "\n") + "\n", warnings)
+  }
+
+  /// The single array of a data file.
+  static func read(_ path: String, csvHeader: CSV.HeaderRow) throws -> NPYArray {
+    let contents = try ArrayFile.read(contentsOf: URL(fileURLWithPath: path), csvHeader: csvHeader)
+    guard contents.arrays.count == 1, let array = contents.arrays.first?.array else {
+      throw ValidationError("\(path) holds \(contents.arrays.count) arrays; estimate needs a file with exactly one.")
+    }
+    return array
+  }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import InfoPlane
+import Testing
+
+@testable import infoplane
+
+@Suite struct EstimateCommandTests {
+  /// A fresh temporary directory for one test.
+  private static func directory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("infoplane-estimate-" + UUID().uuidString)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+
+  private static func estimate(_ arguments: [String]) throws -> String {
+    let command = try InfoPlaneCommand.parseAsRoot(["estimate"] + arguments)
+    return try #require(command as? EstimateCommand).output().0
+  }
+
+  /// Writes correlated Gaussian pairs (ρ = 0.8, I = 0.5108 nats) as x.npy and y.npy (and y.csv).
+  private static func pairs(in directory: URL, n: Int = 2_000) throws -> (String, String) {
+    var rng = Xoshiro256(seed: 1)
+    var x = Matrix.zeros(n, 1), y = Matrix.zeros(n, 1)
+    for i in 0..<n {
+      let a = rng.nextGaussian()
+      x[i, 0] = a
+      y[i, 0] = 0.8 * a + 0.6 * rng.nextGaussian()
+    }
+    let xf = directory.appendingPathComponent("x.npy"), yf = directory.appendingPathComponent("y.npy")
+    try NPY.write(NPYArray(x), to: xf)
+    try NPY.write(NPYArray(y), to: yf)
+    try (0..<n).map { String(y[$0, 0]) }.joined(separator: "\n").write(
+      to: directory.appendingPathComponent("y.csv"), atomically: true, encoding: .utf8)
+    return (xf.path, yf.path)
+  }
+
+  /// Runs the command as `main()` would and returns the exit status it maps the error to (0 on success).
+  private static func status(_ arguments: [String]) -> Int32 {
+    do {
+      var command = try InfoPlaneCommand.parseAsRoot(["estimate"] + arguments)
+      try command.run()
+      return 0
+    } catch {
+      let code = InfoPlaneCommand.exitCode(for: error)
+      return code == .validationFailure || isUserInputError(error) ? 2 : code.rawValue
+    }
+  }
+
+  @Test func printsJSONWithTheRequiredKeys() throws {
+    let directory = try Self.directory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (x, y) = try Self.pairs(in: directory)
+    let text = try Self.estimate([x, y, "--json", "-k", "3", "--estimator", "ksg"])
+    #expect(text.hasSuffix("}\n") && text.filter { $0 == "\n" }.count == 1)
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    #expect(object["unit"] as? String == "nats")
+    #expect(object["estimator"] as? String == "ksg")
+    #expect(object["k"] as? Int == 3)
+    #expect(object["n"] as? Int == 2_000)
+    #expect(object["dx"] as? Int == 1 && object["dy"] as? Int == 1)
+    let mi = try #require(object["mi"] as? Double), se = try #require(object["standard_error"] as? Double)
+    #expect(abs(mi - (-0.5 * log(1 - 0.64))) <= max(0.05, 4 * se))
+    // The library gives the same number.
+    let library = try KSG(k: 3).estimate(
+      try NPY.read(contentsOf: URL(fileURLWithPath: x)).matrix(), try NPY.read(contentsOf: URL(fileURLWithPath: y)).matrix())
+    #expect(mi == library.value)
+  }
+
+  @Test(arguments: ["ksg", "ksg2", "kl", "wkl", "entropy-sum", "gaussian"])
+  func everyEstimatorReadsNPYAndCSV(estimator: String) throws {
+    let directory = try Self.directory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (x, _) = try Self.pairs(in: directory)
+    let text = try Self.estimate([x, directory.appendingPathComponent("y.csv").path, "--estimator", estimator])
+    #expect(text.hasPrefix("I(X;Y) = 0.") && text.contains(" nats\nestimator \(estimator)"))
+  }
+
+  @Test func labelsGiveTheEntropyOfADeterministicLabel() throws {
+    let directory = try Self.directory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (x, _) = try Self.pairs(in: directory)
+    let xm = try NPY.read(contentsOf: URL(fileURLWithPath: x)).matrix()
+    let labels = directory.appendingPathComponent("labels.npy")
+    try NPY.write(NPYArray(labels: (0..<xm.rows).map { xm[$0, 0] > 0 ? 1 : 0 }), to: labels)
+    let text = try Self.estimate([x, labels.path, "--labels", "--json"])
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    #expect(object["estimator"] as? String == "entropy-sum" && object["classes"] as? Int == 2)
+    let mi = try #require(object["mi"] as? Double)
+    #expect(abs(mi - log(2)) < 0.05)
+  }
+
+  @Test func badInputExitsWithStatusTwoAndAClearMessage() throws {
+    let directory = try Self.directory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (x, y) = try Self.pairs(in: directory)
+    // Mismatched sample counts.
+    let short = directory.appendingPathComponent("short.npy")
+    try NPY.write(NPYArray(Matrix.zeros(10, 1)), to: short)
+    #expect(Self.status([x, short.path]) == 2)
+    #expect(throws: EstimatorError.sampleCountMismatch(x: 2_000, y: 10)) { try Self.estimate([x, short.path]) }
+    // An empty file.
+    let empty = directory.appendingPathComponent("empty.csv")
+    try "".write(to: empty, atomically: true, encoding: .utf8)
+    #expect(Self.status([x, empty.path]) == 2)
+    // NaN, named by row and column.
+    var bad = try NPY.read(contentsOf: URL(fileURLWithPath: x)).matrix()
+    bad[12, 0] = .nan
+    let nan = directory.appendingPathComponent("nan.npy")
+    try NPY.write(NPYArray(bad), to: nan)
+    #expect(Self.status([nan.path, y]) == 2)
+    #expect(throws: EstimatorError.nonFinite(variable: "X", row: 12, column: 0)) { try Self.estimate([nan.path, y]) }
+    // n ≤ k, a class with ≤ k samples, labels with ksg, k = 0.
+    #expect(Self.status([short.path, short.path, "-k", "10"]) == 2)
+    let labels = directory.appendingPathComponent("labels.npy")
+    try NPY.write(NPYArray(labels: (0..<2_000).map { $0 < 3 ? 9 : 0 }), to: labels)
+    #expect(throws: EstimatorError.tooFewClassSamples(label: 9, count: 3, k: 5)) {
+      try Self.estimate([x, labels.path, "--labels"])
+    }
+    #expect(Self.status([x, labels.path, "--labels"]) == 2)
+    #expect(Self.status([x, labels.path, "--labels", "--estimator", "ksg"]) == 2)
+    #expect(Self.status([x, y, "-k", "0"]) == 2)
+    #expect(Self.status([x, directory.appendingPathComponent("missing.npy").path]) == 2)
+  }
+
+  @Test func tieBreakingIsReportedAndCanBeTurnedOff() throws {
+    let directory = try Self.directory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (_, y) = try Self.pairs(in: directory)
+    let rounded = directory.appendingPathComponent("rounded.npy")
+    let ym = try NPY.read(contentsOf: URL(fileURLWithPath: y)).matrix()
+    try NPY.write(NPYArray(Matrix(rows: ym.rows, columns: 1, scalars: ym.scalars.map { $0.rounded() })), to: rounded)
+    let on = try #require(
+      try JSONSerialization.jsonObject(with: Data(Self.estimate([rounded.path, y, "--json"]).utf8)) as? [String: Any])
+    #expect((on["notes"] as? [String])?.first?.contains("ties in X columns [0]") == true)
+    let off = try #require(
+      try JSONSerialization.jsonObject(with: Data(Self.estimate([rounded.path, y, "--json", "--no-tie-breaking"]).utf8))
+        as? [String: Any])
+    #expect((off["notes"] as? [String]) == [] && off["tie_breaking"] as? Bool == false)
+  }
+}
