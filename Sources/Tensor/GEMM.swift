@@ -27,9 +27,10 @@ public func sgemm(
   beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
   let driver = GEMMDriver(kernel: .best)
-  // Ask for the thread count only when a second thread could pay off: it costs a few µs (cgroup reads).
+  // Ask for the thread count only when a second thread could pay off (it may read cgroup files). Inside a
+  // `parallelFor` body the parts would run one after the other, each repacking the shared operand: use one.
   let threaded = m >= 0 && n >= 0 && k >= 0 && m.multipliedReportingOverflow(by: n).partialValue &* k
-    >= 2 &* driver.minimumWorkPerThread
+    >= 2 &* driver.minimumWorkPerThread && !ParallelForState.isInsideWorker
   driver.run(
     transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
     threads: threaded ? Parallelism.maximumThreads : 1)
@@ -55,8 +56,8 @@ struct GEMMDriver {
   var nc = 240
   /// The fewest multiply-adds worth a second thread. Waking a Dispatch worker took ~50 µs on the 2-vCPU dev VM
   /// (an empty 2-way `concurrentPerform` with 100 µs per iteration took 150 µs), so a part must be worth well
-  /// over that: 2²² multiply-adds take ~55 µs at 150 GFLOP/s. Measured: 192³ 2 threads 132 vs 153 for 1 thread,
-  /// 256³ 186 vs 155.
+  /// over that: 2²² multiply-adds take ~55 µs at 150 GFLOP/s. Measured with a cut-over of 2²⁰: 192³ on 2 threads
+  /// 132 GFLOP/s vs 153 on 1 thread; 256³ 186 vs 155.
   var minimumWorkPerThread = 1 << 22
 
   /// Multiply-adds the calling thread does while a Dispatch worker wakes up (~50 µs at ~150 GFLOP/s on the dev
@@ -108,14 +109,15 @@ struct GEMMDriver {
     // that head start in extra work so all parts finish together.
     let lead = Double(min(work / 2, workerStartDelay))
     let share = (Double(work) - lead) / Double(parts)
-    let boundaries = (0...parts).map { t -> Int in
-      t == 0 ? 0 : min(panels, Int((Double(panels) * (lead + Double(t) * share) / Double(work)).rounded()))
+    let scale = Double(panels) / Double(work)
+    @Sendable func boundary(_ t: Int) -> Int {
+      t == 0 ? 0 : t == parts ? panels : min(panels, Int((scale * (lead + Double(t) * share)).rounded()))
     }
     let driver = self
     parallelFor(parts) { range in
       for part in range {
-        let lower = boundaries[part]
-        let upper = part == parts - 1 ? panels : boundaries[part + 1]
+        let lower = boundary(part)
+        let upper = boundary(part + 1)
         guard lower < upper else { continue }
         if splitColumns {
           driver.runBlock(rows: 0..<m, columns: (lower * nr)..<min(n, upper * nr), operands)
@@ -153,6 +155,12 @@ struct GEMMDriver {
     let packedA = workspace.buffer.base
     let packedB = packedA + sizeA
     let function = kernel.function
+    // With only a few A panels, packing B costs about as much as the multiply itself, so a plain B is read where
+    // it lies. Measured (1 thread, GFLOP/s, packed → in place): 8×100×800 45 → 80, 16×784×9 85 → 119,
+    // 16×1024×1024 69 → 87, 32×196×144 103 → 137; but 32×4096×576 93 → 70, as deep blocks of a wide B thrash the
+    // caches when read with a large row stride.
+    let readsBInPlace =
+      op.transB == .none && (rows.count <= 2 &* mr || (rows.count <= 4 &* mr && blockDepth <= 256))
 
     var ic = rows.lowerBound
     while ic < rows.upperBound {
@@ -165,16 +173,26 @@ struct GEMMDriver {
         var jc = columns.lowerBound
         while jc < columns.upperBound {
           let ncur = min(blockColumns, columns.upperBound &- jc)
-          packB(op, depth: pc..<(pc &+ kcur), columns: jc..<(jc &+ ncur), into: packedB)
+          // Full panels of a plain B are read in place (row stride ldb) when few A panels share them; only a
+          // partial last panel is packed then, since the kernel reads whole NR-wide rows.
+          let packedFrom = readsBInPlace ? ncur / nr &* nr : 0
+          if packedFrom < ncur {
+            packB(op, depth: pc..<(pc &+ kcur), columns: (jc &+ packedFrom)..<(jc &+ ncur), into: packedB)
+          }
+          let inPlaceB = op.b.base + (pc &* op.ldb &+ jc)
           var ir = 0
           while ir < mcur {
             let panelA = packedA + (ir &* kcur)
             let nrows = min(mr, mcur &- ir)
             let rowC = op.c.base + ((ic &+ ir) &* op.ldc &+ jc)
             var jr = 0
+            while jr < packedFrom {
+              function(kcur, panelA, inPlaceB + jr, op.ldb, rowC + jr, op.ldc, op.alpha, beta, nrows, nr)
+              jr &+= nr
+            }
             while jr < ncur {
               function(
-                kcur, panelA, packedB + (jr &* kcur), nr, rowC + jr, op.ldc, op.alpha, beta, nrows,
+                kcur, panelA, packedB + ((jr &- packedFrom) &* kcur), nr, rowC + jr, op.ldc, op.alpha, beta, nrows,
                 min(nr, ncur &- jr))
               jr &+= nr
             }
