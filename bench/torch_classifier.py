@@ -78,13 +78,42 @@ def load(directory):
     return (torch.from_numpy((train - mean) / std), torch.from_numpy(labels), torch.from_numpy((test - mean) / std))
 
 
+def accuracy_run(args, x, y, test):
+    raw = read_idx(args.data_dir, "t10k-labels-idx1-ubyte")
+    test_labels = torch.from_numpy(np.frombuffer(raw, np.uint8, offset=8).astype(np.int64))
+    torch.set_num_threads(int(args.threads.split(",")[-1]))
+    torch.manual_seed(0)
+    model = Classifier()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.NLLLoss()
+    for epoch in range(args.train_epochs):
+        model.train()
+        perm = torch.randperm(x.shape[0])
+        for b in range(0, x.shape[0], 1024):
+            idx = perm[b:b + 1024]
+            optimizer.zero_grad()
+            loss_fn(model(x[idx]), y[idx]).backward()
+            optimizer.step()
+        model.eval()
+        with torch.no_grad():
+            out = torch.cat([model(test[b:b + 2048]) for b in range(0, test.shape[0], 2048)])
+        accuracy = (out.argmax(1) == test_labels).float().mean().item()
+        print(f"torch  epoch {epoch + 1}  test loss {loss_fn(out, test_labels).item():.4f}  "
+              f"test accuracy {accuracy:.4f}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
     parser.add_argument("--epochs-timed", type=int, default=1)
     parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--train-epochs", type=int, default=0,
+                        help="instead of timing: train this many epochs and print the test accuracy after each")
     args = parser.parse_args()
     x, y, test = load(args.data_dir)
+    if args.train_epochs:
+        accuracy_run(args, x, y, test)
+        return
     for threads in [int(t) for t in args.threads.split(",")]:
         torch.set_num_threads(threads)
         torch.manual_seed(0)

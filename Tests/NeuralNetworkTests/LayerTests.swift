@@ -35,12 +35,12 @@ import Tensor
     return out
   }
 
-  @Test(arguments: [(1, Conv2d.Padding.valid), (1, .same), (2, .same), (2, .valid)])
-  func convMatchesDirectComputation(stride: Int, padding: Conv2d.Padding) throws {
+  @Test(arguments: [(1, Conv2d.Padding.valid, 9), (1, .same, 9), (2, .same, 9), (2, .valid, 9), (1, .same, 1)])
+  func convMatchesDirectComputation(stride: Int, padding: Conv2d.Padding, batch: Int) throws {
     var rng = Xoshiro256(seed: 3)
     let conv = Conv2d(3, 5, kernelSize: 3, stride: stride, padding: padding, using: &rng)
-    // A batch large enough that several images share one GEMM (the grouped path).
-    let x = random([9, 3, 10, 9], seed: 4)
+    // Batch 9: several images share one GEMM (the grouped path); batch 1: one image per GEMM.
+    let x = random([batch, 3, 10, 9], seed: 4)
     var context = ForwardContext(tape: nil, isTraining: false, seed: 0)
     let y = conv.forward(Variable(x), context: &context).value
     #expect(Array(y.shape.dropFirst()) == (try conv.outputShape(for: [3, 10, 9])))

@@ -19,15 +19,27 @@ public enum Noise: Sendable, Equatable, Codable {
 extension Variable {
   /// Inverted dropout: each element is zeroed with probability `p` and the rest scaled by 1/(1 − p).
   ///
-  /// The mask comes from counter-based bits of `seed` (element i uses bits(seed, i)), so it does not depend on the
+  /// The mask comes from counter-based bits of `seed` (element i uses half of bits(seed, i/2)), so it does not depend on the
   /// thread split, and the pullback recomputes it instead of storing it.
   public func dropout(probability p: Float, seed: UInt64) -> Variable {
     precondition(p >= 0 && p < 1, "dropout probability must be in [0, 1), got \(p)")
     guard p > 0 else { return self }
     let threshold = UInt64((Double(p) * 16_777_216).rounded())  // keep when the 24-bit uniform ≥ p
     let scale = 1 / (1 - p)
+    // Elements 2j and 2j + 1 take the high and low 32 bits of bits(seed, j) (a 24-bit uniform from each half).
     let kernel: @Sendable (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void = { x, y, r in
-      for i in r { y[i] = (randomBits(seed, i) >> 40) >= threshold ? x[i] * scale : 0 }
+      var i = r.lowerBound
+      if i & 1 == 1 {
+        y[i] = ((randomBits(seed, i >> 1) >> 8) & 0xFF_FFFF) >= threshold ? x[i] * scale : 0
+        i &+= 1
+      }
+      while i &+ 1 < r.upperBound {
+        let bits = randomBits(seed, i >> 1)
+        y[i] = (bits >> 40) >= threshold ? x[i] * scale : 0
+        y[i &+ 1] = ((bits >> 8) & 0xFF_FFFF) >= threshold ? x[i &+ 1] * scale : 0
+        i &+= 2
+      }
+      if i < r.upperBound { y[i] = (randomBits(seed, i >> 1) >> 40) >= threshold ? x[i] * scale : 0 }
     }
     return Tape.record(parallelMap(value, kernel), inputs: [self]) { dy in [parallelMap(dy, kernel)] }
   }
