@@ -32,7 +32,7 @@ public struct SyntheticValidation: Sendable {
   public var autoencoder: AutoencoderTraining
 
   public init(task: SyntheticTask, compressor: CompressorChoice = .pca, latentDimension: Int? = nil,
-              estimator: MIEstimatorChoice = .wkl, k: Int = 5, samples: Int = 5000, trainingSamples: Int = 6000,
+              estimator: MIEstimatorChoice = .ksg, k: Int = 5, samples: Int = 5000, trainingSamples: Int = 6000,
               seed: UInt64 = 0, autoencoder: AutoencoderTraining = AutoencoderTraining()) {
     self.task = task
     self.compressor = compressor
@@ -55,12 +55,28 @@ public struct SyntheticValidation: Sendable {
     public var latentStandardError: Double
   }
 
-  /// Seconds spent per stage.
+  /// Seconds spent per stage: wall-clock time, and the CPU time of the whole process (all threads) during it.
   public struct Timings: Sendable, Equatable, Codable {
     public var compressorTraining = 0.0
     public var sampling = 0.0
     public var compression = 0.0
     public var estimation = 0.0
+    public var compressorTrainingCPU = 0.0
+    public var samplingCPU = 0.0
+    public var compressionCPU = 0.0
+    public var estimationCPU = 0.0
+
+    /// Total wall-clock seconds.
+    public var total: Double { compressorTraining + sampling + compression + estimation }
+    /// Total CPU seconds.
+    public var totalCPU: Double { compressorTrainingCPU + samplingCPU + compressionCPU + estimationCPU }
+  }
+
+  /// CPU seconds used by this process so far, all threads.
+  static func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
   }
 
   /// Checks every setting before any work starts.
@@ -81,6 +97,11 @@ public struct SyntheticValidation: Sendable {
       }
     }
     guard k >= 1 else { throw SyntheticDataError.invalidParameter("k must be ≥ 1 (got \(k))") }
+    if compressor == .ae {
+      do { try autoencoder.validate() } catch let error as CompressionError {
+        throw SyntheticDataError.invalidParameter(error.description)
+      }
+    }
     // Whitened entropies need n > d, k-NN needs n > k; the label task needs > k samples in every class.
     let minimum = max(k + 1, 2 * (compressor == .none ? dimension : latentDimension) + 2)
     guard samples >= minimum else {
@@ -96,17 +117,23 @@ public struct SyntheticValidation: Sendable {
   }
 
   /// Runs the benchmark over `values` (nats).
+  /// - Parameter trainingProgress: called after each autoencoder epoch with (epoch, mean training loss).
   /// - Parameter progress: called after each point with (index, point).
-  public func run(mutualInformation values: [Double], progress: (Int, Point) -> Void = { _, _ in })
+  public func run(mutualInformation values: [Double], trainingProgress: ((Int, Double) -> Void)? = nil,
+                  progress: (Int, Point) -> Void = { _, _ in })
     throws -> (points: [Point], timings: Timings, notes: [String])
   {
     try validate(mutualInformation: values)
     var timings = Timings()
     var notes: [String] = []
     var clock = Date()
+    var cpuClock = Self.processCPUSeconds()
+    var cpu = 0.0
     func lap() -> Double {
       let now = Date()
-      defer { clock = now }
+      let nowCPU = Self.processCPUSeconds()
+      defer { clock = now; cpuClock = nowCPU }
+      cpu = nowCPU - cpuClock
       return now.timeIntervalSince(clock)
     }
     var rng = Xoshiro256(seed: seed)
@@ -116,31 +143,34 @@ public struct SyntheticValidation: Sendable {
       model = nil
     case .pca:
       let training = try task.independentSample(count: trainingSamples, using: &rng)
-      timings.sampling += lap()
+      timings.sampling += lap(); timings.samplingCPU += cpu
       let pca = try PCA(components: latentDimension).fit(training, seed: seed)
       notes.append(String(format: "PCA keeps %.1f %% of the variance", 100 * pca.explainedVarianceRatio.reduce(0, +)))
       model = pca
-      timings.compressorTraining += lap()
+      timings.compressorTraining += lap(); timings.compressorTrainingCPU += cpu
     case .ae:
       let training = try task.independentSample(count: trainingSamples, using: &rng)
       let heldOut = try task.independentSample(count: max(100, trainingSamples / 6), using: &rng)
-      timings.sampling += lap()
-      let fitted = try autoencoder.fit(training, latentDimension: latentDimension, seed: seed)
-      notes.append(String(format: "autoencoder held-out reconstruction error (mean |x − x̂|) %.4f", try fitted.reconstructionError(heldOut)))
+      timings.sampling += lap(); timings.samplingCPU += cpu
+      let fitted = try autoencoder.fit(training, latentDimension: latentDimension, seed: seed, progress: trainingProgress)
+      notes.append(String(
+        format: "Autoencoder reconstruction error (mean |x − x̂|, pixel values in [0, 1]): %.4f on the training images, "
+          + "%.4f on %d held-out images", try fitted.reconstructionError(training), try fitted.reconstructionError(heldOut),
+        heldOut.shape[0]))
       model = fitted
-      timings.compressorTraining += lap()
+      timings.compressorTraining += lap(); timings.compressorTrainingCPU += cpu
     }
     var points: [Point] = []
     for (index, mi) in values.enumerated() {
       var pointRNG = Xoshiro256(seed: seed &+ 0x5EED &+ UInt64(index) &* 7919)
       let sample = try task.sample(mutualInformation: mi, count: samples, using: &pointRNG)
-      timings.sampling += lap()
+      timings.sampling += lap(); timings.samplingCPU += cpu
       let estimateSeed = seed &+ UInt64(index)
       let point: Point
       if task.kind == .labels {
         let labels = sample.y.scalars.map { Int32($0) }
         let codes = try Self.codes(sample.x, model)
-        timings.compression += lap()
+        timings.compression += lap(); timings.compressionCPU += cpu
         let compressed = try estimator.labels(codes, labels, k: k, seed: estimateSeed)
         let latent = try estimator.labels(sample.xLatent, labels, k: k, seed: estimateSeed)
         point = Point(trueMI: sample.mutualInformation, estimate: compressed.value, standardError: compressed.standardError,
@@ -148,13 +178,13 @@ public struct SyntheticValidation: Sendable {
       } else {
         let cx = try Self.codes(sample.x, model)
         let cy = try Self.codes(sample.y, model)
-        timings.compression += lap()
+        timings.compression += lap(); timings.compressionCPU += cpu
         let compressed = try estimator.continuous(cx, cy, k: k, seed: estimateSeed)
         let latent = try estimator.continuous(sample.xLatent, sample.yLatent, k: k, seed: estimateSeed)
         point = Point(trueMI: sample.mutualInformation, estimate: compressed.value, standardError: compressed.standardError,
                       latentEstimate: latent.value, latentStandardError: latent.standardError)
       }
-      timings.estimation += lap()
+      timings.estimation += lap(); timings.estimationCPU += cpu
       points.append(point)
       progress(index, point)
     }

@@ -7,8 +7,8 @@ public enum ValidationReport {
                           notes: [String]) -> HTMLReport {
     var report = HTMLReport(title: title)
     let truth = points.map(\.trueMI)
-    let compressedError = zip(points.map(\.estimate), truth).map { abs($0 - $1) }.reduce(0, +) / Double(max(1, points.count))
-    let latentError = zip(points.map(\.latentEstimate), truth).map { abs($0 - $1) }.reduce(0, +) / Double(max(1, points.count))
+    let errors = meanAbsoluteError(points)
+    let (compressedError, latentError) = (errors?.compressed ?? 0, errors?.latent ?? 0)
     report.paragraph(String(
       format: "Mean absolute error over %d MI values: %.3f nats compressed, %.3f nats on the uncompressed latent "
         + "parameters. The shaded band is ±1 standard error of the estimator (from its per-sample terms).",
@@ -38,6 +38,18 @@ public enum ValidationReport {
     report.heading("Settings")
     report.table(header: ["setting", "value"], rows: settings.map { [$0.0, $0.1] })
     return report
+  }
+
+  /// Mean absolute errors (compressed, uncompressed latents) in nats over the points whose true MI is within 1e-9
+  /// of one of `values` (every point when `values` is nil); nil when no point matches.
+  public static func meanAbsoluteError(_ points: [SyntheticValidation.Point], at values: [Double]? = nil)
+    -> (compressed: Double, latent: Double, count: Int)?
+  {
+    let chosen = points.filter { p in values.map { $0.contains { abs($0 - p.trueMI) < 1e-9 } } ?? true }
+    guard !chosen.isEmpty else { return nil }
+    let n = Double(chosen.count)
+    return (chosen.map { abs($0.estimate - $0.trueMI) }.reduce(0, +) / n,
+            chosen.map { abs($0.latentEstimate - $0.trueMI) }.reduce(0, +) / n, chosen.count)
   }
 
   /// `results.csv`: one row per MI value.
