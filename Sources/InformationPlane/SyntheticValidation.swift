@@ -32,17 +32,27 @@ public struct SyntheticValidation: Sendable {
   public var autoencoder: AutoencoderTraining
 
   public init(task: SyntheticTask, compressor: CompressorChoice = .pca, latentDimension: Int? = nil,
-              estimator: MIEstimatorChoice = .ksg, k: Int = 5, samples: Int = 5000, trainingSamples: Int = 6000,
+              estimator: MIEstimatorChoice? = nil, k: Int = 5, samples: Int = 5000, trainingSamples: Int = 6000,
               seed: UInt64 = 0, autoencoder: AutoencoderTraining = AutoencoderTraining()) {
     self.task = task
     self.compressor = compressor
     self.latentDimension = latentDimension ?? task.intrinsicDimension
-    self.estimator = estimator
+    self.estimator = estimator ?? Self.defaultEstimator(codeDimension: latentDimension ?? task.intrinsicDimension)
     self.k = k
     self.samples = samples
     self.trainingSamples = trainingSamples
     self.seed = seed
     self.autoencoder = autoencoder
+  }
+
+  /// The estimator used when none is named: KSG for codes of at most 2 coordinates per side, WKL above.
+  ///
+  /// Measured on the benchmark (n = 5000, k = 5, MI ∈ {0, 1, 2.5, 5}; README "Synthetic validation"): on blobs with
+  /// 2-D codes KSG is unbiased at MI 0 where WKL's entropy sum is about −0.45 nats on AE codes, and its MAE is about
+  /// half of WKL's; on rectangles with 4-D codes KSG under-estimates high MI (3.5 at MI 5 even on the uncompressed
+  /// parameters) while WKL stays within 0.3 nats, MAE 0.16 vs 0.56 on the parameters.
+  public static func defaultEstimator(codeDimension: Int) -> MIEstimatorChoice {
+    codeDimension <= 2 ? .ksg : .wkl
   }
 
   /// One point of the benchmark, in nats.
