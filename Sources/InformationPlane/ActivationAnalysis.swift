@@ -90,7 +90,8 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
     ]
     try InformationPlaneReport.make(
       title: "Information plane — \(directory.lastPathComponent)", settings: settings, metrics: [], information: rows,
-      layerOrder: epochs.first.map { $0.layers.map(\.name) }
+      layerOrder: epochs.first.map { $0.layers.map(\.name) },
+      labelEntropy: InformationPlaneExperiment.labelEntropy(labels)
     ).write(to: store.reportURL)
     return rows
   }

@@ -5,3 +5,4 @@ extension RunStoreError: UserInputError {}
 extension SmoothingError: UserInputError {}
 extension CompressionError: UserInputError {}
 extension SyntheticDataError: UserInputError {}
+extension ExperimentError: UserInputError {}

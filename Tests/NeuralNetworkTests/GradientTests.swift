@@ -48,6 +48,8 @@ import Tensor
     ConvolutionGeometry(channels: 1, height: 5, width: 7, kernelHeight: 2, kernelWidth: 4,
       paddingTop: 0, paddingLeft: 1, paddingBottom: 1, paddingRight: 2),
     ConvolutionGeometry(channels: 2, height: 9, width: 9, kernelHeight: 3, kernelWidth: 3, strideHeight: 3, strideWidth: 3),
+    // 24×24 = 576 output pixels: one image per GEMM (the ungrouped path).
+    ConvolutionGeometry(channels: 1, height: 26, width: 26, kernelHeight: 3, kernelWidth: 3),
   ]
 
   @Test(arguments: geometries)

@@ -77,4 +77,10 @@ public struct ImageNormalization: Sendable, Equatable, Codable {
     let (scale, shift) = (1 / (255 * std), mean / std)
     return Tensor(shape: shape, scalars: pixels.map { Float($0) * scale - shift })
   }
+
+  /// Pixels already scaled to [0, 1] (as the IDX and shapes readers return them), normalised.
+  public func callAsFunction(_ images: Tensor) -> Tensor {
+    let (scale, shift) = (1 / std, mean / std)
+    return images.map { $0 * scale - shift }
+  }
 }

@@ -76,6 +76,15 @@ struct ConvPlan: Sendable {
                 for i in 0..<count {
                   g.im2col(UnsafePointer(xp.base) + (start + i) &* inputSize, into: cols + i &* p, columnStride: ld)
                 }
+                if group == 1 {
+                  // One image per GEMM: write straight into the output over its bias.
+                  let dst = yp.base + start &* outputSize
+                  for ch in 0..<o { (dst + ch &* p).initialize(repeating: biasValues[ch], count: p) }
+                  sgemm(.none, .none, m: o, n: p, k: k, alpha: 1, a: UnsafePointer(wp.base), lda: k,
+                    b: cols, ldb: p, beta: 1, c: dst, ldc: p)
+                  start += 1
+                  continue
+                }
                 sgemm(.none, .none, m: o, n: count * p, k: k, alpha: 1, a: UnsafePointer(wp.base), lda: k,
                   b: cols, ldb: ld, beta: 0, c: tmp, ldc: ld)
                 for i in 0..<count {
@@ -133,12 +142,13 @@ struct ConvPlan: Sendable {
                     var start = range.lowerBound
                     while start < range.upperBound {
                       let count = min(group, range.upperBound - start)
-                      // Gather dy of the group as [O, count·P] and sum it into db.
+                      // Gather dy of the group as [O, count·P] (one image: use it in place) and sum it into db.
+                      let dyGroup = group == 1 ? UnsafePointer(gp.base) + start &* outputSize : UnsafePointer(dyg)
                       for i in 0..<count {
                         let src = UnsafePointer(gp.base) + (start + i) &* outputSize
                         for ch in 0..<o {
                           let row = src + ch &* p
-                          (dyg + (ch &* ld &+ i &* p)).update(from: row, count: p)
+                          if group > 1 { (dyg + (ch &* ld &+ i &* p)).update(from: row, count: p) }
                           var s: Float = 0
                           for j in 0..<p { s += row[j] }
                           db[ch] += s
@@ -148,12 +158,12 @@ struct ConvPlan: Sendable {
                         for i in 0..<count {
                           g.im2col(UnsafePointer(xp.base) + (start + i) &* inputSize, into: cols + i &* p, columnStride: ld)
                         }
-                        sgemm(.none, .transposed, m: o, n: k, k: count * p, alpha: 1, a: dyg, lda: ld, b: cols, ldb: ld,
-                          beta: 1, c: dw, ldc: k)
+                        sgemm(.none, .transposed, m: o, n: k, k: count * p, alpha: 1, a: dyGroup, lda: ld, b: cols,
+                          ldb: ld, beta: 1, c: dw, ldc: k)
                       }
                       if needsInput, let dxp {
                         sgemm(.transposed, .none, m: k, n: count * p, k: o, alpha: 1, a: UnsafePointer(wp.base), lda: k,
-                          b: dyg, ldb: ld, beta: 0, c: dcols, ldc: ld)
+                          b: dyGroup, ldb: ld, beta: 0, c: dcols, ldc: ld)
                         for i in 0..<count {
                           g.col2im(dcols + i &* p, columnStride: ld, addingInto: dxp.base + (start + i) &* inputSize)
                         }

@@ -19,15 +19,27 @@ public enum Noise: Sendable, Equatable, Codable {
 extension Variable {
   /// Inverted dropout: each element is zeroed with probability `p` and the rest scaled by 1/(1 − p).
   ///
-  /// The mask comes from counter-based bits of `seed` (element i uses bits(seed, i)), so it does not depend on the
+  /// The mask comes from counter-based bits of `seed` (element i uses half of bits(seed, i/2)), so it does not depend on the
   /// thread split, and the pullback recomputes it instead of storing it.
   public func dropout(probability p: Float, seed: UInt64) -> Variable {
     precondition(p >= 0 && p < 1, "dropout probability must be in [0, 1), got \(p)")
     guard p > 0 else { return self }
     let threshold = UInt64((Double(p) * 16_777_216).rounded())  // keep when the 24-bit uniform ≥ p
     let scale = 1 / (1 - p)
+    // Elements 2j and 2j + 1 take the high and low 32 bits of bits(seed, j) (a 24-bit uniform from each half).
     let kernel: @Sendable (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void = { x, y, r in
-      for i in r { y[i] = (randomBits(seed, i) >> 40) >= threshold ? x[i] * scale : 0 }
+      var i = r.lowerBound
+      if i & 1 == 1 {
+        y[i] = ((randomBits(seed, i >> 1) >> 8) & 0xFF_FFFF) >= threshold ? x[i] * scale : 0
+        i &+= 1
+      }
+      while i &+ 1 < r.upperBound {
+        let bits = randomBits(seed, i >> 1)
+        y[i] = (bits >> 40) >= threshold ? x[i] * scale : 0
+        y[i &+ 1] = ((bits >> 8) & 0xFF_FFFF) >= threshold ? x[i &+ 1] * scale : 0
+        i &+= 2
+      }
+      if i < r.upperBound { y[i] = (randomBits(seed, i >> 1) >> 40) >= threshold ? x[i] * scale : 0 }
     }
     return Tape.record(parallelMap(value, kernel), inputs: [self]) { dy in [parallelMap(dy, kernel)] }
   }
@@ -106,9 +118,11 @@ private func boxMuller(
     let x = F8(rb &+ 1)
     let xb = unsafeBitCast(x, to: I8.self)
     let mantissa = xb & 0x7F_FFFF
-    let big = mantissa .> 0x35_04F3  // mantissa > √2 − 1: use m/2 and e + 1
-    let m = unsafeBitCast(mantissa | I8(repeating: 0x3F80_0000).replacing(with: 0x3F00_0000, where: big), to: F8.self)
-    let e = F8((xb &>> 23) &- 151 &+ I8(repeating: 0).replacing(with: 1, where: big))  // 151 = 127 + 24
+    // −1 where mantissa > √2 − 1 (then use m/2 and e + 1), else 0; integer masks because SIMD `replacing` is a
+    // per-lane loop in Swift 6.3.
+    let big = (I8(repeating: 0x35_04F3) &- mantissa) &>> 31
+    let m = unsafeBitCast(mantissa | (I8(repeating: 0x3F80_0000) &- (big & 0x80_0000)), to: F8.self)
+    let e = F8((xb &>> 23) &- 151 &- big)  // 151 = 127 + 24
     let t = (m - 1) / (m + 1)
     let t2 = t * t
     var p = F8(repeating: 0.222_222_2)
@@ -137,14 +151,12 @@ private func boxMuller(
     let cy = cp * y2 + 1
     let c0 = (cy - sy) * 0.707_106_78  // cos(π/4 + y)
     let s0 = (cy + sy) * 0.707_106_78  // sin(π/4 + y)
-    let swap = (q & 1) .!= 0
-    let cosine = c0.replacing(with: s0, where: swap)
-    let sine = s0.replacing(with: c0, where: swap)
-    let one = F8(repeating: 1)
-    let cosineSign = one.replacing(with: -1, where: ((q &+ 1) & 2) .!= 0)
-    let sineSign = one.replacing(with: -1, where: (q & 2) .!= 0)
-    UnsafeMutableRawPointer(cosines + k).storeBytes(of: radius * cosine * cosineSign, as: F8.self)
-    UnsafeMutableRawPointer(sines + k).storeBytes(of: radius * sine * sineSign, as: F8.self)
+    let swap = 0 &- (q & 1)  // −1 in odd quadrants: cosine and sine trade places
+    let (cb, sb) = (unsafeBitCast(c0, to: I8.self), unsafeBitCast(s0, to: I8.self))
+    let cosine = unsafeBitCast(cb ^ ((cb ^ sb) & swap) ^ (((q &+ 1) & 2) &<< 30), to: F8.self)
+    let sine = unsafeBitCast(sb ^ ((cb ^ sb) & swap) ^ ((q & 2) &<< 30), to: F8.self)
+    UnsafeMutableRawPointer(cosines + k).storeBytes(of: radius * cosine, as: F8.self)
+    UnsafeMutableRawPointer(sines + k).storeBytes(of: radius * sine, as: F8.self)
     k &+= 8
   }
 }

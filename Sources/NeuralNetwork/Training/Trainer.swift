@@ -65,13 +65,15 @@ public struct Trainer {
   public var optimizer: any Optimizer
   public var lossFunction: LossFunction
   /// Seed of every dropout and noise draw.
-  public let seed: UInt64
+  public internal(set) var seed: UInt64
   /// Completed epochs.
   public internal(set) var epoch = 0
   /// Completed steps of the current epoch.
   public internal(set) var stepInEpoch = 0
   /// Completed steps over all epochs.
   public internal(set) var globalStep = 0
+  /// The sample order of `epoch`, computed once per epoch.
+  var cachedOrder: (epoch: Int, order: [Int])?
 
   public init(model: Sequential, optimizer: any Optimizer, lossFunction: LossFunction, seed: UInt64) {
     self.model = model
@@ -103,6 +105,22 @@ public struct Trainer {
     return (value, nil)
   }
 
+  /// The next step of the current epoch: batch `stepInEpoch` of the loader's order for `epoch`; moves to the next
+  /// epoch after the last batch. A trainer restored from a checkpoint continues with exactly the same batch.
+  /// - Throws: `NeuralNetworkError.inputShape` when the data do not fit the model; `.nonFiniteLoss`.
+  public mutating func trainStep(_ loader: DataLoader) throws -> (loss: Float, correct: Int?, samples: Int) {
+    _ = try model.outputShape(for: loader.sampleShape)
+    if cachedOrder?.epoch != epoch { cachedOrder = (epoch, loader.order(epoch: epoch)) }
+    let batch = loader.batch(stepInEpoch, order: cachedOrder?.order ?? loader.order(epoch: epoch))
+    let classification = lossFunction == .nll || lossFunction == .crossEntropy
+    let result = try step(batch.images, target: classification ? .labels(batch.labels) : .tensor(batch.images))
+    if stepInEpoch >= loader.batchCount {
+      epoch += 1
+      stepInEpoch = 0
+    }
+    return (result.loss, result.correct, batch.labels.count)
+  }
+
   /// Trains until the end of the current epoch (from `stepInEpoch`, so a restored trainer resumes mid-epoch).
   /// - Parameters:
   ///   - targetTensors: for reconstruction losses, the targets; nil means the inputs themselves (autoencoders).
@@ -113,32 +131,28 @@ public struct Trainer {
     _ loader: DataLoader, epochs: Int? = nil, progress: ((TrainingProgress) -> Void)? = nil
   ) throws -> EpochMetrics {
     _ = try model.outputShape(for: loader.sampleShape)
-    let order = loader.order(epoch: epoch)
     let started = Date()
     var (lossSum, correct, seen) = (0.0, 0, 0)
     let steps = loader.batchCount
     let classification = lossFunction == .nll || lossFunction == .crossEntropy
-    while stepInEpoch < steps {
-      let batch = loader.batch(stepInEpoch, order: order)
-      let target: TrainingTarget = classification ? .labels(batch.labels) : .tensor(batch.images)
-      let result = try step(batch.images, target: target)
-      let count = batch.labels.count
-      lossSum += Double(result.loss) * Double(count)
+    let currentEpoch = epoch
+    while epoch == currentEpoch {
+      let result = try trainStep(loader)
+      lossSum += Double(result.loss) * Double(result.samples)
       correct += result.correct ?? 0
-      seen += count
+      seen += result.samples
       if let progress {
         let elapsed = Date().timeIntervalSince(started)
         let rate = Double(seen) / max(elapsed, 1e-9)
-        let remainingSamples = Double(loader.count - min(loader.count, stepInEpoch * loader.batchSize))
-          + Double(max(0, (epochs ?? epoch + 1) - epoch - 1) * loader.count)
-        progress(TrainingProgress(epoch: epoch + 1, epochs: epochs ?? epoch + 1, step: stepInEpoch, steps: steps,
+        let done = epoch == currentEpoch ? stepInEpoch : steps
+        let remainingSamples = Double(max(0, loader.count - done * loader.batchSize))
+          + Double(max(0, (epochs ?? currentEpoch + 1) - currentEpoch - 1) * loader.count)
+        progress(TrainingProgress(epoch: currentEpoch + 1, epochs: epochs ?? currentEpoch + 1, step: done, steps: steps,
           loss: lossSum / Double(seen), accuracy: classification ? Double(correct) / Double(seen) : nil,
           samplesPerSecond: rate, secondsRemaining: remainingSamples / rate))
       }
     }
     let seconds = Date().timeIntervalSince(started)
-    epoch += 1
-    stepInEpoch = 0
     return EpochMetrics(epoch: epoch, loss: lossSum / Double(max(1, seen)),
       accuracy: classification ? Double(correct) / Double(max(1, seen)) : nil,
       samplesPerSecond: Double(seen) / max(seconds, 1e-9), seconds: seconds)
