@@ -110,8 +110,8 @@ public struct SyntheticValidation: Sendable {
     }
     guard k >= 1 else { throw SyntheticDataError.invalidParameter("k must be ≥ 1 (got \(k))") }
     if compressor == .ae {
-      do { try autoencoder.validate() } catch let error as CompressionError {
-        throw SyntheticDataError.invalidParameter(error.description)
+      do { try autoencoder.validate() } catch let CompressionError.invalidSetting(name, value, allowed) {
+        throw SyntheticDataError.invalidParameter("autoencoder \(name) \(value) must be \(allowed)")
       }
     }
     // Whitened entropies need n > d, k-NN needs n > k; the label task needs > k samples in every class.

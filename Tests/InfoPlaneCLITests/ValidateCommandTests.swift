@@ -22,7 +22,7 @@ import Testing
 
   @Test func badSettingsAreUsageErrors() {
     for arguments in [
-      ["--mi", "-1,2"], ["--latent-dim", "5000"], ["--samples", "3"], ["--task", "spirals"], ["--compressor", "ica"],
+      ["--mi=-1,2"], ["--latent-dim", "5000"], ["--samples", "3"], ["--task", "spirals"], ["--compressor", "ica"],
       ["--compressor", "ae", "--ae-epochs", "0"], ["--compressor", "ae", "--ae-learning-rate", "0"],
       ["--compressor", "ae", "--ae-batch-size", "0"], ["--ae-loss", "huber"], ["--mae-at", "x"], ["-k", "0"],
     ] {
