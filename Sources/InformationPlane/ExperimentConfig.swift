@@ -44,6 +44,8 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
   public var inputCompressor: InputCompressor = .ae
   public var inputLatentDimension = 4
   public var autoencoderEpochs = 5
+  /// Adam learning rate of the input autoencoder (the paper's MNIST default: 1e-2, METHOD.md §15.9).
+  public var autoencoderLearningRate: Float = 1e-2
   public var layerLatentDimension = 4
   /// The first `evaluationSamples` test images (fixed order) are the MI evaluation set.
   public var evaluationSamples = 10_000
@@ -75,6 +77,7 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
     try check(inputLatentDimension >= 1 && inputLatentDimension <= 784, "--x-latent-dim", inputLatentDimension, "1…784")
     try check(layerLatentDimension >= 1, "--layer-latent-dim", layerLatentDimension, "≥ 1")
     try check(autoencoderEpochs >= 1, "--ae-epochs", autoencoderEpochs, "≥ 1")
+    try check(autoencoderLearningRate > 0 && autoencoderLearningRate.isFinite, "--ae-lr", autoencoderLearningRate, "> 0")
     try check(k >= 1, "-k", k, "≥ 1")
     // Every class of the evaluation set needs more than k samples, and whitening needs n > joint dimension.
     try check(evaluationSamples >= max(20 * (k + 1), 2 * (inputLatentDimension + layerLatentDimension) + 2),
@@ -101,7 +104,7 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
       ("epochs", String(epochs)), ("optimizer", "Adam, lr \(learningRate), batch \(batchSize)"),
       ("noise", "\(noiseMode.rawValue) σ = \(noise) at every learned layer's input, on at inference"),
       ("dropout", String(dropout)),
-      ("X compression", "\(inputCompressor.rawValue) to \(inputLatentDimension) dims" + (inputCompressor == .ae ? ", \(autoencoderEpochs) epochs" : "")),
+      ("X compression", "\(inputCompressor.rawValue) to \(inputLatentDimension) dims" + (inputCompressor == .ae ? ", \(autoencoderEpochs) epochs, lr \(autoencoderLearningRate)" : "")),
       ("layer compression", "PCA to \(layerLatentDimension) dims, refitted every epoch"),
       ("evaluation samples", String(evaluationSamples)), ("estimator", "\(estimator.rawValue), k = \(k)"),
       ("smoothing", "Savitzky–Golay window ≤ \(smoothingWindow), Butterworth(8, 0.125) filtfilt"),
@@ -115,12 +118,16 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
   case invalidSetting(name: String, value: String, allowed: String)
   case tooFewEvaluationSamples(requested: Int, available: Int)
   case resumeMismatch(String)
+  case collapsedInputCodes(column: Int, standardDeviation: Double)
 
   public var description: String {
     switch self {
     case let .invalidSetting(name, value, allowed): "\(name) is \(value) but must be \(allowed)."
     case let .tooFewEvaluationSamples(requested, available):
       "--eval-samples is \(requested) but the test set has only \(available) images; lower --eval-samples."
+    case let .collapsedInputCodes(column, sd):
+      "The input codes are degenerate: code column \(column) has standard deviation \(sd) over the evaluation images, so "
+        + "I(X;L) would be meaningless. Train the autoencoder longer (--ae-epochs), change --ae-lr, or use --x-compressor pca."
     case let .resumeMismatch(detail):
       "Cannot resume: \(detail). Resume with the run's original settings (see its config.json) or start a new --out."
     }

@@ -64,8 +64,10 @@ public struct InformationPlaneExperiment {
     events(.stage("loaded \(config.dataset.rawValue): \(data.train.count) training, \(data.test.count) test images", seconds: lap()))
 
     let evaluation = data.test.prefix(config.evaluationSamples)
-    let inputCodes = try self.inputCodes(data: data, evaluation: evaluation.images, store: store)
-    events(.stage("compressed X with \(config.inputCompressor.rawValue) to \(inputCodes.columns) dims", seconds: lap()))
+    let (inputCodes, reconstructionError) = try self.inputCodes(data: data, evaluation: evaluation.images, store: store)
+    events(.stage("compressed X with \(config.inputCompressor.rawValue) to \(inputCodes.columns) dims"
+                    + (reconstructionError.map { String(format: ", autoencoder L1 reconstruction error %.4f", $0) } ?? ""),
+                  seconds: lap()))
 
     let classifier = MNISTClassifier(
       noise: config.noiseMode == .relative ? .relative(sigma: config.noise) : .additive(sigma: config.noise),
@@ -135,11 +137,16 @@ public struct InformationPlaneExperiment {
   }
 
   /// X̃: the evaluation images' codes, computed once per run and stored (`x_codes.npy`) so a resumed run reuses them.
-  private func inputCodes(data: ExperimentData, evaluation: Tensor, store: RunStore) throws -> Matrix {
+  /// - Returns: the codes, and for a freshly trained autoencoder its mean absolute reconstruction error on the
+  ///   evaluation images (normalised pixel units).
+  private func inputCodes(data: ExperimentData, evaluation: Tensor, store: RunStore) throws
+    -> (codes: Matrix, reconstructionError: Double?)
+  {
+    var autoencoderError: Double?
     let url = store.directory.appendingPathComponent("x_codes.npy")
     if FileManager.default.fileExists(atPath: url.path) {
       let codes = try NPY.read(contentsOf: url).matrix()
-      if codes.rows == evaluation.shape[0] { return codes }
+      if codes.rows == evaluation.shape[0] { return (codes, nil) }
     }
     let codes: Matrix
     switch config.inputCompressor {
@@ -152,13 +159,24 @@ public struct InformationPlaneExperiment {
       let loader = try DataLoader(images: data.train.images, labels: data.train.labels, classes: 10, batchSize: 512,
                                   shuffle: true, seed: config.seed &+ 32)
       var trainer = Trainer(model: autoencoder.network,
-                            optimizer: Adam(parameters: autoencoder.network.namedParameters, learningRate: 1e-3),
+                            optimizer: Adam(parameters: autoencoder.network.namedParameters,
+                                            learningRate: config.autoencoderLearningRate),
                             lossFunction: .l1, seed: config.seed &+ 33)
       for _ in 0..<config.autoencoderEpochs { try trainer.trainEpoch(loader, epochs: config.autoencoderEpochs) }
       codes = Matrix(try autoencoder.encode(evaluation))
+      let reconstruction = try autoencoder.network.outputs(for: evaluation, probing: [], batchSize: 1024)["output"]!
+      autoencoderError = zip(reconstruction.scalars, evaluation.scalars).reduce(0.0) { $0 + Double(abs($1.0 - $1.1)) }
+        / Double(max(1, evaluation.count))
+    }
+    // A collapsed code (e.g. saturated sigmoids) makes every I(X;L) meaningless: stop before training.
+    for c in 0..<codes.columns {
+      let column = codes.column(c)
+      let mean = column.reduce(0, +) / Double(column.count)
+      let sd = (column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(column.count)).squareRoot()
+      if sd < 1e-4 { throw ExperimentError.collapsedInputCodes(column: c, standardDeviation: sd) }
     }
     try NPY.write(NPYArray(codes), to: url)
-    return codes
+    return (codes, autoencoderError)
   }
 
   /// A seed for purpose `purpose` at `epoch`, independent of the others (SplitMix64 of the combination).

@@ -55,6 +55,9 @@ struct IBCommand: ParsableCommand {
   @Option(help: "Epochs of the input autoencoder.")
   var aeEpochs = 5
 
+  @Option(help: "Adam learning rate of the input autoencoder.")
+  var aeLr: Float = 1e-2
+
   @Option(help: "PCA components per layer.")
   var layerLatentDim = 4
 
@@ -94,6 +97,7 @@ struct IBCommand: ParsableCommand {
     c.inputCompressor = xCompressor
     c.inputLatentDimension = xLatentDim
     c.autoencoderEpochs = aeEpochs
+    c.autoencoderLearningRate = aeLr
     c.layerLatentDimension = layerLatentDim
     let defaultTest = dataset == .shapes ? (testSamples ?? ExperimentConfig.defaultShapesTest) : (testSamples ?? 10_000)
     c.evaluationSamples = evalSamples ?? min(10_000, defaultTest)
