@@ -21,7 +21,11 @@ import Testing
   }
 
   @Test func badSettingsAreUsageErrors() {
-    for arguments in [["--mi", "-1,2"], ["--latent-dim", "5000"], ["--samples", "3"], ["--task", "spirals"]] {
+    for arguments in [
+      ["--mi=-1,2"], ["--latent-dim", "5000"], ["--samples", "3"], ["--task", "spirals"], ["--compressor", "ica"],
+      ["--compressor", "ae", "--ae-epochs", "0"], ["--compressor", "ae", "--ae-learning-rate", "0"],
+      ["--compressor", "ae", "--ae-batch-size", "0"], ["--ae-loss", "huber"], ["--mae-at", "x"], ["-k", "0"],
+    ] {
       #expect(throws: (any Error).self) { try InfoPlaneCommand.parseAsRoot(["validate"] + arguments) }
       do {
         _ = try InfoPlaneCommand.parseAsRoot(["validate"] + arguments)
@@ -38,6 +42,26 @@ import Testing
     } catch {
       let message = InfoPlaneCommand.message(for: error)
       #expect(message.contains("blobs") && message.contains("rectangles") && message.contains("anti-pca"))
+    }
+  }
+
+  @Test func unknownCompressorListsTheValidOnes() {
+    do {
+      _ = try InfoPlaneCommand.parseAsRoot(["validate", "--compressor", "ica"])
+      Issue.record("expected an error")
+    } catch {
+      let message = InfoPlaneCommand.message(for: error)
+      #expect(message.contains("ae") && message.contains("pca") && message.contains("none"), "\(message)")
+    }
+  }
+
+  /// The default estimator follows the code size: KSG for 2 coordinates per side, WKL for 4.
+  @Test func defaultEstimatorFollowsTheCodeSize() throws {
+    for (arguments, expected) in [(["--task", "blobs"], "ksg"), (["--task", "rectangles"], "wkl"),
+                                  (["--task", "rectangles", "--estimator", "ksg"], "ksg")] {
+      let command = try InfoPlaneCommand.parseAsRoot(["validate"] + arguments)
+      let validate = try #require(command as? ValidateCommand)
+      #expect(try validate.validation().0.estimator.rawValue == expected, "\(arguments)")
     }
   }
 }

@@ -56,8 +56,8 @@ import Testing
 
   /// End to end with the convolutional autoencoder on 8×8 blobs (2 latents per side): a short training (1500
   /// images, 15 epochs) and n = 1500 per point. The compressed KSG estimate must be within 0.35 nats of the truth at
-  /// every point of {0, 1, 2}: an untrained or collapsed code gives ≈ 0 at MI 2 and fails, as does a broken
-  /// pairing of X and Y codes. The timings of every stage are recorded.
+  /// every point of {0, 1, 2} (measured: 1.74 at MI 2). An under-trained code fails it (one epoch: 1.59 at MI 2), as
+  /// do a collapsed code, a broken pairing of X and Y codes (≈ 0 everywhere) or a biased estimator at MI 0. The timings of every stage are recorded.
   @Test func autoencoderPipelineMatchesTruth() throws {
     let run = SyntheticValidation(
       task: SyntheticTask(kind: .blobs, imageSize: 8), compressor: .ae, latentDimension: 2, estimator: .ksg,
