@@ -18,3 +18,11 @@ public protocol CompressionModel {
   func transform(_ x: Tensor) throws -> Matrix
   var codeDimension: Int { get }
 }
+
+/// The codes of `x` (`[n, …]`) under `model`, or — without a model — `x` flattened to an n × D Float64 matrix.
+/// - Throws: the model's `CompressionError`.
+package func compressedCodes(_ x: Tensor, _ model: (any CompressionModel)?) throws -> Matrix {
+  if let model { return try model.transform(x) }
+  let n = x.shape.first ?? 0
+  return Matrix(rows: n, columns: n == 0 ? 0 : x.count / n, scalars: x.scalars.map(Double.init))
+}

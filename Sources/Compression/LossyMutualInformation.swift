@@ -20,15 +20,9 @@ public struct LossyMutualInformation<Estimator: MutualInformationEstimator> {
   /// Î(X;Y) in nats between the codes of `x` and `y` (`[n, …]` each, row i paired with row i).
   /// - Throws: `CompressionError` from the compressors, `EstimatorError` from the estimator.
   public func estimate(_ x: Tensor, _ y: Tensor) throws -> Estimate {
-    try estimator.estimate(Self.codes(x, compressX), Self.codes(y, compressY))
+    try estimator.estimate(compressedCodes(x, compressX), compressedCodes(y, compressY))
   }
 
-  /// x as codes, or flattened to n × D when there is no compressor.
-  static func codes(_ x: Tensor, _ model: (any CompressionModel)?) throws -> Matrix {
-    if let model { return try model.transform(x) }
-    let n = x.shape.first ?? 0
-    return Matrix(rows: n, columns: n == 0 ? 0 : x.count / n, scalars: x.scalars.map(Double.init))
-  }
 }
 
 extension LossyMutualInformation {
@@ -36,6 +30,6 @@ extension LossyMutualInformation {
   public static func estimate<E: EntropyEstimator>(
     _ x: Tensor, compressedBy model: (any CompressionModel)?, labels: [Int32], entropy: E
   ) throws -> Estimate {
-    try LabelMI(entropy: entropy).estimate(codes(x, model), labels: labels)
+    try LabelMI(entropy: entropy).estimate(compressedCodes(x, model), labels: labels)
   }
 }

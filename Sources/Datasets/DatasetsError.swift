@@ -39,6 +39,8 @@ public enum DatasetsError: Error, Equatable, Sendable, CustomStringConvertible {
   case badTensorEntry(file: String, name: String, reason: String)
   /// A value this format cannot store (writing).
   case cannotEncode(file: String, format: String, reason: String)
+  /// A synthetic task or dataset generator was asked for something impossible; the message says what.
+  case invalidParameter(String)
   /// An array that cannot be converted as asked (e.g. labels from a 3-D array); `reason` says why.
   case conversion(reason: String)
   /// An expected dataset file is missing from `directory`; `file` lists the names tried.
@@ -88,6 +90,8 @@ public enum DatasetsError: Error, Equatable, Sendable, CustomStringConvertible {
       "\(file): tensor '\(name)' is inconsistent: \(reason); re-create the file."
     case let .cannotEncode(file, format, reason):
       "cannot write \(file) as \(format): \(reason)."
+    case let .invalidParameter(message):
+      "Invalid setting: \(message)."
     case let .conversion(reason):
       reason
     case let .missingDatasetFile(directory, file):

@@ -12,9 +12,9 @@ public enum ShapesDataset {
   public static let imageSize = 28
 
   /// `count` images `[count, 1, 28, 28]` with values in [0, 1], and labels 0…9 in equal proportions (shuffled).
-  /// - Throws: `SyntheticDataError.invalidParameter` when count < 1.
+  /// - Throws: `DatasetsError.invalidParameter` when count < 1.
   public static func generate(count: Int, seed: UInt64) throws -> (images: Tensor, labels: [Int32]) {
-    guard count >= 1 else { throw SyntheticDataError.invalidParameter("shapes dataset size must be ≥ 1 (got \(count))") }
+    guard count >= 1 else { throw DatasetsError.invalidParameter("shapes dataset size must be ≥ 1 (got \(count))") }
     var rng = Xoshiro256(seed: seed)
     var labels = (0..<count).map { Int32($0 % classNames.count) }
     rng.shuffle(&labels)

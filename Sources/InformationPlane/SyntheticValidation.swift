@@ -92,37 +92,37 @@ public struct SyntheticValidation: Sendable {
   }
 
   /// Checks every setting before any work starts.
-  /// - Throws: `SyntheticDataError.invalidParameter` naming the problem.
+  /// - Throws: `DatasetsError.invalidParameter` naming the problem.
   public func validate(mutualInformation values: [Double]) throws {
-    guard !values.isEmpty else { throw SyntheticDataError.invalidParameter("the MI grid is empty") }
+    guard !values.isEmpty else { throw DatasetsError.invalidParameter("the MI grid is empty") }
     if let bad = values.first(where: { !($0 >= 0) || !$0.isFinite }) {
-      throw SyntheticDataError.invalidParameter("MI values must be finite and ≥ 0 nats (got \(bad))")
+      throw DatasetsError.invalidParameter("MI values must be finite and ≥ 0 nats (got \(bad))")
     }
     let dimension = task.sampleShape.reduce(1, *)
     if compressor != .none {
       guard latentDimension >= 1, latentDimension <= dimension else {
-        throw SyntheticDataError.invalidParameter(
+        throw DatasetsError.invalidParameter(
           "latent dimension \(latentDimension) must be between 1 and the data dimension \(dimension)")
       }
       guard trainingSamples > latentDimension else {
-        throw SyntheticDataError.invalidParameter("training samples (\(trainingSamples)) must exceed the latent dimension")
+        throw DatasetsError.invalidParameter("training samples (\(trainingSamples)) must exceed the latent dimension")
       }
     }
-    guard k >= 1 else { throw SyntheticDataError.invalidParameter("k must be ≥ 1 (got \(k))") }
+    guard k >= 1 else { throw DatasetsError.invalidParameter("k must be ≥ 1 (got \(k))") }
     if compressor == .ae {
       do { try autoencoder.validate() } catch let CompressionError.invalidSetting(name, value, allowed) {
-        throw SyntheticDataError.invalidParameter("autoencoder \(name) \(value) must be \(allowed)")
+        throw DatasetsError.invalidParameter("autoencoder \(name) \(value) must be \(allowed)")
       }
     }
     // Whitened entropies need n > d, k-NN needs n > k; the label task needs > k samples in every class.
     let minimum = max(k + 1, 2 * (compressor == .none ? dimension : latentDimension) + 2)
     guard samples >= minimum else {
-      throw SyntheticDataError.invalidParameter("\(samples) samples are too few for k = \(k); use at least \(minimum)")
+      throw DatasetsError.invalidParameter("\(samples) samples are too few for k = \(k); use at least \(minimum)")
     }
     if task.kind == .labels, let largest = values.max() {
       let classes = max(1, Int(exp(largest).rounded()))
       guard samples / classes > 2 * k else {
-        throw SyntheticDataError.invalidParameter(
+        throw DatasetsError.invalidParameter(
           "MI \(largest) nats needs \(classes) classes; \(samples) samples leave too few per class for k = \(k) — lower the MI or add samples")
       }
     }
@@ -181,15 +181,15 @@ public struct SyntheticValidation: Sendable {
       let point: Point
       if task.kind == .labels {
         let labels = sample.y.scalars.map { Int32($0) }
-        let codes = try Self.codes(sample.x, model)
+        let codes = try compressedCodes(sample.x, model)
         timings.compression += lap(); timings.compressionCPU += cpu
         let compressed = try estimator.labels(codes, labels, k: k, seed: estimateSeed)
         let latent = try estimator.labels(sample.xLatent, labels, k: k, seed: estimateSeed)
         point = Point(trueMI: sample.mutualInformation, estimate: compressed.value, standardError: compressed.standardError,
                       latentEstimate: latent.value, latentStandardError: latent.standardError)
       } else {
-        let cx = try Self.codes(sample.x, model)
-        let cy = try Self.codes(sample.y, model)
+        let cx = try compressedCodes(sample.x, model)
+        let cy = try compressedCodes(sample.y, model)
         timings.compression += lap(); timings.compressionCPU += cpu
         let compressed = try estimator.continuous(cx, cy, k: k, seed: estimateSeed)
         let latent = try estimator.continuous(sample.xLatent, sample.yLatent, k: k, seed: estimateSeed)
@@ -203,25 +203,19 @@ public struct SyntheticValidation: Sendable {
     return (points, timings, notes)
   }
 
-  static func codes(_ x: Tensor, _ model: (any CompressionModel)?) throws -> Matrix {
-    if let model { return try model.transform(x) }
-    let n = x.shape.first ?? 0
-    return Matrix(rows: n, columns: n == 0 ? 0 : x.count / n, scalars: x.scalars.map(Double.init))
-  }
-
   /// Parses an MI grid: a comma-separated list ("0,1,2.5") or a range "a:b:count" (inclusive, like linspace).
-  /// - Throws: `SyntheticDataError.invalidParameter` for malformed text.
+  /// - Throws: `DatasetsError.invalidParameter` for malformed text.
   public static func parseGrid(_ text: String) throws -> [Double] {
     let parts = text.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
     if parts.count == 3 {
       guard let a = Double(parts[0]), let b = Double(parts[1]), let count = Int(parts[2]), count >= 1 else {
-        throw SyntheticDataError.invalidParameter("MI range '\(text)' must be a:b:count, e.g. 0:10:41")
+        throw DatasetsError.invalidParameter("MI range '\(text)' must be a:b:count, e.g. 0:10:41")
       }
       return count == 1 ? [a] : (0..<count).map { a + (b - a) * Double($0) / Double(count - 1) }
     }
     let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
     guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
-      throw SyntheticDataError.invalidParameter("MI list '\(text)' must be numbers separated by commas, or a:b:count")
+      throw DatasetsError.invalidParameter("MI list '\(text)' must be numbers separated by commas, or a:b:count")
     }
     return values.map { $0! }
   }

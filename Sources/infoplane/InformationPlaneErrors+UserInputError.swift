@@ -4,5 +4,4 @@ extension LayerAnalysisError: UserInputError {}
 extension RunStoreError: UserInputError {}
 extension SmoothingError: UserInputError {}
 extension CompressionError: UserInputError {}
-extension SyntheticDataError: UserInputError {}
 extension ExperimentError: UserInputError {}

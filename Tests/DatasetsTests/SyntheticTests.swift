@@ -95,10 +95,10 @@ import Tensor
 
   @Test func invalidSettingsThrow() {
     var rng = Xoshiro256(seed: 0)
-    #expect(throws: SyntheticDataError.self) {
+    #expect(throws: DatasetsError.self) {
       try CorrelatedGaussian(dx: 2, dy: 2, mutualInformation: -1).sample(count: 5, using: &rng)
     }
-    #expect(throws: SyntheticDataError.self) {
+    #expect(throws: DatasetsError.self) {
       try CorrelatedGaussian(dx: 0, dy: 2, mutualInformation: 1).sample(count: 5, using: &rng)
     }
   }
@@ -150,7 +150,7 @@ import Tensor
 
   @Test func negativeMIIsRejected() {
     var rng = Xoshiro256(seed: 0)
-    #expect(throws: SyntheticDataError.self) {
+    #expect(throws: DatasetsError.self) {
       try SyntheticTask(kind: .blobs).sample(mutualInformation: -0.1, count: 3, using: &rng)
     }
   }

@@ -11,23 +11,23 @@ import Testing
     #expect(try SyntheticValidation.parseGrid("0:10:41").count == 41)
     #expect(try SyntheticValidation.parseGrid("0:10:41")[4] == 1)
     #expect(try SyntheticValidation.parseGrid("3:3:1") == [3])
-    #expect(throws: SyntheticDataError.self) { try SyntheticValidation.parseGrid("a,b") }
-    #expect(throws: SyntheticDataError.self) { try SyntheticValidation.parseGrid("0:1:x") }
+    #expect(throws: DatasetsError.self) { try SyntheticValidation.parseGrid("a,b") }
+    #expect(throws: DatasetsError.self) { try SyntheticValidation.parseGrid("0:1:x") }
   }
 
   @Test func badSettingsFailBeforeAnyWork() {
     let blobs = SyntheticTask(kind: .blobs, imageSize: 16)
-    #expect(throws: SyntheticDataError.self) { try SyntheticValidation(task: blobs).validate(mutualInformation: [1, -0.5]) }
-    #expect(throws: SyntheticDataError.self) {
+    #expect(throws: DatasetsError.self) { try SyntheticValidation(task: blobs).validate(mutualInformation: [1, -0.5]) }
+    #expect(throws: DatasetsError.self) {
       try SyntheticValidation(task: blobs, latentDimension: 300).validate(mutualInformation: [1])
     }
-    #expect(throws: SyntheticDataError.self) { try SyntheticValidation(task: blobs, samples: 5).validate(mutualInformation: [1]) }
-    #expect(throws: SyntheticDataError.self) {
+    #expect(throws: DatasetsError.self) { try SyntheticValidation(task: blobs, samples: 5).validate(mutualInformation: [1]) }
+    #expect(throws: DatasetsError.self) {
       try SyntheticValidation(task: blobs, compressor: .ae, autoencoder: AutoencoderTraining(epochs: 0))
         .validate(mutualInformation: [1])
     }
     let labels = SyntheticTask(kind: .labels)
-    #expect(throws: SyntheticDataError.self) {
+    #expect(throws: DatasetsError.self) {
       try SyntheticValidation(task: labels, compressor: .none, samples: 1000).validate(mutualInformation: [6])  // 403 classes
     }
   }

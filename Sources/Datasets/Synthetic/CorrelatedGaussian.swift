@@ -26,15 +26,15 @@ public struct CorrelatedGaussian: Sendable, Equatable {
 
   /// Draws n samples: x is n×dx, y is n×dy, row i of x paired with row i of y. A new pair of rotations is drawn
   /// from `rng` on every call.
-  /// - Throws: `SyntheticDataError.invalidParameter` for non-positive dimensions, n < 1 or negative / non-finite MI.
+  /// - Throws: `DatasetsError.invalidParameter` for non-positive dimensions, n < 1 or negative / non-finite MI.
   public func sample(count n: Int, using rng: inout Xoshiro256) throws -> (x: Matrix, y: Matrix) {
     guard dx >= 1, dy >= 1 else {
-      throw SyntheticDataError.invalidParameter("correlated Gaussian needs dx, dy ≥ 1 (got \(dx), \(dy))")
+      throw DatasetsError.invalidParameter("correlated Gaussian needs dx, dy ≥ 1 (got \(dx), \(dy))")
     }
     guard mutualInformation >= 0, mutualInformation.isFinite else {
-      throw SyntheticDataError.invalidParameter("mutual information must be a finite value ≥ 0 nats (got \(mutualInformation))")
+      throw DatasetsError.invalidParameter("mutual information must be a finite value ≥ 0 nats (got \(mutualInformation))")
     }
-    guard n >= 1 else { throw SyntheticDataError.invalidParameter("sample count must be ≥ 1 (got \(n))") }
+    guard n >= 1 else { throw DatasetsError.invalidParameter("sample count must be ≥ 1 (got \(n))") }
     let m = min(dx, dy)
     let rho = correlationPerPair
     let noiseScale = (1 - rho * rho).squareRoot()

@@ -67,13 +67,13 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
   /// - Returns: observed x `[n, …sampleShape]`, observed y (same shape; `[n, 1]` class indices for `.labels`),
   ///   the f1 latent parameters of both sides (n × intrinsic dimension; for `.labels` y's latent is the label),
   ///   and the true MI.
-  /// - Throws: `SyntheticDataError.invalidParameter` for MI < 0, n < 1, or sizes < 2.
+  /// - Throws: `DatasetsError.invalidParameter` for MI < 0, n < 1, or sizes < 2.
   public func sample(
     mutualInformation: Double, count n: Int, using rng: inout Xoshiro256
   ) throws -> SyntheticSample {
     try validate(count: n)
     guard mutualInformation >= 0, mutualInformation.isFinite else {
-      throw SyntheticDataError.invalidParameter("mutual information must be a finite value ≥ 0 nats (got \(mutualInformation))")
+      throw DatasetsError.invalidParameter("mutual information must be a finite value ≥ 0 nats (got \(mutualInformation))")
     }
     if kind == .labels { return labelSample(mutualInformation: mutualInformation, count: n, using: &rng) }
     let d = kind == .antiPCA ? 1 : intrinsicDimension
@@ -98,12 +98,12 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
   }
 
   private func validate(count n: Int) throws {
-    guard n >= 1 else { throw SyntheticDataError.invalidParameter("sample count must be ≥ 1 (got \(n))") }
+    guard n >= 1 else { throw DatasetsError.invalidParameter("sample count must be ≥ 1 (got \(n))") }
     if [.blobs, .correlatedBlobs, .rectangles].contains(kind), imageSize < 2 {
-      throw SyntheticDataError.invalidParameter("image size must be ≥ 2 pixels (got \(imageSize))")
+      throw DatasetsError.invalidParameter("image size must be ≥ 2 pixels (got \(imageSize))")
     }
     if [.gaussian, .labels].contains(kind), latentDimension < 1 {
-      throw SyntheticDataError.invalidParameter("latent dimension must be ≥ 1 (got \(latentDimension))")
+      throw DatasetsError.invalidParameter("latent dimension must be ≥ 1 (got \(latentDimension))")
     }
   }
 

@@ -106,7 +106,7 @@ struct ValidateCommand: ParsableCommand {
     do {
       _ = try validation()
       _ = try SyntheticValidation.parseGrid(maeAt)
-    } catch let error as SyntheticDataError { throw ValidationError(error.description) }
+    } catch let error as DatasetsError { throw ValidationError(error.description) }
   }
 
   func run() throws {
