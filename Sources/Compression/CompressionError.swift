@@ -8,6 +8,8 @@ public enum CompressionError: Error, Equatable, CustomStringConvertible {
   case shapeMismatch(expected: [Int], found: [Int])
   /// NaN or ±Inf in the input at a sample and (flattened) feature index.
   case nonFinite(row: Int, column: Int)
+  /// A training setting outside its allowed values.
+  case invalidSetting(name: String, value: String, allowed: String)
 
   public var description: String {
     switch self {
@@ -19,6 +21,8 @@ public enum CompressionError: Error, Equatable, CustomStringConvertible {
       "The model was fitted on samples of shape \(expected) but got \(found); pass data of the same layout."
     case let .nonFinite(row, column):
       "The data has NaN or Inf at sample \(row), feature \(column) (0-based); drop or impute it before compressing."
+    case let .invalidSetting(name, value, allowed):
+      "The autoencoder \(name) is \(value) but must be \(allowed)."
     }
   }
 }

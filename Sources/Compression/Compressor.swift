@@ -13,7 +13,7 @@ public protocol Compressor: Codable, Sendable {
 }
 
 /// A fitted compressor.
-public protocol CompressionModel: Sendable {
+public protocol CompressionModel {
   /// Codes of `x` (`[n, …]` with the fitted sample shape): an n × `codeDimension` matrix.
   func transform(_ x: Tensor) throws -> Matrix
   var codeDimension: Int { get }

@@ -6,7 +6,7 @@ import Tensor
 ///
 /// The compressors are fixed, pre-fitted maps (they are not refit inside `estimate`); pass nil to use a variable
 /// as it is (flattened to n × D).
-public struct LossyMutualInformation<Estimator: MutualInformationEstimator>: Sendable {
+public struct LossyMutualInformation<Estimator: MutualInformationEstimator> {
   public var compressX: (any CompressionModel)?
   public var compressY: (any CompressionModel)?
   public var estimator: Estimator

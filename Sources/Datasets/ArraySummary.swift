@@ -15,13 +15,15 @@ public struct ArraySummary: Sendable, Equatable {
   public var overall: Statistics
   /// Elements that are NaN or ±Inf.
   public var nonFiniteCount: Int
-  /// Per column (the last axis) of a 2-D array; nil for other ranks.
+  /// Per column (the last axis) of a 2-D array with at least one row; nil otherwise.
   public var columns: [Statistics]?
 
   /// Summarises `array`.
   /// - Complexity: O(n), one pass.
   public init(_ array: NPYArray) {
-    let columnCount = array.rank == 2 ? array.shape[1] : 1
+    // Per-column sums only when there are rows: a header may claim a huge extent for an empty array.
+    let perColumn = array.rank == 2 && array.shape[0] > 0
+    let columnCount = perColumn ? array.shape[1] : 1
     var accumulator = Accumulator(columns: columnCount)
     switch array.storage {
     case let .float32(v): accumulator.add(v) { Double($0) }
@@ -33,10 +35,9 @@ public struct ArraySummary: Sendable, Equatable {
     case let .uint8(v): accumulator.add(v) { Double($0) }
     case let .bool(v): accumulator.add(v) { $0 ? 1 : 0 }
     }
-    let perColumn = (0..<columnCount).map { accumulator.statistics(column: $0) }
     overall = accumulator.overall()
     nonFiniteCount = accumulator.nonFinite
-    columns = array.rank == 2 ? perColumn : nil
+    columns = perColumn ? (0..<columnCount).map { accumulator.statistics(column: $0) } : nil
   }
 
   /// Running sums per column, in Float64.

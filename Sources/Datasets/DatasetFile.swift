@@ -24,7 +24,8 @@ enum DatasetFile {
     do {
       return try Data(contentsOf: url, options: .mappedIfSafe)
     } catch {
-      throw DatasetsError.ioFailure(file: path, reason: "cannot read the file (\(error.localizedDescription)); check its permissions")
+      throw DatasetsError.ioFailure(
+        file: path, reason: "cannot read the file (\(error.localizedDescription)); check its permissions")
     }
   }
 
@@ -36,7 +37,9 @@ enum DatasetFile {
     let directory = url.deletingLastPathComponent().path
     let temporary = directory + "/." + url.lastPathComponent + "." + UUID().uuidString + ".tmp"
     func failure(_ what: String) -> DatasetsError {
-      .ioFailure(file: path, reason: "\(what) failed (\(String(cString: strerror(errno)))); check that \(directory) exists and is writable")
+      let cause = String(cString: strerror(errno))
+      return .ioFailure(
+        file: path, reason: "\(what) failed (\(cause)); check that \(directory) exists and is writable")
     }
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
     guard descriptor >= 0 else { throw failure("creating a temporary file") }

@@ -71,11 +71,13 @@ public enum DatasetsError: Error, Equatable, Sendable, CustomStringConvertible {
     case let .invalidShape(file, shape, reason):
       "\(file): shape \(shape) is invalid: \(reason); the header is corrupt, re-create the file."
     case let .notANumber(file, row, column, line, text):
-      "\(file): data row \(row), column \(column) (0-based; line \(line) of the file) is \(text.isEmpty ? "empty" : "'\(text)'"), not a number; fix or remove that value."
+      "\(file): data row \(row), column \(column) (0-based; line \(line) of the file) is "
+        + (text.isEmpty ? "empty" : "'\(text)'") + ", not a number; fix or remove that value."
     case let .nonFinite(file, row, column, line):
       "\(file): data row \(row), column \(column) (0-based; line \(line) of the file) is NaN or Inf; drop or impute that row."
     case let .raggedRow(file, row, line, expected, found):
-      "\(file): data row \(row) (0-based; line \(line) of the file) has \(found) fields but the first row has \(expected); every row needs the same number of fields."
+      "\(file): data row \(row) (0-based; line \(line) of the file) has \(found) fields but the first row has "
+        + "\(expected); every row needs the same number of fields."
     case let .emptyCSV(file):
       "\(file) has no data rows; a CSV of numbers needs at least one row."
     case let .corruptGzip(file, reason):

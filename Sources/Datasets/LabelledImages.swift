@@ -9,7 +9,8 @@ public struct LabelledImages: Sendable, Equatable {
   public var labels: [Int32]
 
   public init(images: Tensor, labels: [Int32]) {
-    precondition(images.rank == 4 && images.shape[0] == labels.count, "images \(images.shape) vs \(labels.count) labels")
+    precondition(
+      images.rank == 4 && images.shape[0] == labels.count, "images \(images.shape) vs \(labels.count) labels")
     self.images = images
     self.labels = labels
   }

@@ -106,20 +106,30 @@ public struct NPYArray: Sendable, Equatable, CustomStringConvertible {
 extension NPYArray {
   /// The element count and byte count of `shape` with `dtype`, checked for negative extents and `Int` overflow
   /// before anything is allocated.
+  ///
+  /// The product of the non-zero extents must fit too, so that no partial product (rows × features of an empty
+  /// array, say) can overflow later.
   /// - Throws: `DatasetsError.invalidShape` naming `file`.
   static func checkedSize(of shape: [Int], dtype: DType, file: String) throws -> (count: Int, bytes: Int) {
-    var count = 1
+    var nonZeroProduct = 1
     for extent in shape {
       guard extent >= 0 else {
         throw DatasetsError.invalidShape(file: file, shape: "\(shape)", reason: "extent \(extent) is negative")
       }
-      let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+      guard extent > 0 else { continue }
+      let (product, overflow) = nonZeroProduct.multipliedReportingOverflow(by: extent)
       guard !overflow else {
         throw DatasetsError.invalidShape(
           file: file, shape: "\(shape)", reason: "the element count overflows a 64-bit integer")
       }
-      count = product
+      nonZeroProduct = product
     }
+    let (_, bytesOverflow) = nonZeroProduct.multipliedReportingOverflow(by: dtype.byteCount)
+    guard !bytesOverflow else {
+      throw DatasetsError.invalidShape(
+        file: file, shape: "\(shape)", reason: "the byte count overflows a 64-bit integer")
+    }
+    let count = shape.contains(0) ? 0 : nonZeroProduct
     let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.byteCount)
     guard !overflow else {
       throw DatasetsError.invalidShape(

@@ -100,7 +100,8 @@ public enum SafeTensors {
     for name in header.entries.keys.sorted() {
       guard let entry = header.entries[name] else { continue }
       guard let dtype = dtype(ofCode: entry.dtype) else {
-        throw DatasetsError.unsupportedDType(file: file, format: "safetensors", dtype: "\(entry.dtype) (tensor '\(name)')")
+        throw DatasetsError.unsupportedDType(
+          file: file, format: "safetensors", dtype: "\(entry.dtype) (tensor '\(name)')")
       }
       let (count, byteCount) = try NPYArray.checkedSize(of: entry.shape, dtype: dtype, file: file)
       guard entry.data_offsets.count == 2 else {
@@ -115,7 +116,8 @@ public enum SafeTensors {
       guard end - begin == byteCount else {
         throw DatasetsError.badTensorEntry(
           file: file, name: name,
-          reason: "shape \(entry.shape) of \(entry.dtype) needs \(byteCount) bytes but data_offsets span \(end - begin)")
+          reason: "shape \(entry.shape) of \(entry.dtype) needs \(byteCount) bytes but data_offsets span "
+            + "\(end - begin)")
       }
       ranges.append((begin, end, name, dtype, entry.shape, count))
     }

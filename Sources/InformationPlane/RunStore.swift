@@ -142,14 +142,16 @@ public struct RunStore: Sendable {
     try writeTable(EpochSummary.header, metrics.map(\.fields), to: metricsURL)
   }
 
-  /// The complete epochs so far: rows of both tables up to the last epoch that has a checkpoint and a metrics row.
+  /// The complete epochs so far: rows of both tables up to the last epoch that has a metrics row and a checkpoint
+  /// (only the latest checkpoints are kept; earlier epochs need only their rows).
   public func load() throws -> (metrics: [EpochSummary], information: [LayerInformation]) {
     let metrics = try readTable(metricsURL, header: EpochSummary.header).map(EpochSummary.init(fields:))
     let information = try readTable(informationURL, header: LayerInformation.header).map(LayerInformation.init(fields:))
-    var complete = 0
-    for row in metrics where row.epoch == complete + 1 && FileManager.default.fileExists(atPath: checkpointURL(epoch: row.epoch).path) {
-      complete = row.epoch
-    }
+    // Epochs 1…N present in order; the last of them that has a checkpoint is where training can resume.
+    var contiguous = 0
+    for row in metrics where row.epoch == contiguous + 1 { contiguous = row.epoch }
+    var complete = contiguous
+    while complete > 0 && !FileManager.default.fileExists(atPath: checkpointURL(epoch: complete).path) { complete -= 1 }
     return (metrics.filter { $0.epoch <= complete }, information.filter { $0.epoch <= complete })
   }
 

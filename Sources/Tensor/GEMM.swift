@@ -1,3 +1,13 @@
+@inline(__always)
+private func load4(_ p: UnsafeMutablePointer<Float>) -> SIMD4<Float> {
+  UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+}
+
+@inline(__always)
+private func store4(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) {
+  UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Float>.self)
+}
+
 /// Whether a GEMM operand is used as stored or transposed.
 public enum Transpose: Sendable {
   case none
@@ -16,9 +26,14 @@ public func sgemm(
   alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
   beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
-  GEMMDriver(kernel: .best).run(
+  let driver = GEMMDriver(kernel: .best)
+  // Ask for the thread count only when a second thread could pay off (it may read cgroup files). Inside a
+  // `parallelFor` body the parts would run one after the other, each repacking the shared operand: use one.
+  let threaded = m >= 0 && n >= 0 && k >= 0 && m.multipliedReportingOverflow(by: n).partialValue &* k
+    >= 2 &* driver.minimumWorkPerThread && !ParallelForState.isInsideWorker
+  driver.run(
     transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
-    threads: Parallelism.maximumThreads)
+    threads: threaded ? Parallelism.maximumThreads : 1)
 }
 
 /// The blocked SGEMM driver: BLIS-style packing and blocking (Van Zee & van de Geijn 2015) around a C micro-kernel.
@@ -39,8 +54,16 @@ struct GEMMDriver {
   /// Columns of B packed per block (kept in L2 with the depth `kc`). Measured on a 2 MB-L2 Xeon: 240 and 480
   /// equal, 960 15 % slower at 1024³; 240·576 floats also fit a 1 MB L2.
   var nc = 240
-  /// The fewest multiply-adds worth a second thread (2²⁰ take ~15 µs at full speed, a few thread wake-ups).
-  var minimumWorkPerThread = 1 << 20
+  /// The fewest multiply-adds worth a second thread. Waking a Dispatch worker took ~50 µs on the 2-vCPU dev VM
+  /// (an empty 2-way `concurrentPerform` with 100 µs per iteration took 150 µs), so a part must be worth well
+  /// over that: 2²² multiply-adds take ~55 µs at 150 GFLOP/s. Measured with a cut-over of 2²⁰: 192³ on 2 threads
+  /// 132 GFLOP/s vs 153 on 1 thread; 256³ 186 vs 155.
+  var minimumWorkPerThread = 1 << 22
+
+  /// Multiply-adds the calling thread does while a Dispatch worker wakes up (~50 µs at ~150 GFLOP/s on the dev
+  /// VM), added to the caller's part. 2 threads: 256³ 189 → 224 GFLOP/s, 512³ 271 → 286; on a machine with faster
+  /// wake-ups part 0 runs long: up to ~20 % at 256³ (61 % of the work), ≤ 3 % from 512³ on.
+  var workerStartDelay = 3_500_000
 
   init(kernel: GEMMKernel) {
     self.kernel = kernel
@@ -65,19 +88,37 @@ struct GEMMDriver {
     let (mr, nr) = (kernel.mr, kernel.nr)
     let rowPanels = (m + mr - 1) / mr
     let columnPanels = (n + nr - 1) / nr
-    // Split the larger side of C: that duplicates the packing of the smaller operand only.
-    let splitColumns = n >= m
+    // Splitting columns makes every part pack all of A; splitting rows, all of B. Duplicate the cheaper packing:
+    // a strided (transposing) pack costs about three times a contiguous one. Either side needs a panel per thread.
+    // Ties split rows: a narrower column range means more passes over the packed A per column (TN 512³, 2 threads:
+    // columns 235, rows 264 GFLOP/s).
+    let costA = m &* k &* (transA == .none ? 3 : 1)
+    let costB = k &* n &* (transB == .none ? 1 : 3)
+    let splitColumns = rowPanels < threads || (columnPanels >= threads && costA < costB)
     let panels = splitColumns ? columnPanels : rowPanels
     let work = m &* n &* k
     let parts = max(1, min(threads, panels, work / minimumWorkPerThread))
     let operands = Operands(
       transA: transA, transB: transB, k: k, alpha: alpha, beta: beta, a: SendablePointer(a), lda: lda,
       b: SendablePointer(b), ldb: ldb, c: SendablePointer(c), ldc: ldc)
+    if parts == 1 {
+      runBlock(rows: 0..<m, columns: 0..<n, operands)
+      return
+    }
+    // Part 0 runs on the calling thread, which starts at once; the others wait for a worker to wake. Give part 0
+    // that head start in extra work so all parts finish together.
+    let lead = Double(min(work / 2, workerStartDelay))
+    let share = (Double(work) - lead) / Double(parts)
+    let scale = Double(panels) / Double(work)
+    @Sendable func boundary(_ t: Int) -> Int {
+      t == 0 ? 0 : t == parts ? panels : min(panels, Int((scale * (lead + Double(t) * share)).rounded()))
+    }
     let driver = self
     parallelFor(parts) { range in
       for part in range {
-        let lower = panels * part / parts
-        let upper = panels * (part + 1) / parts
+        let lower = boundary(part)
+        let upper = boundary(part + 1)
+        guard lower < upper else { continue }
         if splitColumns {
           driver.runBlock(rows: 0..<m, columns: (lower * nr)..<min(n, upper * nr), operands)
         } else {
@@ -114,6 +155,12 @@ struct GEMMDriver {
     let packedA = workspace.buffer.base
     let packedB = packedA + sizeA
     let function = kernel.function
+    // With only a few A panels, packing B costs about as much as the multiply itself, so a plain B is read where
+    // it lies. Measured (1 thread, GFLOP/s, packed → in place): 8×100×800 45 → 80, 16×784×9 85 → 119,
+    // 16×1024×1024 69 → 87, 32×196×144 103 → 137; but 32×4096×576 93 → 70, as deep blocks of a wide B thrash the
+    // caches when read with a large row stride.
+    let readsBInPlace =
+      op.transB == .none && (rows.count <= 2 &* mr || (rows.count <= 4 &* mr && blockDepth <= 256))
 
     var ic = rows.lowerBound
     while ic < rows.upperBound {
@@ -126,16 +173,26 @@ struct GEMMDriver {
         var jc = columns.lowerBound
         while jc < columns.upperBound {
           let ncur = min(blockColumns, columns.upperBound &- jc)
-          packB(op, depth: pc..<(pc &+ kcur), columns: jc..<(jc &+ ncur), into: packedB)
+          // Full panels of a plain B are read in place (row stride ldb) when few A panels share them; only a
+          // partial last panel is packed then, since the kernel reads whole NR-wide rows.
+          let packedFrom = readsBInPlace ? ncur / nr &* nr : 0
+          if packedFrom < ncur {
+            packB(op, depth: pc..<(pc &+ kcur), columns: (jc &+ packedFrom)..<(jc &+ ncur), into: packedB)
+          }
+          let inPlaceB = op.b.base + (pc &* op.ldb &+ jc)
           var ir = 0
           while ir < mcur {
             let panelA = packedA + (ir &* kcur)
             let nrows = min(mr, mcur &- ir)
             let rowC = op.c.base + ((ic &+ ir) &* op.ldc &+ jc)
             var jr = 0
+            while jr < packedFrom {
+              function(kcur, panelA, inPlaceB + jr, op.ldb, rowC + jr, op.ldc, op.alpha, beta, nrows, nr)
+              jr &+= nr
+            }
             while jr < ncur {
               function(
-                kcur, panelA, packedB + (jr &* kcur), nr, rowC + jr, op.ldc, op.alpha, beta, nrows,
+                kcur, panelA, packedB + ((jr &- packedFrom) &* kcur), nr, rowC + jr, op.ldc, op.alpha, beta, nrows,
                 min(nr, ncur &- jr))
               jr &+= nr
             }
@@ -232,6 +289,21 @@ struct GEMMDriver {
       let (s4, s5, s6, s7) = (s0 + (4 &* stride), s0 + (5 &* stride), s0 + (6 &* stride), s0 + (7 &* stride))
       var d = dst + l
       var p = 0
+      // Four depth steps at a time: load a 4-float run of each line, transpose two 4×4 blocks in registers.
+      while p &+ 4 <= length {
+        let (t0, t1) = GEMMDriver.transpose4x4(load4(s0 + p), load4(s1 + p), load4(s2 + p), load4(s3 + p))
+        let (u0, u1) = GEMMDriver.transpose4x4(load4(s4 + p), load4(s5 + p), load4(s6 + p), load4(s7 + p))
+        store4(t0.0, d)
+        store4(u0.0, d + 4)
+        store4(t0.1, d + step)
+        store4(u0.1, d + (step &+ 4))
+        store4(t1.0, d + (2 &* step))
+        store4(u1.0, d + (2 &* step &+ 4))
+        store4(t1.1, d + (3 &* step))
+        store4(u1.1, d + (3 &* step &+ 4))
+        d += 4 &* step
+        p &+= 4
+      }
       while p < length {
         d[0] = s0[p]
         d[1] = s1[p]
@@ -257,6 +329,20 @@ struct GEMMDriver {
       }
       l &+= 1
     }
+  }
+
+  /// The columns of the 4×4 matrix with rows r0…r3, as ((column 0, column 1), (column 2, column 3)).
+  @inline(__always)
+  static func transpose4x4(
+    _ r0: SIMD4<Float>, _ r1: SIMD4<Float>, _ r2: SIMD4<Float>, _ r3: SIMD4<Float>
+  ) -> ((SIMD4<Float>, SIMD4<Float>), (SIMD4<Float>, SIMD4<Float>)) {
+    // unpacklo/unpackhi pairs, then movelh/movehl: the SSE transpose, spelled as lane picks.
+    let a = SIMD4(r0[0], r1[0], r0[1], r1[1]), b = SIMD4(r0[2], r1[2], r0[3], r1[3])
+    let c = SIMD4(r2[0], r3[0], r2[1], r3[1]), e = SIMD4(r2[2], r3[2], r2[3], r3[3])
+    return (
+      (SIMD4(a[0], a[1], c[0], c[1]), SIMD4(a[2], a[3], c[2], c[3])),
+      (SIMD4(b[0], b[1], e[0], e[1]), SIMD4(b[2], b[3], e[2], e[3]))
+    )
   }
 
   /// C = beta·C (k == 0 or alpha == 0); beta == 0 writes zeros without reading C.

@@ -10,9 +10,12 @@ public enum Parallelism {
   /// `setMaximumThreads(_:)` (benchmarks compare 1 and 2 threads this way).
   public static var maximumThreads: Int {
     let configured = limit.load(ordering: .relaxed)
-    let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
     return configured > 0 ? min(configured, cores) : cores
   }
+
+  /// `activeProcessorCount`, read once: on Linux each read parses cgroup files (~20 µs), which per call made
+  /// threaded GEMMs below ~200³ slower than single-threaded ones.
+  private static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
   /// Caps the worker threads; `0` restores the default (all active cores).
   public static func setMaximumThreads(_ count: Int) {

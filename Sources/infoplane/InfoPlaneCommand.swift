@@ -8,7 +8,10 @@ struct InfoPlaneCommand: ParsableCommand {
     commandName: "infoplane",
     abstract: "Mutual information and information-plane analysis of neural networks.",
     version: infoPlaneVersion,
-    subcommands: [InspectCommand.self, EstimateCommand.self]
+    subcommands: [
+      EstimateCommand.self, ValidateCommand.self, IBCommand.self, AnalyzeCommand.self, ReportCommand.self,
+      TrainCommand.self, InspectCommand.self,
+    ]
   )
 
   static func main() {

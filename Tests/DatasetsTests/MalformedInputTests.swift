@@ -49,7 +49,11 @@ import Testing
     #expect(throws: DatasetsError.trailingBytes(file: "f", expectedBytes: long.count - 4, actualBytes: long.count)) {
       try NPY.decode(long, file: "f")
     }
-    for shape in ["(4294967296, 4294967296, 4294967296)", "(99999999999999999999,)", "(-3, 2)", "(3037000500, 3037000500)"] {
+    let shapes = [
+      "(4294967296, 4294967296, 4294967296)", "(99999999999999999999,)", "(-3, 2)", "(3037000500, 3037000500)",
+      "(0, 4611686018427387904, 4611686018427387904)", "(1152921504606846976, 0, 4)",
+    ]
+    for shape in shapes {
       let error = try #require(throws: DatasetsError.self) { try NPY.decode(Self.npy(Self.header(shape: shape)), file: "f") }
       guard case .invalidShape = error else { Issue.record("\(shape): got \(error)"); continue }
       #expect(error.description.contains("re-create"))
@@ -109,7 +113,12 @@ import Testing
       for file in ["/fuzz/" + name, "/fuzz/blob"] {
         do {
           let result = try ArrayFile.decode(data, file: file)
-          for named in result.arrays { _ = ArraySummary(named.array) }
+          for named in result.arrays {
+            _ = ArraySummary(named.array)
+            _ = named.array.matrix()
+            _ = named.array.tensor()
+            _ = try? named.array.labels()
+          }
           reads += 1
         } catch let error as DatasetsError {
           #expect(!error.description.isEmpty)

@@ -48,6 +48,17 @@ import Testing
     #expect((10 + headerLength) % 64 == 0)
   }
 
+  /// 22 000 axes of extent 1 give a header over 65 535 bytes: version 2.0, with a 4-byte length (NumPy itself would
+  /// write the same but cannot load more than 64 axes, so this checks our own round trip).
+  @Test func writesVersion2WhenTheHeaderNeedsIt() throws {
+    let array = NPYArray(shape: Array(repeating: 1, count: 22_000), storage: .float64([0.25]))
+    let bytes = NPY.encode(array)
+    #expect(bytes[6] == 2 && bytes[7] == 0)
+    let headerLength = (0..<4).reduce(0) { $0 | Int(bytes[8 + $1]) << (8 * $1) }
+    #expect(headerLength > 65_535 && (12 + headerLength) % 64 == 0)
+    #expect(try NPY.decode(Data(bytes), file: "v2") == array)
+  }
+
   @Test(arguments: NPYArray.DType.allCases, [[0], [7], [3, 5], [2, 3, 4], [2, 0, 3], []])
   func roundTripsExactly(dtype: NPYArray.DType, shape: [Int]) throws {
     let directory = try TemporaryDirectory()

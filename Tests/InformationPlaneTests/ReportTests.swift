@@ -102,3 +102,11 @@ import Testing
     #expect(!html.contains("nan"))
   }
 }
+
+@Suite struct LabelEntropyTests {
+  @Test func plugInEntropyOfLabels() {
+    #expect(abs(InformationPlaneExperiment.labelEntropy([0, 0, 1, 1]) - log(2)) < 1e-15)
+    #expect(abs(InformationPlaneExperiment.labelEntropy((0..<1000).map { Int32($0 % 10) }) - log(10)) < 1e-12)
+    #expect(InformationPlaneExperiment.labelEntropy([3, 3, 3]) == 0)
+  }
+}

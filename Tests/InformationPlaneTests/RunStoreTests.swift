@@ -67,3 +67,18 @@ import Testing
     #expect(left == ["epoch-0003.safetensors", "epoch-0004.safetensors"])
   }
 }
+
+@Suite struct RunStoreResumePointTests {
+  /// Only the newest checkpoints are kept: earlier epochs count as complete through their rows alone.
+  @Test func earlierEpochsNeedNoCheckpoint() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runstore-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let store = try RunStore.create(at: dir, config: Data("{}".utf8))
+    let rows = (1...4).map {
+      EpochSummary(epoch: $0, trainLoss: 1, trainAccuracy: 0, testLoss: 1, testAccuracy: 0, testROCAUC: 0.5, seconds: 0)
+    }
+    try Data().write(to: store.checkpointURL(epoch: 3))
+    try store.write(metrics: rows, information: [])
+    #expect(try store.load().metrics.map(\.epoch) == [1, 2, 3])
+  }
+}

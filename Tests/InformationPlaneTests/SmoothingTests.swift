@@ -54,9 +54,20 @@ import Testing
     for v in y { #expect(abs(v - 1.7) <= 1e-9) }
   }
 
+  /// SciPy's chain on a 5-epoch ramp (savgol 5/4, then filtfilt padlen 4): the paper's behaviour, reproduced when
+  /// the low-pass is forced on; by default short series keep the Savitzky–Golay stage only (here: the data itself).
+  @Test func shortSeriesSkipTheLowPassByDefault() throws {
+    let x = [0.95, 1.15, 1.5, 1.96, 2.36]
+    let scipy = [-0.23786872, -0.23589757, -0.23494671, -0.23454903, -0.23440943]
+    let paper = try TrajectorySmoother(lowPassMinimumLength: 0).smooth(x)
+    for (ours, ref) in zip(paper, scipy) { #expect(abs(ours - ref) < 1e-7) }
+    let smoothed = try TrajectorySmoother().smooth(x)
+    for (ours, ref) in zip(smoothed, x) { #expect(abs(ours - ref) < 1e-9) }
+  }
+
   @Test func shortSeriesAreHandled() throws {
     #expect(try TrajectorySmoother().smooth([]) == [])
-    let one = try TrajectorySmoother().smooth([0.4])
+    let one = try TrajectorySmoother(lowPassMinimumLength: 0).smooth([0.4])
     #expect(one.count == 1 && abs(one[0] - 0.4) < 1e-9, "got \(one)")  // the filter's stated rounding tolerance
     #expect(try TrajectorySmoother().smooth([0.1, 0.2, 0.4]).count == 3)
   }

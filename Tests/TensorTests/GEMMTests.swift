@@ -144,6 +144,39 @@ private let shapes: [(Int, Int, Int)] = [
     }
   }
 
+  /// GEMMs called from several threads at once (as batch-parallel layers do) each get their own workspace.
+  @Test func concurrentCallsMatchSequentialOnes() {
+    let count = 8
+    let problems = (0..<count).map { Problem(.none, .transposed, m: 40 + $0, n: 300, k: 90, seed: 100 + UInt64($0)) }
+    var sequential = problems
+    for i in 0..<count { sequential[i].run(alpha: 1, beta: 0, driver: GEMMDriver(kernel: .best), threads: 1) }
+    let sizes = problems.map { $0.c.count }
+    var outputs = [Float](repeating: .nan, count: sizes.reduce(0, +))
+    let offsets = sizes.indices.map { sizes[..<$0].reduce(0, +) }
+    outputs.withUnsafeMutableBufferPointer { out in
+      let base = SendablePointer(out.baseAddress!)
+      parallelFor(count) { range in
+        for i in range {
+          let p = problems[i]
+          p.a.withUnsafeBufferPointer { a in
+            p.b.withUnsafeBufferPointer { b in
+              sgemm(
+                p.transA, p.transB, m: p.m, n: p.n, k: p.k, alpha: 1, a: a.baseAddress!, lda: p.lda,
+                b: b.baseAddress!, ldb: p.ldb, beta: 0, c: base.base + offsets[i], ldc: p.ldc)
+            }
+          }
+        }
+      }
+    }
+    for i in 0..<count {
+      let got = Array(outputs[offsets[i]..<(offsets[i] + sizes[i])])
+      for r in 0..<problems[i].m {
+        let row = (r * problems[i].ldc)..<(r * problems[i].ldc + problems[i].n)
+        #expect(Array(got[row]) == Array(sequential[i].c[row]), "problem \(i) row \(r)")
+      }
+    }
+  }
+
   @Test func publicEntryPointUsesFastestKernel() {
     var problem = Problem(.transposed, .none, m: 70, n: 90, k: 110, seed: 7)
     let original = problem

@@ -1,9 +1,12 @@
 // SGEMM throughput (GFLOP/s) of InfoPlane's `sgemm` next to numpy's matmul (OpenBLAS), 1 and 2 threads.
 //
-// Run from Benchmarks/: `swift run -c release gemm-bench` (add `--no-numpy` to skip the reference, `--shapes
-// 512x512x512,...` to pick shapes, `--threads 1,2`). Timing: one warm-up call, then the median of at least 7 repeats
-// and at least 0.3 s (`--cpu-time` times by process CPU time instead, for single-thread tuning on a busy machine). The numpy reference is ../bench/gemm.py, run as a subprocess per thread count
-// (OPENBLAS_NUM_THREADS). The load average is printed before and after, since the machine may be shared.
+// Run from Benchmarks/: `swift run -c release gemm-bench`, or ../bench/gemm.sh. Options: `--no-numpy` skips the
+// reference, `--shapes 512x512x512,...` picks shapes, `--threads 1,2`, `--transpose NT` (ours only), `--rounds R`
+// (default 3) alternates ours and numpy R times and keeps each side's best median (a shared machine's load comes
+// and goes; this gives both the same chances), `--cpu-time` times by process CPU time (single-thread tuning on a
+// busy machine). Timing: one warm-up call, then the median of at least 7 repeats and at least 0.3 s. The numpy
+// reference is ../bench/gemm.py, run as a subprocess per thread count (OPENBLAS_NUM_THREADS). The load average is
+// printed before and after.
 import Foundation
 import InfoPlane
 
@@ -15,6 +18,9 @@ struct Options {
   var numpy = true
   /// Rates from process CPU time instead of wall time (robust to time-sharing; meaningful for 1 thread only).
   var cpuTime = false
+  /// Alternating rounds of ours and numpy; each cell reports the best round's median (a shared machine's load
+  /// comes and goes, and this gives both sides the same chances at a quiet moment).
+  var rounds = 3
   /// op(A), op(B) for our side: "NN" (default), "NT", "TN" or "TT" (numpy always multiplies row-major A·B).
   var transpose = (Transpose.none, Transpose.none)
 
@@ -25,6 +31,9 @@ struct Options {
       switch arguments[i] {
       case "--no-numpy": numpy = false
       case "--cpu-time": cpuTime = true
+      case "--rounds" where i + 1 < arguments.count:
+        i += 1
+        rounds = max(1, Int(arguments[i]) ?? 1)
       case "--transpose" where i + 1 < arguments.count:
         i += 1
         let letters = Array(arguments[i].uppercased())
@@ -114,10 +123,15 @@ let options = Options(Array(CommandLine.arguments.dropFirst()))
 let loadBefore = loadAverage()
 var ours: [Int: [Double]] = [:]
 var reference: [Int: [String: Double]] = [:]
-for threads in options.threads {
-  Parallelism.setMaximumThreads(threads)
-  ours[threads] = options.shapes.map { measure(m: $0.m, n: $0.n, k: $0.k) }
-  if options.numpy { reference[threads] = numpy(threads: threads, shapes: options.shapes) }
+for _ in 0..<options.rounds {
+  for threads in options.threads {
+    Parallelism.setMaximumThreads(threads)
+    let round = options.shapes.map { measure(m: $0.m, n: $0.n, k: $0.k) }
+    ours[threads] = zip(ours[threads] ?? round, round).map { max($0, $1) }
+    if options.numpy, let theirs = numpy(threads: threads, shapes: options.shapes) {
+      reference[threads] = (reference[threads] ?? theirs).merging(theirs) { max($0, $1) }
+    }
+  }
 }
 let loadAfter = loadAverage()
 
@@ -130,7 +144,7 @@ for t in options.threads {
   rule += "---:|---:|---:|"
 }
 let transposeLabel = [options.transpose.0, options.transpose.1].map { $0 == .none ? "N" : "T" }.joined()
-print("SGEMM \(transposeLabel) GFLOP/s (median; load average before \(loadBefore), after \(loadAfter); kernel ISA level \(sgemmKernelDescription))")
+print("SGEMM \(transposeLabel) GFLOP/s (best of \(options.rounds) rounds of medians; load average before \(loadBefore), after \(loadAfter); kernel ISA level \(sgemmKernelDescription))")
 print()
 print(header)
 print(rule)

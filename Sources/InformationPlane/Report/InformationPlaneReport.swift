@@ -11,7 +11,7 @@ public enum InformationPlaneReport {
   ///   - layerOrder: layers in display order (default: order of first appearance).
   public static func make(
     title: String, settings: [(String, String)], metrics: [EpochSummary], information: [LayerInformation],
-    layerOrder: [String]? = nil, notes: [String] = []
+    layerOrder: [String]? = nil, notes: [String] = [], labelEntropy: Double? = nil
   ) -> HTMLReport {
     var report = HTMLReport(title: title)
     var layers = layerOrder ?? []
@@ -27,12 +27,21 @@ public enum InformationPlaneReport {
         + "zero-phase Butterworth low-pass, as in Butakov et al. 2024), coloured from the first epoch (purple) to "
         + "the last (yellow). The low-pass filter flattens the first and last few epochs of a series.")
     for note in notes { report.paragraph(note) }
+    if let h = labelEntropy {
+      report.paragraph(String(
+        format: "The dashed line is H(Y) = %.3f nats, the entropy of the evaluation labels and an upper bound on "
+          + "I(L;Y); estimates above it show the k-NN estimators' bias on compressed, nearly degenerate codes.", h))
+    }
+    func bound(_ x: [Double]) -> [SVGChart.Layer] {
+      guard let h = labelEntropy, let lo = x.filter(\.isFinite).min(), let hi = x.filter(\.isFinite).max() else { return [] }
+      return [.line(x: [lo, hi], y: [h, h], color: "#888", width: 1, dashed: true)]
+    }
 
     report.heading("Information plane")
     report.charts(layers.map { layer in
       let rows = information.filter { $0.layer == layer }.sorted { $0.epoch < $1.epoch }
       var chart = SVGChart(title: layer, xLabel: "I(X;L), nats", yLabel: "I(L;Y), nats", width: 440, height: 340)
-      chart.layers = [
+      chart.layers = bound(rows.map(\.ixl)) + [
         .errorBars(x: rows.map(\.ixl), y: rows.map(\.ily), xError: rows.map(\.ixlStandardError),
                    yError: rows.map(\.ilyStandardError), color: "#6baed6", opacity: 0.35),
         .points(x: rows.map(\.ixl), y: rows.map(\.ily), color: "#6baed6", colors: rows.map { rampColor(t($0.epoch)) },
@@ -48,7 +57,7 @@ public enum InformationPlaneReport {
       let rows = information.filter { $0.layer == layer }.sorted { $0.epoch < $1.epoch }
       let e = rows.map { Double($0.epoch) }
       var chart = SVGChart(title: layer, xLabel: "epoch", yLabel: "nats", width: 440, height: 300)
-      chart.layers = [
+      chart.layers = bound(e) + [
         .band(x: e, lower: rows.map { $0.ixl - $0.ixlStandardError }, upper: rows.map { $0.ixl + $0.ixlStandardError },
               color: "#1f77b4", opacity: 0.15),
         .band(x: e, lower: rows.map { $0.ily - $0.ilyStandardError }, upper: rows.map { $0.ily + $0.ilyStandardError },

@@ -50,8 +50,7 @@ struct InspectCommand: ParsableCommand {
     for (key, value) in contents.metadata.sorted(by: { $0.key < $1.key }) { lines.append("metadata \(key) = \(value)") }
     for (named, summary) in zip(contents.arrays, summaries) {
       let array = named.array
-      lines.append("")
-      if contents.format == .safetensors { lines.append("tensor   \(named.name)") }
+      if contents.format == .safetensors { lines += ["", "tensor   \(named.name)"] }
       lines.append("dtype    \(array.dtype.rawValue)")
       var shape = "shape    \(array.shape)"
       if array.rank > 2 { shape += "  (\(array.shape[0]) rows × \(array.count / max(array.shape[0], 1)) features)" }
@@ -60,7 +59,9 @@ struct InspectCommand: ParsableCommand {
       lines.append(
         "values   \(array.count)   min \(number(summary.overall.min, integral))   "
           + "mean \(number(summary.overall.mean, false))   max \(number(summary.overall.max, integral))")
-      if summary.nonFiniteCount > 0 { lines.append("non-finite \(summary.nonFiniteCount) (NaN or Inf, left out above)") }
+      if summary.nonFiniteCount > 0 {
+        lines.append("non-finite \(summary.nonFiniteCount) (NaN or Inf, left out above)")
+      }
       guard let columns = summary.columns, !columns.isEmpty, maxColumns > 0 else { continue }
       let names = contents.columnNames ?? columns.indices.map(String.init)
       var rows = [["column", "min", "mean", "max"]]
@@ -78,7 +79,8 @@ struct InspectCommand: ParsableCommand {
         lines.append("  " + cells.joined(separator: "   "))
       }
       if columns.count > maxColumns {
-        lines.append("  … \(columns.count - maxColumns) more columns (--max-columns \(columns.count) or --json lists all)")
+        let more = columns.count - maxColumns
+        lines.append("  … \(more) more columns (--max-columns \(columns.count) or --json lists all)")
       }
     }
     return lines.joined(separator: "\n") + "\n"

@@ -1,0 +1,128 @@
+import Foundation
+
+/// Every setting of an information-plane run (`infoplane ib`); stored as `config.json` in the run directory.
+public struct ExperimentConfig: Sendable, Codable, Equatable {
+  /// Where the images come from.
+  public enum Dataset: String, Sendable, Codable, CaseIterable {
+    /// The built-in procedural shapes (10 classes, 28×28); needs nothing installed.
+    case shapes
+    /// Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist from `apt-get install dataset-fashion-mnist`).
+    case fashionMNIST = "fashion-mnist"
+    /// MNIST IDX files from `--data-dir`.
+    case mnist
+  }
+
+  /// How the inputs X are compressed (once, before training the classifier).
+  public enum InputCompressor: String, Sendable, Codable, CaseIterable {
+    /// The convolutional autoencoder of METHOD.md §6.3 (sigmoid code).
+    case ae
+    /// PCA fitted on the training images.
+    case pca
+  }
+
+  /// The form of the Gaussian noise at every learned layer's input.
+  public enum NoiseMode: String, Sendable, Codable, CaseIterable {
+    /// x·(1 + σε): the paper's noise-to-signal ratio.
+    case relative
+    /// x + σε.
+    case absolute
+  }
+
+  public var dataset: Dataset = .shapes
+  /// Directory of the IDX files (nil: the dataset's default location).
+  public var dataDirectory: String?
+  /// Training images used (nil: all; the shapes dataset draws this many).
+  public var trainSamples: Int?
+  /// Test images (nil: all; shapes draws this many). Metrics use all of them.
+  public var testSamples: Int?
+  public var epochs = 30
+  public var learningRate: Float = 1e-3
+  public var batchSize = 1024
+  public var noise: Float = 1e-3
+  public var noiseMode: NoiseMode = .relative
+  public var dropout: Float = 0.1
+  public var inputCompressor: InputCompressor = .ae
+  public var inputLatentDimension = 4
+  public var autoencoderEpochs = 5
+  public var layerLatentDimension = 4
+  /// The first `evaluationSamples` test images (fixed order) are the MI evaluation set.
+  public var evaluationSamples = 10_000
+  public var estimator: MIEstimatorChoice = .wkl
+  public var k = 5
+  /// Savitzky–Golay window cap (the paper: 30 for MNIST).
+  public var smoothingWindow = 30
+  public var seed: UInt64 = 0
+  /// The tool version that wrote the run.
+  public var version = ""
+
+  public init() {}
+
+  /// Training / test sizes the shapes dataset draws when not given.
+  public static let defaultShapesTrain = 12_000
+  public static let defaultShapesTest = 3_000
+
+  /// Checks ranges before any work starts.
+  /// - Throws: `ExperimentError.invalidSetting` naming the setting.
+  public func validate() throws {
+    func check(_ ok: Bool, _ name: String, _ value: Any, _ allowed: String) throws {
+      if !ok { throw ExperimentError.invalidSetting(name: name, value: "\(value)", allowed: allowed) }
+    }
+    try check(epochs >= 1, "--epochs", epochs, "≥ 1")
+    try check(learningRate > 0 && learningRate.isFinite, "--lr", learningRate, "> 0")
+    try check(batchSize >= 1, "--batch-size", batchSize, "≥ 1")
+    try check(noise >= 0 && noise.isFinite, "--noise", noise, "≥ 0")
+    try check(dropout >= 0 && dropout < 1, "--dropout", dropout, "in [0, 1)")
+    try check(inputLatentDimension >= 1 && inputLatentDimension <= 784, "--x-latent-dim", inputLatentDimension, "1…784")
+    try check(layerLatentDimension >= 1, "--layer-latent-dim", layerLatentDimension, "≥ 1")
+    try check(autoencoderEpochs >= 1, "--ae-epochs", autoencoderEpochs, "≥ 1")
+    try check(k >= 1, "-k", k, "≥ 1")
+    // Every class of the evaluation set needs more than k samples, and whitening needs n > joint dimension.
+    try check(evaluationSamples >= max(20 * (k + 1), 2 * (inputLatentDimension + layerLatentDimension) + 2),
+              "--eval-samples", evaluationSamples, "≥ \(max(20 * (k + 1), 2 * (inputLatentDimension + layerLatentDimension) + 2)) for k = \(k)")
+    try check(smoothingWindow >= 1, "--smoothing-window", smoothingWindow, "≥ 1")
+    if let trainSamples { try check(trainSamples >= 10, "--train-samples", trainSamples, "≥ 10") }
+    if let testSamples { try check(testSamples >= 10, "--test-samples", testSamples, "≥ 10") }
+    if dataset == .mnist { try check(dataDirectory != nil, "--data-dir", "none", "a directory with the MNIST IDX files") }
+  }
+
+  /// The settings that must match when a run is resumed (everything except the epoch count, which may grow).
+  func resumeKey() -> ExperimentConfig {
+    var copy = self
+    copy.epochs = 0
+    copy.version = ""
+    return copy
+  }
+
+  /// (name, value) pairs for the report.
+  public var settingsTable: [(String, String)] {
+    [
+      ("dataset", dataset.rawValue + (dataDirectory.map { " (\($0))" } ?? "")),
+      ("training images", trainSamples.map(String.init) ?? "all"), ("test images", testSamples.map(String.init) ?? "all"),
+      ("epochs", String(epochs)), ("optimizer", "Adam, lr \(learningRate), batch \(batchSize)"),
+      ("noise", "\(noiseMode.rawValue) σ = \(noise) at every learned layer's input, on at inference"),
+      ("dropout", String(dropout)),
+      ("X compression", "\(inputCompressor.rawValue) to \(inputLatentDimension) dims" + (inputCompressor == .ae ? ", \(autoencoderEpochs) epochs" : "")),
+      ("layer compression", "PCA to \(layerLatentDimension) dims, refitted every epoch"),
+      ("evaluation samples", String(evaluationSamples)), ("estimator", "\(estimator.rawValue), k = \(k)"),
+      ("smoothing", "Savitzky–Golay window ≤ \(smoothingWindow), Butterworth(8, 0.125) filtfilt"),
+      ("seed", String(seed)), ("version", version),
+    ]
+  }
+}
+
+/// Errors of an information-plane run.
+public enum ExperimentError: Error, Equatable, CustomStringConvertible {
+  case invalidSetting(name: String, value: String, allowed: String)
+  case tooFewEvaluationSamples(requested: Int, available: Int)
+  case resumeMismatch(String)
+
+  public var description: String {
+    switch self {
+    case let .invalidSetting(name, value, allowed): "\(name) is \(value) but must be \(allowed)."
+    case let .tooFewEvaluationSamples(requested, available):
+      "--eval-samples is \(requested) but the test set has only \(available) images; lower --eval-samples."
+    case let .resumeMismatch(detail):
+      "Cannot resume: \(detail). Resume with the run's original settings (see its config.json) or start a new --out."
+    }
+  }
+}

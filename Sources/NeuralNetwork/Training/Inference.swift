@@ -1,0 +1,48 @@
+import Tensor
+
+extension Sequential {
+  /// The model's output and the requested probes for `inputs` `[N, …]`, in batches, without a tape.
+  ///
+  /// Evaluation mode (dropout off, batch-norm running stats, noise only where `activeAtInference`); batch b draws its
+  /// noise from `mixSeed(seed, b)`, so the same seed gives the same outputs.
+  /// - Returns: Each probe (and `"output"`) as `[N, probe shape…]`.
+  /// - Throws: `NeuralNetworkError.inputShape` when the samples do not fit the model.
+  public func outputs(
+    for inputs: Tensor, probing names: [String], batchSize: Int = 1024, seed: UInt64 = 0, isTraining: Bool = false
+  ) throws -> [String: Tensor] {
+    let sampleShape = Array(inputs.shape.dropFirst())
+    let outputShape = try self.outputShape(for: sampleShape)
+    var shapes = try probeShapes(for: sampleShape).filter { names.contains($0.key) }
+    for name in names where shapes[name] == nil && name != "output" {
+      throw NeuralNetworkError.invalidSetting(name: "probe", value: name, allowed: probeNames.joined(separator: ", "))
+    }
+    shapes["output"] = outputShape
+    let n = inputs.shape.first ?? 0
+    let size = sampleShape.reduce(1, *)
+    var results = shapes.mapValues { [Float](repeating: 0, count: n * $0.reduce(1, *)) }
+    let batch = max(1, batchSize)
+    var start = 0
+    var index: UInt64 = 0
+    while start < n {
+      let count = min(batch, n - start)
+      let slice = Tensor(shape: [count] + sampleShape, scalars: Array(inputs.scalars[(start * size)..<((start + count) * size)]))
+      var context = ForwardContext(tape: nil, isTraining: isTraining, seed: mixSeed(seed, index))
+      let (y, probed) = forward(Variable(slice), context: &context, probing: Set(names))
+      for (name, value) in probed.merging(["output": y], uniquingKeysWith: { a, _ in a }) {
+        guard let shape = shapes[name] else { continue }
+        let width = shape.reduce(1, *)
+        results[name]!.withUnsafeMutableBufferPointer { dst in
+          value.value.scalars.withUnsafeBufferPointer { src in
+            guard let d = dst.baseAddress, let s = src.baseAddress else { return }
+            (d + start * width).update(from: s, count: count * width)
+          }
+        }
+      }
+      start += count
+      index += 1
+    }
+    return results.reduce(into: [:]) { out, item in
+      out[item.key] = Tensor(shape: [n] + (shapes[item.key] ?? []), scalars: item.value)
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import InfoPlane
+
+/// `infoplane analyze DIR`: the information plane from activations saved by any framework.
+struct AnalyzeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "analyze",
+    abstract: "Estimate I(X;L) and I(L;Y) per layer and epoch from saved activations, and write a report.",
+    discussion: """
+      DIR holds inputs.npy ([n, …] evaluation inputs), labels.npy (n class labels) and one folder per epoch, \
+      epoch-NNNN/, with <layer>.npy ([n, …] outputs of that layer, rows in the same order as inputs.npy). \
+      Inputs and every layer are compressed by PCA, then MI is estimated in nats. Writes mi.csv and report.html \
+      to --out (default: DIR).
+      """
+  )
+
+  @Argument(help: "Directory with inputs.npy, labels.npy and epoch-NNNN/<layer>.npy.")
+  var directory: String
+
+  @Option(name: .shortAndLong, help: "Output directory for mi.csv and report.html (default: DIR).")
+  var out: String?
+
+  @Option(help: "PCA components for the inputs X.")
+  var xLatentDim = 4
+
+  @Option(help: "PCA components for each layer.")
+  var layerLatentDim = 4
+
+  @Option(help: "MI estimator: wkl, kl or ksg.")
+  var estimator: MIEstimatorChoice = .wkl
+
+  @Option(name: .short, help: "Neighbours of the k-NN estimators.")
+  var k = 5
+
+  @Option(help: "Seed of PCA and tie-breaking jitter.")
+  var seed: UInt64 = 0
+
+  @Flag(help: "Print the results as one JSON object on stdout.")
+  var json = false
+
+  @Flag(help: "No progress on stderr.")
+  var quiet = false
+
+  func validate() throws {
+    guard xLatentDim >= 1, layerLatentDim >= 1 else {
+      throw ValidationError("--x-latent-dim and --layer-latent-dim must be at least 1.")
+    }
+    guard k >= 1 else { throw ValidationError("-k must be at least 1 (got \(k)).") }
+  }
+
+  func run() throws {
+    let source = URL(fileURLWithPath: directory)
+    let output = URL(fileURLWithPath: out ?? directory)
+    let analysis = ActivationAnalysis(
+      inputLatentDimension: xLatentDim, layers: LayerAnalysis(latentDimension: layerLatentDim, estimator: estimator, k: k),
+      seed: seed)
+    let started = Date()
+    let rows = try analysis.run(directory: source, output: output) { epoch, rows in
+      guard !quiet else { return }
+      let summary = rows.map { String(format: "%@ %.3f/%.3f", $0.layer, $0.ixl, $0.ily) }.joined(separator: "  ")
+      standardError("epoch \(epoch)  I(X;L)/I(L;Y) nats: \(summary)  [\(String(format: "%.1f", Date().timeIntervalSince(started))) s]")
+    }
+    if json {
+      let object: [String: Any] = [
+        "unit": "nats", "estimator": estimator.rawValue, "k": k, "seed": seed, "version": infoPlaneVersion,
+        "mi_csv": output.appendingPathComponent("mi.csv").path, "report": output.appendingPathComponent("report.html").path,
+        "rows": rows.map { r -> [String: Any] in
+          ["epoch": r.epoch, "layer": r.layer, "I_XL": jsonNumber(r.ixl), "I_XL_se": jsonNumber(r.ixlStandardError),
+           "I_LY": jsonNumber(r.ily), "I_LY_se": jsonNumber(r.ilyStandardError),
+           "I_XL_smoothed": jsonNumber(r.ixlSmoothed), "I_LY_smoothed": jsonNumber(r.ilySmoothed)]
+        },
+      ]
+      let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
+      print(String(decoding: data, as: UTF8.self))
+    } else {
+      print("wrote \(output.appendingPathComponent("mi.csv").path) and \(output.appendingPathComponent("report.html").path)")
+    }
+  }
+}
+
+extension MIEstimatorChoice: ExpressibleByArgument {}
+
+/// A finite number, or NSNull for NaN/Inf (JSON has no NaN; STYLE.md §9).
+func jsonNumber(_ v: Double) -> Any { v.isFinite ? v : NSNull() }
+
+/// Writes one line to stderr (progress, warnings).
+func standardError(_ line: String) {
+  FileHandle.standardError.write(Data((line + "\n").utf8))
+}

@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import InfoPlane
+
+/// `infoplane train`: trains the METHOD.md §10.1 classifier on Fashion-MNIST or MNIST and saves a checkpoint.
+struct TrainCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "train",
+    abstract: "Train the paper's noisy MNIST classifier (METHOD.md §10.1) on Fashion-MNIST or MNIST.",
+    discussion: """
+      Adam on NLL, relative Gaussian noise on every learned layer's input (on at inference too), dropout before the \
+      conv blocks. Progress goes to stderr, one line per epoch with loss, accuracy, images/s and ETA. After every \
+      epoch OUT/checkpoint.safetensors is replaced atomically and a row is appended to OUT/metrics.csv, so a \
+      failure (e.g. a NaN loss) keeps the last good checkpoint; --resume continues from it exactly.
+      Fashion-MNIST: `apt-get install dataset-fashion-mnist` (read from /usr/share/datasets/fashion-mnist).
+      """
+  )
+
+  enum DatasetName: String, CaseIterable, ExpressibleByArgument {
+    case fashionMNIST = "fashion-mnist"
+    case mnist
+
+    var defaultDirectory: String {
+      switch self {
+      case .fashionMNIST: "/usr/share/datasets/fashion-mnist"
+      case .mnist: "/usr/share/datasets/mnist"
+      }
+    }
+
+    var normalization: ImageNormalization { self == .mnist ? .mnist : .fashionMNIST }
+  }
+
+  @Option(help: "Dataset: fashion-mnist or mnist.")
+  var dataset: DatasetName = .fashionMNIST
+
+  @Option(help: "Directory with the four IDX files (plain or .gz); default: /usr/share/datasets/<dataset>.")
+  var dataDir: String?
+
+  @Option(help: "Training epochs.")
+  var epochs = 5
+
+  @Option(help: "Training batch size.")
+  var batchSize = 1024
+
+  @Option(help: "Adam learning rate.")
+  var lr: Float = 1e-3
+
+  @Option(help: "Noise-to-signal ratio σ of the relative noise x·(1 + σε) on every learned layer's input.")
+  var noise: Float = 1e-3
+
+  @Option(help: "Dropout probability before each conv block.")
+  var dropout: Float = 0.1
+
+  @Option(help: "Seed of the initialisation, shuffling, dropout and noise.")
+  var seed: UInt64 = 0
+
+  @Option(name: .shortAndLong, help: "Output directory for checkpoint.safetensors and metrics.csv.")
+  var out = "infoplane-train"
+
+  @Option(help: "Worker threads (default: all cores).")
+  var threads: Int?
+
+  @Flag(help: "Continue from OUT/checkpoint.safetensors.")
+  var resume = false
+
+  @Flag(help: "Print the final metrics as one JSON object on stdout.")
+  var json = false
+
+  @Flag(help: "No progress on stderr.")
+  var quiet = false
+
+  func validate() throws {
+    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1 (got \(epochs)).") }
+    guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1 (got \(batchSize)).") }
+    guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number (got \(lr)).") }
+    guard noise >= 0, noise.isFinite else { throw ValidationError("--noise must be ≥ 0 (got \(noise)).") }
+    guard dropout >= 0, dropout < 1 else { throw ValidationError("--dropout must be in [0, 1) (got \(dropout)).") }
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
+  }
+
+  func run() throws {
+    print(try output(), terminator: "")
+  }
+
+  /// Trains and returns what `run()` prints.
+  func output() throws -> String {
+    if let threads { Parallelism.setMaximumThreads(threads) }
+    defer { if threads != nil { Parallelism.setMaximumThreads(0) } }
+    let directory = URL(fileURLWithPath: dataDir ?? dataset.defaultDirectory)
+    // A missing Fashion-MNIST directory's error names `apt-get install dataset-fashion-mnist`.
+    let data = try IDXDataset.load(from: directory)
+    let normalize = dataset.normalization
+    let (trainImages, testImages) = (normalize(data.train.images), normalize(data.test.images))
+    let classifier = MNISTClassifier(noise: .relative(sigma: noise), noiseAtInference: true, dropout: dropout, seed: seed)
+    var trainer = Trainer(model: classifier.network,
+      optimizer: Adam(parameters: classifier.network.namedParameters, learningRate: lr), lossFunction: .nll, seed: seed)
+    let loader = try DataLoader(images: trainImages, labels: data.train.labels, classes: 10, batchSize: batchSize,
+      shuffle: true, seed: seed)
+    _ = try classifier.network.outputShape(for: loader.sampleShape)
+
+    let outURL = URL(fileURLWithPath: out)
+    try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
+    let checkpointURL = outURL.appendingPathComponent("checkpoint.safetensors")
+    let metricsURL = outURL.appendingPathComponent("metrics.csv")
+    if resume {
+      try Checkpoint.restore(&trainer, from: checkpointURL)
+    } else {
+      try Data("epoch,train_loss,train_accuracy,test_loss,test_accuracy,images_per_second,seconds\n".utf8)
+        .write(to: metricsURL, options: .atomic)
+    }
+    let metadata = [
+      "dataset": dataset.rawValue, "batch_size": "\(batchSize)", "learning_rate": "\(lr)", "noise_sigma": "\(noise)",
+      "dropout": "\(dropout)", "version": infoPlaneVersion,
+    ]
+    let started = Date()
+    let isTTY = isatty(STDERR_FILENO) != 0
+    var last: (train: EpochMetrics, test: EpochMetrics)?
+    while trainer.epoch < epochs {
+      let train = try trainer.trainEpoch(loader, epochs: epochs) { p in
+        guard !quiet, isTTY else { return }
+        let line = String(format: "\repoch %d/%d  step %d/%d  loss %.4f  acc %.2f %%  %.0f images/s", p.epoch, p.epochs,
+          p.step, p.steps, p.loss, 100 * (p.accuracy ?? 0), p.samplesPerSecond)
+        FileHandle.standardError.write(Data((line + "  ETA \(Self.clock(p.secondsRemaining)) ").utf8))
+      }
+      let test = try trainer.evaluate(testImages, labels: data.test.labels, seed: seed &+ UInt64(trainer.epoch))
+      try Checkpoint.save(trainer, to: checkpointURL, metadata: metadata)
+      let row = String(format: "%d,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f\n", train.epoch, train.loss, train.accuracy ?? 0,
+        test.loss, test.accuracy ?? 0, train.samplesPerSecond, train.seconds)
+      let handle = try FileHandle(forWritingTo: metricsURL)
+      handle.seekToEndOfFile()
+      handle.write(Data(row.utf8))
+      try handle.close()
+      last = (train, test)
+      if !quiet {
+        let remaining = Double(epochs - trainer.epoch) * train.seconds
+        let line = String(format: "epoch %d/%d  loss %.4f  acc %.2f %%  test loss %.4f  test acc %.2f %%  %.0f images/s",
+          train.epoch, epochs, train.loss, 100 * (train.accuracy ?? 0), test.loss, 100 * (test.accuracy ?? 0),
+          train.samplesPerSecond)
+        standardError((isTTY ? "\r" : "") + line + "  ETA \(Self.clock(remaining))")
+      }
+    }
+    let seconds = Date().timeIntervalSince(started)
+    guard let (train, test) = last else {
+      return "already trained for \(trainer.epoch) epochs (checkpoint \(checkpointURL.path)); raise --epochs to continue\n"
+    }
+    if json {
+      let object: [String: Any] = [
+        "dataset": dataset.rawValue, "epochs": train.epoch, "batch_size": batchSize, "learning_rate": Self.decimal(lr),
+        "noise_sigma": Self.decimal(noise), "dropout": Self.decimal(dropout), "seed": seed, "version": infoPlaneVersion,
+        "train_loss": jsonNumber(train.loss), "train_accuracy": jsonNumber(train.accuracy ?? .nan),
+        "test_loss": jsonNumber(test.loss), "test_accuracy": jsonNumber(test.accuracy ?? .nan),
+        "images_per_second": jsonNumber(train.samplesPerSecond), "seconds": jsonNumber(seconds),
+        "checkpoint": checkpointURL.path, "loss_unit": "nats",
+      ]
+      let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
+      return String(decoding: data, as: UTF8.self) + "\n"
+    }
+    return String(format: "epochs %d  train loss %.4f  train accuracy %.4f  test loss %.4f  test accuracy %.4f\n",
+      train.epoch, train.loss, train.accuracy ?? 0, test.loss, test.accuracy ?? 0) + "checkpoint \(checkpointURL.path)\n"
+
+  }
+
+  /// A Float option as the Double with the same shortest decimal (1e-3, not 0.0010000000474974513).
+  static func decimal(_ value: Float) -> Double { Double("\(value)") ?? Double(value) }
+
+  /// Seconds as m:ss or h:mm:ss.
+  static func clock(_ seconds: Double) -> String {
+    guard seconds.isFinite, seconds >= 0 else { return "--:--" }
+    let s = Int(seconds.rounded())
+    return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+  }
+}
+
+extension NeuralNetworkError: UserInputError {}

@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+
+@testable import InformationPlane
+
+@Suite struct InformationPlaneExperimentTests {
+  static func config(epochs: Int) -> ExperimentConfig {
+    var c = ExperimentConfig()
+    c.dataset = .shapes
+    c.trainSamples = 600
+    c.testSamples = 240
+    c.evaluationSamples = 240
+    c.epochs = epochs
+    c.batchSize = 100
+    c.inputCompressor = .pca
+    c.seed = 7
+    return c
+  }
+
+  static func directory() -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("infoplane-ib-" + UUID().uuidString)
+  }
+
+  /// Everything but the wall-clock column must agree exactly.
+  static func expectSameNumbers(_ a: [EpochSummary], _ b: [EpochSummary]) {
+    #expect(a.count == b.count)
+    for (x, y) in zip(a, b) {
+      var (x, y) = (x, y)
+      x.seconds = 0
+      y.seconds = 0
+      #expect(x == y)
+    }
+  }
+
+  @Test func writesTheRunDirectory() throws {
+    let dir = Self.directory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let (metrics, information) = try InformationPlaneExperiment(config: Self.config(epochs: 2)).run(in: dir, resume: false)
+    #expect(metrics.map(\.epoch) == [1, 2])
+    #expect(information.count == 2 * 6)
+    for name in ["config.json", "metrics.csv", "mi.csv", "report.html", "x_codes.npy", "checkpoints/epoch-0002.safetensors"] {
+      #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name)")
+    }
+    #expect(information.allSatisfy { $0.ixl.isFinite && $0.ily.isFinite && $0.ixlSmoothed.isFinite })
+    #expect(metrics.allSatisfy { $0.testROCAUC > 0.5 && $0.testLoss.isFinite })
+    let config = try JSONDecoder().decode(ExperimentConfig.self, from: Data(contentsOf: dir.appendingPathComponent("config.json")))
+    #expect(config == Self.config(epochs: 2))
+    // A new run refuses to overwrite it.
+    #expect(throws: RunStoreError.self) { try InformationPlaneExperiment(config: Self.config(epochs: 2)).run(in: dir, resume: false) }
+  }
+
+  /// Interrupted after epoch 2 — with a half-written checkpoint of epoch 3 left behind — and resumed: the numbers
+  /// equal those of an uninterrupted run with the same seed.
+  @Test func resumedRunEqualsUninterruptedRun() throws {
+    let whole = Self.directory(), resumed = Self.directory()
+    defer {
+      try? FileManager.default.removeItem(at: whole)
+      try? FileManager.default.removeItem(at: resumed)
+    }
+    let reference = try InformationPlaneExperiment(config: Self.config(epochs: 3)).run(in: whole, resume: false)
+    _ = try InformationPlaneExperiment(config: Self.config(epochs: 2)).run(in: resumed, resume: false)
+    let store = RunStore(directory: resumed)
+    try Data("partial".utf8).write(to: store.checkpointURL(epoch: 3))
+    let continued = try InformationPlaneExperiment(config: Self.config(epochs: 3)).run(in: resumed, resume: true)
+    Self.expectSameNumbers(reference.metrics, continued.metrics)
+    #expect(reference.information == continued.information)
+    let onDisk = try store.load()
+    #expect(onDisk.information == reference.information)
+  }
+
+  @Test func resumingWithOtherSettingsIsRefused() throws {
+    let dir = Self.directory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    _ = try InformationPlaneExperiment(config: Self.config(epochs: 1)).run(in: dir, resume: false)
+    var other = Self.config(epochs: 2)
+    other.learningRate = 0.01
+    #expect(throws: ExperimentError.self) { try InformationPlaneExperiment(config: other).run(in: dir, resume: true) }
+  }
+
+  @Test func badSettingsFailBeforeWork() {
+    var c = Self.config(epochs: 1)
+    c.evaluationSamples = 20
+    #expect(throws: ExperimentError.self) { try c.validate() }
+    c = Self.config(epochs: 1)
+    c.evaluationSamples = 1000  // more than the 240 test images
+    #expect(throws: ExperimentError.tooFewEvaluationSamples(requested: 1000, available: 240)) {
+      try InformationPlaneExperiment(config: c).run(in: Self.directory(), resume: false)
+    }
+    c = Self.config(epochs: 1)
+    c.dataset = .mnist
+    #expect(throws: ExperimentError.self) { try c.validate() }
+  }
+
+  /// A real interruption: the `infoplane` binary is killed with SIGKILL during epoch 2, then resumed.
+  @Test(.enabled(if: InformationPlaneExperimentTests.binary != nil, "needs the built infoplane executable"))
+  func killedProcessResumes() throws {
+    let dir = Self.directory(), whole = Self.directory()
+    defer {
+      try? FileManager.default.removeItem(at: dir)
+      try? FileManager.default.removeItem(at: whole)
+    }
+    let arguments = ["ib", "--train-samples", "600", "--test-samples", "240", "--eval-samples", "240", "--epochs", "3",
+                     "--batch-size", "100", "--x-compressor", "pca", "--seed", "7", "--quiet"]
+    // Start, wait for epoch 1 to be complete on disk, kill at once.
+    let process = Process()
+    process.executableURL = Self.binary
+    process.arguments = arguments + ["--out", dir.path]
+    try process.run()
+    let metricsURL = dir.appendingPathComponent("metrics.csv")
+    let deadline = Date().addingTimeInterval(300)
+    while Date() < deadline {
+      if let text = try? String(contentsOf: metricsURL, encoding: .utf8), text.split(separator: "\n").count >= 2 { break }
+      usleep(2_000)
+    }
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    let resumedProcess = Process()
+    resumedProcess.executableURL = Self.binary
+    resumedProcess.arguments = arguments + ["--out", dir.path, "--resume"]
+    try resumedProcess.run()
+    resumedProcess.waitUntilExit()
+    #expect(resumedProcess.terminationStatus == 0)
+    let reference = try InformationPlaneExperiment(config: Self.config(epochs: 3)).run(in: whole, resume: false)
+    let got = try RunStore(directory: dir).load()
+    Self.expectSameNumbers(reference.metrics, got.metrics)
+    #expect(reference.information == got.information)
+  }
+
+  /// The `infoplane` executable next to the test bundle, if it was built.
+  static let binary: URL? = {
+    let candidates = [Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("infoplane"),
+                      Bundle.main.bundleURL.appendingPathComponent("infoplane"),
+                      URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("infoplane")]
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+  }()
+}

@@ -1,0 +1,120 @@
+import Testing
+import Tensor
+
+@testable import NeuralNetwork
+
+/// Every op's pullback against central finite differences (GradientCheck.swift).
+@Suite struct GradientTests {
+  @Test func elementwiseArithmetic() {
+    let (a, b) = (random([3, 5], seed: 1), random([3, 5], seed: 2))
+    #expect(gradientCheck([a, b]) { $0[0] + $0[1] } <= 0)
+    #expect(gradientCheck([a, b]) { $0[0] - $0[1] } <= 0)
+    #expect(gradientCheck([a, b]) { $0[0] * $0[1] } <= 0)
+    #expect(gradientCheck([a]) { $0[0].scaled(by: -2.5) } <= 0)
+    #expect(gradientCheck([a]) { $0[0].exp() } <= 0)
+    #expect(gradientCheck([awayFromZero([3, 5], seed: 3)]) { $0[0].abs() } <= 0)
+    #expect(gradientCheck([a]) { $0[0].sum() } <= 0)
+    #expect(gradientCheck([a]) { $0[0].mean() } <= 0)
+  }
+
+  @Test func fanOutAccumulates() {
+    // y = x·x + x uses x three times: dy/dx = 2x + 1.
+    let x = random([4, 3], seed: 4)
+    #expect(gradientCheck([x]) { $0[0] * $0[0] + $0[0] } <= 0)
+  }
+
+  @Test(arguments: [Float(0), 0.01, 0.2])
+  func leakyReLU(slope: Float) {
+    #expect(gradientCheck([awayFromZero([4, 6], seed: 5)]) { $0[0].leakyReLU(slope: slope) } <= 0)
+  }
+
+  @Test func smoothActivations() {
+    let x = random([4, 6], seed: 6, low: -2, high: 2)
+    #expect(gradientCheck([x]) { $0[0].tanh() } <= 0)
+    #expect(gradientCheck([x]) { $0[0].sigmoid() } <= 0)
+    #expect(gradientCheck([x]) { $0[0].logSoftmax() } <= 0)
+  }
+
+  @Test func linearWithAndWithoutBias() {
+    let (x, w, b) = (random([5, 7], seed: 7), random([3, 7], seed: 8), random([3], seed: 9))
+    #expect(gradientCheck([x, w, b]) { .linear($0[0], weight: $0[1], bias: $0[2]) } <= 0)
+    #expect(gradientCheck([x, w]) { .linear($0[0], weight: $0[1], bias: nil) } <= 0)
+  }
+
+  static let geometries: [ConvolutionGeometry] = [
+    ConvolutionGeometry(channels: 2, height: 7, width: 6, kernelHeight: 3, kernelWidth: 3),
+    ConvolutionGeometry(channels: 3, height: 8, width: 8, kernelHeight: 3, kernelWidth: 3, strideHeight: 2, strideWidth: 2,
+      paddingTop: 1, paddingLeft: 1, paddingBottom: 1, paddingRight: 1),
+    ConvolutionGeometry(channels: 1, height: 5, width: 7, kernelHeight: 2, kernelWidth: 4,
+      paddingTop: 0, paddingLeft: 1, paddingBottom: 1, paddingRight: 2),
+    ConvolutionGeometry(channels: 2, height: 9, width: 9, kernelHeight: 3, kernelWidth: 3, strideHeight: 3, strideWidth: 3),
+    // 24×24 = 576 output pixels: one image per GEMM (the ungrouped path).
+    ConvolutionGeometry(channels: 1, height: 26, width: 26, kernelHeight: 3, kernelWidth: 3),
+  ]
+
+  @Test(arguments: geometries)
+  func conv2d(geometry g: ConvolutionGeometry) {
+    let x = random([3, g.channels, g.height, g.width], seed: 10)
+    let w = random([4, g.channels, g.kernelHeight, g.kernelWidth], seed: 11)
+    let b = random([4], seed: 12)
+    #expect(gradientCheck([x, w, b], samples: 30) { .conv2d($0[0], weight: $0[1], bias: $0[2], geometry: g) } <= 0)
+  }
+
+  @Test func maxPoolAndUpsample() {
+    // Distinct values (a shuffled ramp) so no window has a tie within ±h.
+    var rng = Xoshiro256(seed: 13)
+    let ramp = rng.permutation(2 * 3 * 6 * 5).map { Float($0) * 0.05 }
+    let x = Tensor(shape: [2, 3, 6, 5], scalars: ramp)
+    #expect(gradientCheck([x], h: 1e-2) { $0[0].maxPool2d(size: 2, stride: 2) } <= 0)
+    #expect(gradientCheck([x], h: 1e-2) { $0[0].maxPool2d(size: 3, stride: 1) } <= 0)
+    #expect(gradientCheck([random([2, 2, 3, 4], seed: 14)]) { $0[0].upsampledNearest(factor: 2) } <= 0)
+  }
+
+  @Test func reflectionPaddingAndShape() {
+    let x = random([2, 2, 4, 5], seed: 15)
+    #expect(gradientCheck([x]) { $0[0].reflectionPadded(top: 1, left: 2, bottom: 3, right: 1) } <= 0)
+    #expect(gradientCheck([x]) { $0[0].reshaped([4, -1]) } <= 0)
+    #expect(gradientCheck([x]) { $0[0].flattened() } <= 0)
+  }
+
+  @Test func batchNormTrainingAndEvaluation() {
+    let (gamma, beta) = (random([3], seed: 16, low: 0.5, high: 1.5), random([3], seed: 17))
+    for shape in [[6, 3], [4, 3, 2, 3]] {
+      let x = random(shape, seed: 18, low: -2, high: 2)
+      #expect(gradientCheck([x, gamma, beta], h: 5e-3) { v in
+        Variable.batchNorm(v[0], gamma: v[1], beta: v[2], epsilon: 1e-5).output
+      } <= 0)
+      #expect(gradientCheck([x, gamma, beta]) { v in
+        .batchNorm(v[0], gamma: v[1], beta: v[2], mean: [0.1, -0.2, 0.3], variance: [0.5, 1.5, 2], epsilon: 1e-5)
+      } <= 0)
+    }
+  }
+
+  @Test func dropoutAndNoiseWithFixedSeeds() {
+    let x = awayFromZero([5, 8], seed: 19)
+    #expect(gradientCheck([x]) { $0[0].dropout(probability: 0.3, seed: 42) } <= 0)
+    #expect(gradientCheck([x]) { $0[0].addingNoise(.additive(sigma: 0.5), seed: 43) } <= 0)
+    #expect(gradientCheck([x]) { $0[0].addingNoise(.relative(sigma: 0.5), seed: 44) } <= 0)
+  }
+
+  @Test func losses() {
+    let logits = random([6, 4], seed: 20, low: -2, high: 2)
+    let labels: [Int32] = [0, 3, 1, 2, 3, 0]
+    #expect(gradientCheck([logits]) { $0[0].crossEntropy(labels: labels) } <= 0)
+    #expect(gradientCheck([logits]) { $0[0].logSoftmax().nllLoss(labels: labels) } <= 0)
+    #expect(gradientCheck([logits]) { $0[0].nllLoss(labels: labels) } <= 0)
+    let target = random([6, 4], seed: 21, low: -3, high: 3)
+    #expect(gradientCheck([logits]) { $0[0].mseLoss(target: target) } <= 0)
+    // |x − t| has a kink where x = t; the two draw from different ranges and are ≥ h apart here.
+    #expect(gradientCheck([logits]) { $0[0].l1Loss(target: target.map { $0 >= 0 ? $0 + 2.1 : $0 - 2.1 }) } <= 0)
+  }
+
+  @Test func checkerFailsOnAWrongPullback() {
+    // A deliberately wrong op (pullback with a flipped sign) must be caught.
+    let x = random([3, 4], seed: 22)
+    let violation = gradientCheck([x]) { v in
+      Tape.record(v[0].value.map { 2 * $0 }, inputs: [v[0]]) { dy in [dy.map { -2 * $0 }] }
+    }
+    #expect(violation > 0)
+  }
+}

@@ -1,7 +1,0 @@
-import Testing
-
-@testable import NeuralNetwork
-
-@Suite struct NeuralNetworkModuleTests {
-  @Test func moduleIsLinked() { #expect(NeuralNetworkModule.name == "NeuralNetwork") }
-}
