@@ -38,7 +38,8 @@ def ksg_scipy(x, y, k=5, workers=-1):
 
 
 def timed(f, repeats):
-    f()  # warm-up
+    if repeats > 1:
+        f()  # warm-up (skipped for single, long runs)
     times, value = [], None
     for _ in range(repeats):
         t = time.perf_counter()

@@ -80,9 +80,10 @@ import Tensor
   }
 
   @Test func automaticMethodSwitchesAtTheCutOver() {
-    let low = Synthetic.gaussian(n: 50, d: NeighbourIndex.bruteForceMinimumDimension - 1, seed: 1)
-    let high = Synthetic.gaussian(n: 50, d: NeighbourIndex.bruteForceMinimumDimension, seed: 1)
-    #expect(!NeighbourIndex(low, metric: .euclidean).usesBruteForce)
-    #expect(NeighbourIndex(high, metric: .euclidean).usesBruteForce)
+    let small = NeighbourIndex.smallSampleBruteForceMinimumDimension, large = NeighbourIndex.bruteForceMinimumDimension
+    #expect(!NeighbourIndex(Synthetic.gaussian(n: 50, d: small - 1, seed: 1), metric: .euclidean).usesBruteForce)
+    #expect(NeighbourIndex(Synthetic.gaussian(n: 50, d: small, seed: 1), metric: .euclidean).usesBruteForce)
+    #expect(!NeighbourIndex.prefersBruteForce(count: NeighbourIndex.smallSampleLimit + 1, dimension: large - 1))
+    #expect(NeighbourIndex.prefersBruteForce(count: NeighbourIndex.smallSampleLimit + 1, dimension: large))
   }
 }

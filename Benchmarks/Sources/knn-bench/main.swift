@@ -7,7 +7,7 @@
 // --data DIR (default /tmp/infoplane-knn-bench), then for each file pair, in this one run: the scipy KSG script and
 // sklearn's mutual_info_regression (1+1 only) as subprocesses, InfoPlane's `KSG` in process, and the
 // `infoplane estimate` binary end to end (process start, .npy reading and all). Timing: one warm-up, then the
-// median of --repeats runs (default 3; 1 for the n = 1e5, 8+8 case). Tie-breaking is off on every side, so the
+// median of --repeats runs (default 3; a single run without warm-up at n = 1e5). Tie-breaking is off on every side, so the
 // estimates must agree to 1e-6. All cores are used everywhere (scipy `workers=-1`, sklearn `n_jobs=-1`).
 import Foundation
 import InfoPlane
@@ -61,16 +61,17 @@ func loadAverage() -> String {
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
-/// One warm-up call, then the median wall time of `repeats` calls, and the last result.
+/// One warm-up call (none when `repeats` is 1), then the median wall time of `repeats` calls, and the last result.
 func timed<T>(_ repeats: Int, _ body: () throws -> T) rethrows -> (T, Double) {
-  var result = try body()
+  if repeats > 1 { _ = try body() }
   var times = [Double]()
+  var results = [T]()
   for _ in 0..<max(1, repeats) {
     let t = now()
-    result = try body()
+    results.append(try body())
     times.append(now() - t)
   }
-  return (result, times.sorted()[times.count / 2])
+  return (results[results.count - 1], times.sorted()[times.count / 2])
 }
 
 /// Runs a program and returns its stdout; exits on failure.
@@ -126,7 +127,7 @@ default:
   for n in options.sizes {
     for d in options.dims {
       let xPath = "\(options.data)/x_\(n)_\(d).npy", yPath = "\(options.data)/y_\(n)_\(d).npy"
-      let repeats = n >= 100_000 && d >= 8 ? 1 : options.repeats
+      let repeats = n >= 100_000 ? 1 : options.repeats
       var args = [options.script, "ksg", xPath, yPath, "--repeats", String(repeats)]
       if d == 1 { args.append("--sklearn") }
       let reference = json(run(options.python, args))

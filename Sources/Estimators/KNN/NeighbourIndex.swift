@@ -2,8 +2,10 @@ import Tensor
 
 /// An exact k-nearest-neighbour index over the rows (samples) of an n×d matrix.
 ///
-/// Chooses a KD-tree for low dimension and blocked SIMD brute force above `bruteForceMinimumDimension`, the
-/// cut-over measured by `Benchmarks/Sources/knn-bench` (README, "Performance: k-NN and KSG"). Both paths give
+/// Chooses a KD-tree for low dimension and blocked SIMD brute force above it, by the cut-over measured with
+/// `Benchmarks/Sources/knn-bench cutover` (README, "Performance: k-NN and KSG"): brute force from
+/// `bruteForceMinimumDimension` dimensions on, and already from `smallSampleBruteForceMinimumDimension` when
+/// n ≤ `smallSampleLimit` (brute force costs O(n²·d), so the tree's advantage grows with n). Both paths give
 /// identical results: equal distances are ordered by the smaller sample index. Queries run on all cores.
 public struct NeighbourIndex: Sendable {
   /// How the index searches.
@@ -14,8 +16,17 @@ public struct NeighbourIndex: Sendable {
     case bruteForce
   }
 
-  /// The first dimension at which `.automatic` uses brute force.
+  /// The first dimension at which `.automatic` uses brute force for any n.
   public static let bruteForceMinimumDimension = 14
+  /// The first dimension at which `.automatic` uses brute force when n ≤ `smallSampleLimit`.
+  public static let smallSampleBruteForceMinimumDimension = 10
+  /// The sample count up to which the lower cut-over applies.
+  public static let smallSampleLimit = 30_000
+
+  /// Whether `.automatic` searches n samples of dimension d by brute force.
+  public static func prefersBruteForce(count n: Int, dimension d: Int) -> Bool {
+    d >= bruteForceMinimumDimension || (d >= smallSampleBruteForceMinimumDimension && n <= smallSampleLimit)
+  }
 
   enum Storage: Sendable {
     case tree(KDTree)
@@ -38,7 +49,7 @@ public struct NeighbourIndex: Sendable {
     dimension = points.columns
     let useBrute: Bool
     switch method {
-    case .automatic: useBrute = points.columns >= Self.bruteForceMinimumDimension
+    case .automatic: useBrute = Self.prefersBruteForce(count: points.rows, dimension: points.columns)
     case .kdTree: useBrute = false
     case .bruteForce: useBrute = true
     }
