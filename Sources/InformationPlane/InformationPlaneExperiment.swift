@@ -37,16 +37,24 @@ public struct InformationPlaneExperiment {
       defer { clock = Date() }
       return Date().timeIntervalSince(clock)
     }
-    // Run directory: new, or an existing one with the same settings.
+    // Settings of a run being resumed must match; nothing is written before the data have loaded.
+    let resuming = resume && FileManager.default.fileExists(atPath: directory.appendingPathComponent("config.json").path)
+    if resuming {
+      let stored = try JSONDecoder().decode(ExperimentConfig.self, from: try RunStore.open(directory).config())
+      guard stored.resumeKey() == config.resumeKey() else {
+        throw ExperimentError.resumeMismatch("the settings differ from \(directory.appendingPathComponent("config.json").path)")
+      }
+    }
+    let data = try ExperimentData(config: config)
+    guard config.evaluationSamples <= data.test.count else {
+      throw ExperimentError.tooFewEvaluationSamples(requested: config.evaluationSamples, available: data.test.count)
+    }
+    // Run directory: new, or the existing one continued from its last complete epoch.
     let store: RunStore
     var metrics: [EpochSummary] = []
     var information: [LayerInformation] = []
-    if resume, FileManager.default.fileExists(atPath: directory.appendingPathComponent("config.json").path) {
+    if resuming {
       store = try RunStore.open(directory)
-      let stored = try JSONDecoder().decode(ExperimentConfig.self, from: try store.config())
-      guard stored.resumeKey() == config.resumeKey() else {
-        throw ExperimentError.resumeMismatch("the settings differ from \(store.configURL.path)")
-      }
       (metrics, information) = try store.load()
       try store.pruneCheckpoints(after: metrics.count, keep: 2)
       try store.write(metrics: metrics, information: information)
@@ -55,11 +63,6 @@ public struct InformationPlaneExperiment {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       store = try RunStore.create(at: directory, config: try encoder.encode(config))
-    }
-
-    let data = try ExperimentData(config: config)
-    guard config.evaluationSamples <= data.test.count else {
-      throw ExperimentError.tooFewEvaluationSamples(requested: config.evaluationSamples, available: data.test.count)
     }
     events(.stage("loaded \(config.dataset.rawValue): \(data.train.count) training, \(data.test.count) test images", seconds: lap()))
 

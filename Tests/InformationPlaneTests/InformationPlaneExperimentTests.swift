@@ -83,9 +83,11 @@ import Testing
     #expect(throws: ExperimentError.self) { try c.validate() }
     c = Self.config(epochs: 1)
     c.evaluationSamples = 1000  // more than the 240 test images
+    let untouched = Self.directory()
     #expect(throws: ExperimentError.tooFewEvaluationSamples(requested: 1000, available: 240)) {
-      try InformationPlaneExperiment(config: c).run(in: Self.directory(), resume: false)
+      try InformationPlaneExperiment(config: c).run(in: untouched, resume: false)
     }
+    #expect(!FileManager.default.fileExists(atPath: untouched.path), "a failed start must not leave a run directory")
     c = Self.config(epochs: 1)
     c.dataset = .mnist
     #expect(throws: ExperimentError.self) { try c.validate() }
