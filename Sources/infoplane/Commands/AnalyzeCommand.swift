@@ -80,11 +80,3 @@ struct AnalyzeCommand: ParsableCommand {
 }
 
 extension MIEstimatorChoice: ExpressibleByArgument {}
-
-/// A finite number, or NSNull for NaN/Inf (JSON has no NaN; STYLE.md §9).
-func jsonNumber(_ v: Double) -> Any { v.isFinite ? v : NSNull() }
-
-/// Writes one line to stderr (progress, warnings).
-func standardError(_ line: String) {
-  FileHandle.standardError.write(Data((line + "\n").utf8))
-}

@@ -70,7 +70,7 @@ struct EstimateCommand: ParsableCommand {
 
   func run() throws {
     let (text, warnings) = try output()
-    for warning in warnings { FileHandle.standardError.write(Data(("warning: " + warning + "\n").utf8)) }
+    for warning in warnings { standardError("warning: " + warning) }
     print(text, terminator: "")
   }
 

@@ -133,11 +133,6 @@ struct IBCommand: ParsableCommand {
   }
 }
 
-/// "1m05s" / "42s".
-func duration(_ seconds: Double) -> String {
-  let s = Int(seconds.rounded())
-  return s >= 60 ? String(format: "%dm%02ds", s / 60, s % 60) : "\(s)s"
-}
 
 extension ExperimentConfig.Dataset: ExpressibleByArgument {}
 extension ExperimentConfig.NoiseMode: ExpressibleByArgument {}
