@@ -37,24 +37,11 @@ struct GaussianFit {
   init(_ x: Matrix, variable: String) throws {
     let n = x.rows
     d = x.columns
-    guard n > d else { throw EstimatorError.tooFewSamplesForCovariance(variable: variable, n: n, d: d) }
     let d = self.d
     mean = (0..<d).map { j in (0..<n).reduce(0) { $0 + x.scalars[$1 * d + j] } / Double(n) }
-    let eigen = SymmetricEigen(symmetric: covariance(x), dimension: d)
-    let largest = eigen.values.max() ?? 0
-    guard largest > 0, eigen.values.allSatisfy({ $0 > 1e-13 * largest }) else {
-      throw EstimatorError.singularCovariance(variable: variable)
-    }
-    logDeterminant = eigen.values.reduce(0) { $0 + log($1) }
-    var p = [Double](repeating: 0, count: d * d)
-    for i in 0..<d {
-      for j in 0..<d {
-        var acc = 0.0
-        for l in 0..<d { acc += eigen.vectors[i * d + l] * eigen.vectors[j * d + l] / eigen.values[l] }
-        p[i * d + j] = acc
-      }
-    }
-    precision = p
+    let spectrum = try CovarianceSpectrum(x, variable: variable)
+    logDeterminant = spectrum.logDeterminant
+    precision = spectrum.function { 1 / $0 }
   }
 
   /// The log-density of the fitted normal at sample `r` of `x`.

@@ -13,22 +13,9 @@ struct Whitening {
   ///   below 1e-13 of the largest.
   init(_ x: Matrix, variable: String) throws {
     let n = x.rows, d = x.columns
-    guard n > d else { throw EstimatorError.tooFewSamplesForCovariance(variable: variable, n: n, d: d) }
-    let cov = covariance(x)
-    let eigen = SymmetricEigen(symmetric: cov, dimension: d)
-    let largest = eigen.values.max() ?? 0
-    guard largest > 0, eigen.values.allSatisfy({ $0 > 1e-13 * largest }) else {
-      throw EstimatorError.singularCovariance(variable: variable)
-    }
-    logDeterminant = eigen.values.reduce(0) { $0 + log($1) }
-    var s = [Double](repeating: 0, count: d * d)
-    for i in 0..<d {
-      for j in 0..<d {
-        var acc = 0.0
-        for l in 0..<d { acc += eigen.vectors[i * d + l] * eigen.vectors[j * d + l] / eigen.values[l].squareRoot() }
-        s[i * d + j] = acc
-      }
-    }
+    let spectrum = try CovarianceSpectrum(x, variable: variable)
+    logDeterminant = spectrum.logDeterminant
+    let s = spectrum.function { 1 / $0.squareRoot() }
     var z = [Double](repeating: 0, count: n * d)
     x.scalars.withUnsafeBufferPointer { xp in
       z.withUnsafeMutableBufferPointer { zp in
@@ -42,6 +29,42 @@ struct Whitening {
       }
     }
     whitened = Matrix(rows: n, columns: d, scalars: z)
+  }
+}
+
+/// The eigen-decomposition of a non-singular sample covariance Σ̂ and log det Σ̂, shared by whitening and the Gaussian
+/// fit.
+struct CovarianceSpectrum {
+  let eigen: SymmetricEigen
+  let logDeterminant: Double
+
+  /// - Throws: `.tooFewSamplesForCovariance` when n ≤ d; `.singularCovariance` when an eigenvalue is ≤ 0 or below
+  ///   1e-13 of the largest.
+  init(_ x: Matrix, variable: String) throws {
+    guard x.rows > x.columns else {
+      throw EstimatorError.tooFewSamplesForCovariance(variable: variable, n: x.rows, d: x.columns)
+    }
+    eigen = SymmetricEigen(symmetric: covariance(x), dimension: x.columns)
+    let largest = eigen.values.max() ?? 0
+    guard largest > 0, eigen.values.allSatisfy({ $0 > 1e-13 * largest }) else {
+      throw EstimatorError.singularCovariance(variable: variable)
+    }
+    logDeterminant = eigen.values.reduce(0) { $0 + log($1) }
+  }
+
+  /// V·diag(f(λ))·Vᵀ, d×d row-major (f = 1/√λ gives Σ̂^{-1/2}, f = 1/λ gives Σ̂⁻¹).
+  func function(_ f: (Double) -> Double) -> [Double] {
+    let d = eigen.dimension
+    let transformed = eigen.values.map(f)
+    var m = [Double](repeating: 0, count: d * d)
+    for i in 0..<d {
+      for j in 0..<d {
+        var acc = 0.0
+        for l in 0..<d { acc += eigen.vectors[i * d + l] * eigen.vectors[j * d + l] * transformed[l] }
+        m[i * d + j] = acc
+      }
+    }
+    return m
   }
 }
 
