@@ -30,7 +30,7 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
     let fm = FileManager.default
     var isDirectory: ObjCBool = false
     guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw LayerAnalysisError.missingInput("\(directory.path) is not a directory; pass the folder that holds inputs.npy, labels.npy and epoch-NNNN/.")
+      throw InformationPlaneError.missingInput("\(directory.path) is not a directory; pass the folder that holds inputs.npy, labels.npy and epoch-NNNN/.")
     }
     var epochs: [(Int, [(String, URL)])] = []
     for name in try fm.contentsOfDirectory(atPath: directory.path) where name.hasPrefix("epoch-") {
@@ -41,7 +41,7 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
       epochs.append((number, files.map { (String($0.dropLast(4)), folder.appendingPathComponent($0)) }))
     }
     guard !epochs.isEmpty else {
-      throw LayerAnalysisError.missingInput("\(directory.path) has no epoch-NNNN/ folders with <layer>.npy files.")
+      throw InformationPlaneError.missingInput("\(directory.path) has no epoch-NNNN/ folders with <layer>.npy files.")
     }
     return epochs.sorted { $0.0 < $1.0 }.map { (epoch: $0.0, layers: $0.1.map { (name: $0.0, url: $0.1) }) }
   }
@@ -49,7 +49,7 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
   /// Runs the analysis and writes `mi.csv` and `report.html` into `output`.
   /// - Parameter progress: called after each epoch with (epoch, its rows).
   /// - Returns: all rows, smoothed.
-  /// - Throws: `LayerAnalysisError.missingInput` for a wrong layout, `DatasetsError` for unreadable files, and the
+  /// - Throws: `InformationPlaneError.missingInput` for a wrong layout, `DatasetsError` for unreadable files, and the
   ///   compression / estimator errors (e.g. a layer with a different number of rows).
   public func run(directory: URL, output: URL, progress: (Int, [LayerInformation]) -> Void = { _, _ in }) throws
     -> [LayerInformation]
@@ -57,14 +57,14 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
     let inputsURL = directory.appendingPathComponent("inputs.npy")
     let labelsURL = directory.appendingPathComponent("labels.npy")
     for url in [inputsURL, labelsURL] where !FileManager.default.fileExists(atPath: url.path) {
-      throw LayerAnalysisError.missingInput("\(url.path) is missing; analyze needs inputs.npy and labels.npy beside the epoch folders.")
+      throw InformationPlaneError.missingInput("\(url.path) is missing; analyze needs inputs.npy and labels.npy beside the epoch folders.")
     }
     let epochs = try Self.layout(of: directory)
     let inputs = try NPY.read(contentsOf: inputsURL).tensor()
     let labels = try NPY.read(contentsOf: labelsURL).labels()
     let n = inputs.shape.first ?? 0
     guard n == labels.count else {
-      throw LayerAnalysisError.sampleCountMismatch(layer: "labels.npy", expected: n, found: labels.count)
+      throw InformationPlaneError.sampleCountMismatch(layer: "labels.npy", expected: n, found: labels.count)
     }
     let flatInputs = inputs.reshaped([n, -1])
     let inputCodes = try PCA(components: min(inputLatentDimension, flatInputs.shape[1])).fit(flatInputs, seed: seed)

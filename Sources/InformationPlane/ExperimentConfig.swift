@@ -64,10 +64,10 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
   public static let defaultShapesTest = 3_000
 
   /// Checks ranges before any work starts.
-  /// - Throws: `ExperimentError.invalidSetting` naming the setting.
+  /// - Throws: `InformationPlaneError.invalidSetting` naming the setting.
   public func validate() throws {
     func check(_ ok: Bool, _ name: String, _ value: Any, _ allowed: String) throws {
-      if !ok { throw ExperimentError.invalidSetting(name: name, value: "\(value)", allowed: allowed) }
+      if !ok { throw InformationPlaneError.invalidSetting(name: name, value: "\(value)", allowed: allowed) }
     }
     try check(epochs >= 1, "--epochs", epochs, "≥ 1")
     try check(learningRate > 0 && learningRate.isFinite, "--lr", learningRate, "> 0")
@@ -110,26 +110,5 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
       ("smoothing", "Savitzky–Golay window ≤ \(smoothingWindow), Butterworth(8, 0.125) filtfilt"),
       ("seed", String(seed)), ("version", version),
     ]
-  }
-}
-
-/// Errors of an information-plane run.
-public enum ExperimentError: Error, Equatable, CustomStringConvertible {
-  case invalidSetting(name: String, value: String, allowed: String)
-  case tooFewEvaluationSamples(requested: Int, available: Int)
-  case resumeMismatch(String)
-  case collapsedInputCodes(column: Int, standardDeviation: Double)
-
-  public var description: String {
-    switch self {
-    case let .invalidSetting(name, value, allowed): "\(name) is \(value) but must be \(allowed)."
-    case let .tooFewEvaluationSamples(requested, available):
-      "--eval-samples is \(requested) but the test set has only \(available) images; lower --eval-samples."
-    case let .collapsedInputCodes(column, sd):
-      "The input codes are degenerate: code column \(column) has standard deviation \(sd) over the evaluation images, so "
-        + "I(X;L) would be meaningless. Train the autoencoder longer (--ae-epochs), change --ae-lr, or use --x-compressor pca."
-    case let .resumeMismatch(detail):
-      "Cannot resume: \(detail). Resume with the run's original settings (see its config.json) or start a new --out."
-    }
   }
 }

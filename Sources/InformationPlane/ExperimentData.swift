@@ -34,7 +34,7 @@ struct ExperimentData {
       if let n = config.testSamples { test = test.prefix(n) }
       normalization = config.dataset == .mnist ? .mnist : .fashionMNIST
       for split in [train, test] where Array(split.images.shape.dropFirst()) != MNISTClassifier.inputShape {
-        throw ExperimentError.invalidSetting(
+        throw InformationPlaneError.invalidSetting(
           name: "dataset images", value: "\(Array(split.images.shape.dropFirst()))", allowed: "1×28×28 (MNIST layout)")
       }
     }

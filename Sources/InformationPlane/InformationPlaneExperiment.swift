@@ -27,7 +27,7 @@ public struct InformationPlaneExperiment {
 
   /// Runs (or resumes) the experiment in `directory`.
   /// - Returns: all complete epochs' metrics and MI rows.
-  /// - Throws: `ExperimentError` for settings, `RunStoreError` for the run directory, dataset and network errors.
+  /// - Throws: `InformationPlaneError` for settings, `InformationPlaneError` for the run directory, dataset and network errors.
   public func run(in directory: URL, resume: Bool, events: (Event) -> Void = { _ in }) throws
     -> (metrics: [EpochSummary], information: [LayerInformation])
   {
@@ -42,12 +42,12 @@ public struct InformationPlaneExperiment {
     if resuming {
       let stored = try JSONDecoder().decode(ExperimentConfig.self, from: try RunStore.open(directory).config())
       guard stored.resumeKey() == config.resumeKey() else {
-        throw ExperimentError.resumeMismatch("the settings differ from \(directory.appendingPathComponent("config.json").path)")
+        throw InformationPlaneError.resumeMismatch("the settings differ from \(directory.appendingPathComponent("config.json").path)")
       }
     }
     let data = try ExperimentData(config: config)
     guard config.evaluationSamples <= data.test.count else {
-      throw ExperimentError.tooFewEvaluationSamples(requested: config.evaluationSamples, available: data.test.count)
+      throw InformationPlaneError.tooFewEvaluationSamples(requested: config.evaluationSamples, available: data.test.count)
     }
     // Run directory: new, or the existing one continued from its last complete epoch.
     let store: RunStore
@@ -176,7 +176,7 @@ public struct InformationPlaneExperiment {
       let column = codes.column(c)
       let mean = column.reduce(0, +) / Double(column.count)
       let sd = (column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(column.count)).squareRoot()
-      if sd < 1e-4 { throw ExperimentError.collapsedInputCodes(column: c, standardDeviation: sd) }
+      if sd < 1e-4 { throw InformationPlaneError.collapsedInputCodes(column: c, standardDeviation: sd) }
     }
     try NPY.write(NPYArray(codes), to: url)
     return (codes, autoencoderError)
@@ -226,7 +226,7 @@ extension LabelledImages {
 extension InformationPlaneExperiment {
   /// Rebuilds `report.html` of the run in `run` (or writes it to `destination`) from its stored files.
   /// - Returns: where the report was written.
-  /// - Throws: `RunStoreError.notARun` when `run` has no config.json; `.corruptTable` for unreadable tables.
+  /// - Throws: `InformationPlaneError.notARun` when `run` has no config.json; `.corruptTable` for unreadable tables.
   @discardableResult
   public static func rebuildReport(run: URL, to destination: URL? = nil) throws -> URL {
     let store = try RunStore.open(run)

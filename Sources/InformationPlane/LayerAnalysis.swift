@@ -26,19 +26,19 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
   ///   - layers: (name, outputs `[n, …]`) in display order.
   ///   - epoch: stored in the rows.
   ///   - seed: PCA and tie-breaking seed (vary it per epoch).
-  /// - Throws: `LayerAnalysisError.sampleCountMismatch` when a layer's rows differ from the codes; compression and
+  /// - Throws: `InformationPlaneError.sampleCountMismatch` when a layer's rows differ from the codes; compression and
   ///   estimator errors (e.g. a class with ≤ k samples) otherwise.
   public func analyze(
     inputCodes: Matrix, labels: [Int32], layers: [(name: String, outputs: Tensor)], epoch: Int, seed: UInt64
   ) throws -> [LayerInformation] {
     guard inputCodes.rows == labels.count else {
-      throw LayerAnalysisError.sampleCountMismatch(layer: "labels", expected: inputCodes.rows, found: labels.count)
+      throw InformationPlaneError.sampleCountMismatch(layer: "labels", expected: inputCodes.rows, found: labels.count)
     }
     var rows: [LayerInformation] = []
     for (index, layer) in layers.enumerated() {
       let n = layer.outputs.shape.first ?? 0
       guard n == inputCodes.rows else {
-        throw LayerAnalysisError.sampleCountMismatch(layer: layer.name, expected: inputCodes.rows, found: n)
+        throw InformationPlaneError.sampleCountMismatch(layer: layer.name, expected: inputCodes.rows, found: n)
       }
       let flat = layer.outputs.reshaped([n, -1])
       let layerSeed = seed &+ UInt64(index) &* 0x9E37_79B9
@@ -66,20 +66,5 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
       }
     }
     return out
-  }
-}
-
-/// Errors of the information-plane analysis.
-public enum LayerAnalysisError: Error, Equatable, CustomStringConvertible {
-  case sampleCountMismatch(layer: String, expected: Int, found: Int)
-  case missingInput(String)
-
-  public var description: String {
-    switch self {
-    case let .sampleCountMismatch(layer, expected, found):
-      "\(layer) has \(found) samples but the inputs have \(expected); every layer must hold the same samples in the same order."
-    case let .missingInput(detail):
-      detail
-    }
   }
 }

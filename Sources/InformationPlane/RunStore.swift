@@ -28,7 +28,7 @@ public struct EpochSummary: Sendable, Equatable, Codable {
     [String(epoch)] + [trainLoss, trainAccuracy, testLoss, testAccuracy, testROCAUC, seconds].map(csvNumber)
   }
   init(fields: [String]) throws {
-    guard fields.count == Self.header.count, let epoch = Int(fields[0]) else { throw RunStoreError.corruptTable("metrics.csv") }
+    guard fields.count == Self.header.count, let epoch = Int(fields[0]) else { throw InformationPlaneError.corruptTable("metrics.csv") }
     let v = try fields.dropFirst().map { try parseNumber($0, table: "metrics.csv") }
     self.init(epoch: epoch, trainLoss: v[0], trainAccuracy: v[1], testLoss: v[2], testAccuracy: v[3], testROCAUC: v[4],
               seconds: v[5])
@@ -64,31 +64,10 @@ public struct LayerInformation: Sendable, Equatable, Codable {
     [String(epoch), layer] + [ixl, ixlStandardError, ily, ilyStandardError, ixlSmoothed, ilySmoothed].map(csvNumber)
   }
   init(fields: [String]) throws {
-    guard fields.count == Self.header.count, let epoch = Int(fields[0]) else { throw RunStoreError.corruptTable("mi.csv") }
+    guard fields.count == Self.header.count, let epoch = Int(fields[0]) else { throw InformationPlaneError.corruptTable("mi.csv") }
     let v = try fields.dropFirst(2).map { try parseNumber($0, table: "mi.csv") }
     self.init(epoch: epoch, layer: fields[1], ixl: v[0], ixlStandardError: v[1], ily: v[2], ilyStandardError: v[3],
               ixlSmoothed: v[4], ilySmoothed: v[5])
-  }
-}
-
-/// Errors of the run directory.
-public enum RunStoreError: Error, Equatable, CustomStringConvertible {
-  case directoryNotEmpty(String)
-  case notARun(String)
-  case corruptTable(String)
-  case configMismatch(String)
-
-  public var description: String {
-    switch self {
-    case let .directoryNotEmpty(path):
-      "\(path) already holds a run; pass --resume to continue it, or choose another --out directory."
-    case let .notARun(path):
-      "\(path) is not a run directory (no config.json); check the path, or start a new run without --resume."
-    case let .corruptTable(name):
-      "\(name) in the run directory is not in the expected format; it was edited or written by another tool."
-    case let .configMismatch(detail):
-      "The run's config.json differs from these settings (\(detail)); resume with the original settings or start a new run."
-    }
   }
 }
 
@@ -112,12 +91,12 @@ public struct RunStore: Sendable {
   }
 
   /// Starts a new run in `directory` (created if needed) and writes `config`.
-  /// - Throws: `RunStoreError.directoryNotEmpty` when the directory already holds a run.
+  /// - Throws: `InformationPlaneError.directoryNotEmpty` when the directory already holds a run.
   public static func create(at directory: URL, config: Data) throws -> RunStore {
     let store = RunStore(directory: directory)
     let fm = FileManager.default
     if fm.fileExists(atPath: store.configURL.path) || fm.fileExists(atPath: store.metricsURL.path) {
-      throw RunStoreError.directoryNotEmpty(directory.path)
+      throw InformationPlaneError.directoryNotEmpty(directory.path)
     }
     try fm.createDirectory(at: store.checkpointsURL, withIntermediateDirectories: true)
     try config.write(to: store.configURL, options: .atomic)
@@ -125,10 +104,10 @@ public struct RunStore: Sendable {
   }
 
   /// Opens an existing run for resuming.
-  /// - Throws: `RunStoreError.notARun` when there is no `config.json`.
+  /// - Throws: `InformationPlaneError.notARun` when there is no `config.json`.
   public static func open(_ directory: URL) throws -> RunStore {
     let store = RunStore(directory: directory)
-    guard FileManager.default.fileExists(atPath: store.configURL.path) else { throw RunStoreError.notARun(directory.path) }
+    guard FileManager.default.fileExists(atPath: store.configURL.path) else { throw InformationPlaneError.notARun(directory.path) }
     try FileManager.default.createDirectory(at: store.checkpointsURL, withIntermediateDirectories: true)
     return store
   }
@@ -176,7 +155,7 @@ public struct RunStore: Sendable {
     let text = try String(contentsOf: url, encoding: .utf8)
     var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
     guard let first = lines.first else { return [] }
-    guard first.split(separator: ",").map(String.init) == header else { throw RunStoreError.corruptTable(url.lastPathComponent) }
+    guard first.split(separator: ",").map(String.init) == header else { throw InformationPlaneError.corruptTable(url.lastPathComponent) }
     lines.removeFirst()
     return lines.map(splitCSVLine)
   }
@@ -222,6 +201,6 @@ func splitCSVLine(_ line: String) -> [String] {
 
 func parseNumber(_ s: String, table: String) throws -> Double {
   if s.isEmpty { return .nan }
-  guard let v = Double(s) else { throw RunStoreError.corruptTable(table) }
+  guard let v = Double(s) else { throw InformationPlaneError.corruptTable(table) }
   return v
 }

@@ -1,7 +1,4 @@
 import InfoPlane
 
-extension LayerAnalysisError: UserInputError {}
-extension RunStoreError: UserInputError {}
-extension SmoothingError: UserInputError {}
+extension InformationPlaneError: UserInputError {}
 extension CompressionError: UserInputError {}
-extension ExperimentError: UserInputError {}

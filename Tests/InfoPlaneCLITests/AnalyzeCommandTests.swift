@@ -54,7 +54,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: dir) }
     try FileManager.default.removeItem(at: dir.appendingPathComponent("labels.npy"))
     var command = try InfoPlaneCommand.parseAsRoot(["analyze", dir.path, "--quiet"])
-    let error = try #require(throws: LayerAnalysisError.self) { try command.run() }
+    let error = try #require(throws: InformationPlaneError.self) { try command.run() }
     #expect(error.description.contains("labels.npy"))
     #expect(isUserInputError(error))
   }

@@ -46,7 +46,7 @@ import Testing
     let config = try JSONDecoder().decode(ExperimentConfig.self, from: Data(contentsOf: dir.appendingPathComponent("config.json")))
     #expect(config == Self.config(epochs: 2))
     // A new run refuses to overwrite it.
-    #expect(throws: RunStoreError.self) { try InformationPlaneExperiment(config: Self.config(epochs: 2)).run(in: dir, resume: false) }
+    #expect(throws: InformationPlaneError.self) { try InformationPlaneExperiment(config: Self.config(epochs: 2)).run(in: dir, resume: false) }
   }
 
   /// Interrupted after epoch 2 — with a half-written checkpoint of epoch 3 left behind — and resumed: the numbers
@@ -74,23 +74,23 @@ import Testing
     _ = try InformationPlaneExperiment(config: Self.config(epochs: 1)).run(in: dir, resume: false)
     var other = Self.config(epochs: 2)
     other.learningRate = 0.01
-    #expect(throws: ExperimentError.self) { try InformationPlaneExperiment(config: other).run(in: dir, resume: true) }
+    #expect(throws: InformationPlaneError.self) { try InformationPlaneExperiment(config: other).run(in: dir, resume: true) }
   }
 
   @Test func badSettingsFailBeforeWork() {
     var c = Self.config(epochs: 1)
     c.evaluationSamples = 20
-    #expect(throws: ExperimentError.self) { try c.validate() }
+    #expect(throws: InformationPlaneError.self) { try c.validate() }
     c = Self.config(epochs: 1)
     c.evaluationSamples = 1000  // more than the 240 test images
     let untouched = Self.directory()
-    #expect(throws: ExperimentError.tooFewEvaluationSamples(requested: 1000, available: 240)) {
+    #expect(throws: InformationPlaneError.tooFewEvaluationSamples(requested: 1000, available: 240)) {
       try InformationPlaneExperiment(config: c).run(in: untouched, resume: false)
     }
     #expect(!FileManager.default.fileExists(atPath: untouched.path), "a failed start must not leave a run directory")
     c = Self.config(epochs: 1)
     c.dataset = .mnist
-    #expect(throws: ExperimentError.self) { try c.validate() }
+    #expect(throws: InformationPlaneError.self) { try c.validate() }
   }
 
   /// A real interruption: the `infoplane` binary is killed with SIGKILL during epoch 2, then resumed.

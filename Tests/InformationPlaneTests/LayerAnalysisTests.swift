@@ -43,7 +43,7 @@ import Tensor
 
   @Test func misalignedLayersAreRejected() {
     let x = Matrix.zeros(10, 2)
-    #expect(throws: LayerAnalysisError.sampleCountMismatch(layer: "l", expected: 10, found: 9)) {
+    #expect(throws: InformationPlaneError.sampleCountMismatch(layer: "l", expected: 10, found: 9)) {
       try LayerAnalysis().analyze(inputCodes: x, labels: [Int32](repeating: 0, count: 10),
                                   layers: [("l", Tensor.zeros([9, 3]))], epoch: 1, seed: 0)
     }

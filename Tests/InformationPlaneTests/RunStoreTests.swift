@@ -51,8 +51,8 @@ import Testing
     let dir = temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     _ = try RunStore.create(at: dir, config: Data("{}".utf8))
-    #expect(throws: RunStoreError.directoryNotEmpty(dir.path)) { try RunStore.create(at: dir, config: Data("{}".utf8)) }
-    #expect(throws: RunStoreError.notARun(dir.appendingPathComponent("nope").path)) {
+    #expect(throws: InformationPlaneError.directoryNotEmpty(dir.path)) { try RunStore.create(at: dir, config: Data("{}".utf8)) }
+    #expect(throws: InformationPlaneError.notARun(dir.appendingPathComponent("nope").path)) {
       try RunStore.open(dir.appendingPathComponent("nope"))
     }
   }

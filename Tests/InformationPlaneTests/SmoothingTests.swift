@@ -73,10 +73,10 @@ import Testing
   }
 
   @Test func invalidSettingsThrow() {
-    #expect(throws: SmoothingError.invalidWindow(window: 5, polyorder: 5, length: 10)) {
+    #expect(throws: InformationPlaneError.invalidWindow(window: 5, polyorder: 5, length: 10)) {
       try SavitzkyGolay(window: 5, polyorder: 5).apply([Double](repeating: 0, count: 10))
     }
-    #expect(throws: SmoothingError.invalidButterworth(order: 8, cutoff: 1.5)) {
+    #expect(throws: InformationPlaneError.invalidButterworth(order: 8, cutoff: 1.5)) {
       try IIRFilter.butterworthLowPass(order: 8, cutoff: 1.5)
     }
   }

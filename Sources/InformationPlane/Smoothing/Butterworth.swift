@@ -8,10 +8,10 @@ public struct IIRFilter: Sendable, Equatable {
   /// Digital Butterworth low-pass, as SciPy's `butter(order, cutoff)`: analog prototype poles on the unit circle,
   /// frequency pre-warping, bilinear transform (fs = 2), expanded to polynomials.
   /// - Parameter cutoff: −3 dB frequency as a fraction of Nyquist, in (0, 1).
-  /// - Throws: `SmoothingError.invalidButterworth` for order < 1 or cutoff outside (0, 1).
+  /// - Throws: `InformationPlaneError.invalidButterworth` for order < 1 or cutoff outside (0, 1).
   public static func butterworthLowPass(order: Int, cutoff: Double) throws -> IIRFilter {
     guard order >= 1, cutoff > 0, cutoff < 1 else {
-      throw SmoothingError.invalidButterworth(order: order, cutoff: cutoff)
+      throw InformationPlaneError.invalidButterworth(order: order, cutoff: cutoff)
     }
     let fs = 2.0
     let warped = 2 * fs * tan(Double.pi * cutoff / fs)

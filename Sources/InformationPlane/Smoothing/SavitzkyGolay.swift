@@ -18,11 +18,11 @@ public struct SavitzkyGolay: Sendable, Equatable, Codable {
   }
 
   /// The smoothed series, same length as `x`.
-  /// - Throws: `SmoothingError.invalidWindow` when the window is longer than the series or not above `polyorder`.
+  /// - Throws: `InformationPlaneError.invalidWindow` when the window is longer than the series or not above `polyorder`.
   public func apply(_ x: [Double]) throws -> [Double] {
     let n = x.count
     guard window >= 1, window <= n, polyorder >= 0, polyorder < window else {
-      throw SmoothingError.invalidWindow(window: window, polyorder: polyorder, length: n)
+      throw InformationPlaneError.invalidWindow(window: window, polyorder: polyorder, length: n)
     }
     let half = window / 2
     // Window start offset relative to i, and the evaluation position inside the window (0-based sample units).

@@ -26,11 +26,11 @@ public struct TrajectorySmoother: Sendable, Equatable, Codable {
   }
 
   /// The smoothed series (same length as `series`; empty in, empty out).
-  /// - Throws: `SmoothingError` for invalid settings (e.g. maxWindow < 1 or cutoff outside (0, 1)).
+  /// - Throws: `InformationPlaneError` for invalid settings (e.g. maxWindow < 1 or cutoff outside (0, 1)).
   public func smooth(_ series: [Double]) throws -> [Double] {
     guard !series.isEmpty else { return [] }
     guard maxWindow >= 1 else {
-      throw SmoothingError.invalidWindow(window: maxWindow, polyorder: maxPolyorder, length: series.count)
+      throw InformationPlaneError.invalidWindow(window: maxWindow, polyorder: maxPolyorder, length: series.count)
     }
     let window = min(maxWindow, series.count)
     let savgol = try SavitzkyGolay(window: window, polyorder: max(0, min(maxPolyorder, window - 1))).apply(series)

@@ -109,7 +109,7 @@ struct IBCommand: ParsableCommand {
   }
 
   func validate() throws {
-    do { try config().validate() } catch let error as ExperimentError { throw ValidationError(error.description) }
+    do { try config().validate() } catch let error as InformationPlaneError { throw ValidationError(error.description) }
   }
 
   func run() throws {

@@ -1,0 +1,46 @@
+/// Everything the information-plane module reports as going wrong: settings, smoothing, the run directory, the
+/// analysed inputs. Each case carries the facts, and `description` says what to do (STYLE.md §5).
+public enum InformationPlaneError: Error, Equatable, CustomStringConvertible {
+  // Settings of a run.
+  case invalidSetting(name: String, value: String, allowed: String)
+  case tooFewEvaluationSamples(requested: Int, available: Int)
+  case collapsedInputCodes(column: Int, standardDeviation: Double)
+  case resumeMismatch(String)
+  // Smoothing.
+  case invalidWindow(window: Int, polyorder: Int, length: Int)
+  case invalidButterworth(order: Int, cutoff: Double)
+  // The run directory.
+  case directoryNotEmpty(String)
+  case notARun(String)
+  case corruptTable(String)
+  // Inputs of `analyze` and of the per-epoch analysis.
+  case sampleCountMismatch(layer: String, expected: Int, found: Int)
+  case missingInput(String)
+
+  public var description: String {
+    switch self {
+    case let .invalidSetting(name, value, allowed): "\(name) is \(value) but must be \(allowed)."
+    case let .tooFewEvaluationSamples(requested, available):
+      "--eval-samples is \(requested) but the test set has only \(available) images; lower --eval-samples."
+    case let .collapsedInputCodes(column, sd):
+      "The input codes are degenerate: code column \(column) has standard deviation \(sd) over the evaluation images, so "
+        + "I(X;L) would be meaningless. Train the autoencoder longer (--ae-epochs), change --ae-lr, or use --x-compressor pca."
+    case let .resumeMismatch(detail):
+      "Cannot resume: \(detail). Resume with the run's original settings (see its config.json) or start a new --out."
+    case let .invalidWindow(window, polyorder, length):
+      "Savitzky–Golay needs 1 ≤ window ≤ series length and polyorder < window; got window \(window), polyorder \(polyorder), length \(length)."
+    case let .invalidButterworth(order, cutoff):
+      "Butterworth low-pass needs order ≥ 1 and 0 < cutoff < 1 (fraction of Nyquist); got order \(order), cutoff \(cutoff)."
+    case let .directoryNotEmpty(path):
+      "\(path) already holds a run; pass --resume to continue it, or choose another --out directory."
+    case let .notARun(path):
+      "\(path) is not a run directory (no config.json); check the path, or start a new run without --resume."
+    case let .corruptTable(name):
+      "\(name) in the run directory is not in the expected format; it was edited or written by another tool."
+    case let .sampleCountMismatch(layer, expected, found):
+      "\(layer) has \(found) samples but the inputs have \(expected); every layer must hold the same samples in the same order."
+    case let .missingInput(detail):
+      detail
+    }
+  }
+}
