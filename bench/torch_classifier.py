@@ -82,7 +82,7 @@ def accuracy_run(args, x, y, test):
     raw = read_idx(args.data_dir, "t10k-labels-idx1-ubyte")
     test_labels = torch.from_numpy(np.frombuffer(raw, np.uint8, offset=8).astype(np.int64))
     torch.set_num_threads(int(args.threads.split(",")[-1]))
-    torch.manual_seed(0)
+    torch.manual_seed(args.seed)
     model = Classifier()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.NLLLoss()
@@ -98,7 +98,7 @@ def accuracy_run(args, x, y, test):
         with torch.no_grad():
             out = torch.cat([model(test[b:b + 2048]) for b in range(0, test.shape[0], 2048)])
         accuracy = (out.argmax(1) == test_labels).float().mean().item()
-        print(f"torch  epoch {epoch + 1}  test loss {loss_fn(out, test_labels).item():.4f}  "
+        print(f"torch  seed {args.seed}  epoch {epoch + 1}  test loss {loss_fn(out, test_labels).item():.4f}  "
               f"test accuracy {accuracy:.4f}", flush=True)
 
 
@@ -109,6 +109,7 @@ def main():
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--train-epochs", type=int, default=0,
                         help="instead of timing: train this many epochs and print the test accuracy after each")
+    parser.add_argument("--seed", type=int, default=0, help="torch seed of the accuracy run (initialisation, order)")
     args = parser.parse_args()
     x, y, test = load(args.data_dir)
     if args.train_epochs:
