@@ -27,10 +27,10 @@ struct EstimateCommand: ParsableCommand {
     case gaussian
   }
 
-  @Argument(help: "Samples of X: .npy or .csv, one row per sample.")
+  @Argument(help: "Samples of X: .npy, .csv or IDX (.gz), one row per sample.")
   var x: String
 
-  @Argument(help: "Samples of Y (or class labels with --labels): .npy or .csv, rows paired with X.")
+  @Argument(help: "Samples of Y (or class labels with --labels): .npy, .csv or IDX, rows paired with X.")
   var y: String
 
   @Option(help: "ksg, ksg2, kl, wkl, entropy-sum or gaussian (default: ksg; entropy-sum with --labels).")
@@ -42,7 +42,7 @@ struct EstimateCommand: ParsableCommand {
   @Flag(help: "Treat Y as integer class labels.")
   var labels = false
 
-  @Option(help: "Seed of the tie-breaking jitter.")
+  @Option(help: "Seed of the tie-breaking jitter and of --compress-x/--compress-y.")
   var seed: UInt64 = 0
 
   @Flag(help: "Do not jitter exactly repeated values (duplicates can then make k-NN entropies fail).")
