@@ -29,6 +29,8 @@ SETTINGS = [
     ("uniform 2-D, Y = ⌊2·X₀⌋ (labels)", "labels", 2, None, "entropy-sum"),
     ("uniform 2-D, Y = ⌊4·X₀⌋ (labels)", "labels", 4, None, "entropy-sum"),
 ]
+# The entropy-based rows are run with both --standard-error rules; KSG has only its per-sample error.
+RULES = {"ksg": [None], "ksg2": [None], "entropy-sum": ["sum", "per-sample"]}
 
 
 def main():
@@ -38,10 +40,11 @@ def main():
     args = parser.parse_args()
     directory = tempfile.mkdtemp(prefix="infoplane-se-")
     x_path, y_path = os.path.join(directory, "x.npy"), os.path.join(directory, "y.npy")
-    print("| data | estimator | true MI | mean error | spread across data sets | mean reported SE | spread / SE |")
-    print("|---|---|---|---|---|---|---|")
+    print("| data | estimator | `--standard-error` | true MI | mean error | spread across data sets | mean reported SE "
+          "| spread / SE |")
+    print("|---|---|---|---|---|---|---|---|")
     for label, kind, dim, mi, estimator in SETTINGS:
-        values, errors = [], []
+        values, errors = [], {rule: [] for rule in RULES[estimator]}
         for r in range(args.repeats):
             rng = np.random.default_rng(1000 + r)
             extra = []
@@ -57,14 +60,18 @@ def main():
                 extra = ["--labels"]
             np.save(x_path, x)
             np.save(y_path, y)
-            out = subprocess.run([BINARY, "estimate", x_path, y_path, "--estimator", estimator, "--json", *extra],
-                                 capture_output=True, text=True, check=True).stdout
-            result = json.loads(out)
-            values.append(result["mi"])
-            errors.append(result["standard_error"])
+            for rule in RULES[estimator]:
+                options = ["--standard-error", rule] if rule else []
+                out = subprocess.run([BINARY, "estimate", x_path, y_path, "--estimator", estimator, "--json", *extra,
+                                      *options], capture_output=True, text=True, check=True).stdout
+                result = json.loads(out)
+                if rule == RULES[estimator][0]:
+                    values.append(result["mi"])
+                errors[rule].append(result["standard_error"])
         spread = np.std(values, ddof=1)
-        print(f"| {label} | {estimator} | {truth:.4f} | {np.mean(values) - truth:+.4f} | {spread:.4f} | "
-              f"{np.mean(errors):.4f} | {spread / np.mean(errors):.2f} |", flush=True)
+        for rule, reported in errors.items():
+            print(f"| {label} | {estimator} | {rule or '–'} | {truth:.4f} | {np.mean(values) - truth:+.4f} | "
+                  f"{spread:.4f} | {np.mean(reported):.4f} | {spread / np.mean(reported):.2f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -2,11 +2,15 @@ import Tensor
 
 /// MI between a continuous variable L and discrete labels Y (METHOD.md §4.2): Î(L; Y) = Ĥ(L) − Σ_y p̂(y)·Ĥ(L | Y = y),
 /// with p̂ the class frequencies and every class-conditional entropy a fresh fit (own whitening, own neighbours).
-/// Standard error s_L + Σ_y p̂(y)·s_{L|y}, as in the authors' code. Not clipped.
+/// Standard error by default s_L + Σ_y p̂(y)·s_{L|y}, as in the authors' code (`StandardErrorRule`). Not clipped.
 public struct LabelMI<Entropy: EntropyEstimator>: Sendable, Codable {
   public var entropy: Entropy
+  public var standardErrorRule: StandardErrorRule
 
-  public init(entropy: Entropy) { self.entropy = entropy }
+  public init(entropy: Entropy, standardErrorRule: StandardErrorRule = .sumOfParts) {
+    self.entropy = entropy
+    self.standardErrorRule = standardErrorRule
+  }
 
   /// - Parameters:
   ///   - x: n×d samples of the continuous variable.
@@ -26,6 +30,8 @@ public struct LabelMI<Entropy: EntropyEstimator>: Sendable, Codable {
     let h = try entropy.entropyTerms(px, variable: "X")
     var value = h.value, error = h.standardError
     var allNotes = notes + h.notes
+    // Per-sample MI terms: Î = mean_i (v_{L|y_i},i − v_L,i) + constant corrections.
+    var terms = h.perSample.map { -$0 }
     let n = Double(x.rows)
     for c in classes {
       let rows = members[c]!
@@ -33,8 +39,10 @@ public struct LabelMI<Entropy: EntropyEstimator>: Sendable, Codable {
       let hc = try entropy.entropyTerms(px.selectingRows(rows), variable: "X | label \(c)")
       value -= p * hc.value
       error += p * hc.standardError
+      for (position, row) in rows.enumerated() { terms[row] += hc.perSample[position] }
       for note in hc.notes where !allNotes.contains(note) { allNotes.append(note) }
     }
+    if standardErrorRule == .perSample { error = meanAndStandardError(terms).standardError }
     return Estimate(value: value, standardError: error, notes: allNotes).flaggingNegative()
   }
 }

@@ -54,6 +54,12 @@ struct EstimateCommand: ParsableCommand {
   @Flag(help: "Do not whiten the variables of the kl, wkl and entropy-sum estimators.")
   var noWhiten = false
 
+  @Option(name: .customLong("standard-error"), help: ArgumentHelp(
+    "Standard error of entropy-sum, kl, wkl and label MI: sum (the published code: the parts' errors added; "
+      + "conservative) or per-sample (spread of the per-sample MI terms; close to the spread over data sets).",
+    valueName: "rule"))
+  var standardErrorRule: StandardErrorRule = .sumOfParts
+
   @Option(name: .customLong("compress-x"), help: ArgumentHelp(
     "Compress X first: pca:N (PCA to N components) or ae:N (autoencoder with an N-wide code: convolutional for "
       + "[n, 1, S, S] images with S a power of two, dense otherwise).", valueName: "method:N"))
@@ -121,8 +127,12 @@ struct EstimateCommand: ParsableCommand {
       dy = 1
       classes = Set(yl).count
       switch resolvedEstimator {
-      case .kl: estimate = try LabelMI(entropy: KLEntropy(k: k, whiten: whiten, preprocessing: preprocessing)).estimate(xm, labels: yl)
-      default: estimate = try LabelMI(entropy: WKLEntropy(k: k, whiten: whiten, preprocessing: preprocessing)).estimate(xm, labels: yl)
+      case .kl:
+        estimate = try LabelMI(entropy: KLEntropy(k: k, whiten: whiten, preprocessing: preprocessing),
+                               standardErrorRule: standardErrorRule).estimate(xm, labels: yl)
+      default:
+        estimate = try LabelMI(entropy: WKLEntropy(k: k, whiten: whiten, preprocessing: preprocessing),
+                               standardErrorRule: standardErrorRule).estimate(xm, labels: yl)
       }
     } else {
       let ym: Matrix
@@ -139,9 +149,11 @@ struct EstimateCommand: ParsableCommand {
       case .ksg: estimate = try KSG(k: k, algorithm: .one, preprocessing: preprocessing).estimate(xm, ym)
       case .ksg2: estimate = try KSG(k: k, algorithm: .two, preprocessing: preprocessing).estimate(xm, ym)
       case .kl:
-        estimate = try EntropySumMI(entropy: KLEntropy(k: k, whiten: whiten, preprocessing: preprocessing)).estimate(xm, ym)
+        estimate = try EntropySumMI(entropy: KLEntropy(k: k, whiten: whiten, preprocessing: preprocessing),
+                                    standardErrorRule: standardErrorRule).estimate(xm, ym)
       case .wkl, .entropySum:
-        estimate = try EntropySumMI(entropy: WKLEntropy(k: k, whiten: whiten, preprocessing: preprocessing)).estimate(xm, ym)
+        estimate = try EntropySumMI(entropy: WKLEntropy(k: k, whiten: whiten, preprocessing: preprocessing),
+                                    standardErrorRule: standardErrorRule).estimate(xm, ym)
       case .gaussian:
         var options = preprocessing
         options.breakTies = false  // a covariance needs no tie-breaking
@@ -156,10 +168,12 @@ struct EstimateCommand: ParsableCommand {
         "standard_error": estimate.standardError.isFinite ? estimate.standardError : NSNull(),
         "unit": "nats", "estimator": resolvedEstimator.rawValue, "k": usesK ? k : NSNull(),
         "n": xm.rows, "dx": dx, "dy": dy, "labels": labels, "seed": seed,
-        "tie_breaking": !noTieBreaking, "standardize": standardize, "negative": estimate.isNegative,
+        "tie_breaking": !noTieBreaking,
+        "standardize": standardize, "negative": estimate.isNegative,
         "notes": warnings, "x": x, "y": y, "version": infoPlaneVersion,
       ]
       if let classes { object["classes"] = classes }
+      if [.kl, .wkl, .entropySum].contains(resolvedEstimator) { object["standard_error_rule"] = standardErrorRule.rawValue }
       if !compression.isEmpty { object["compression"] = compression.mapValues(\.json) }
       let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
       return (String(decoding: data, as: UTF8.self) + "\n", warnings)
@@ -185,3 +199,5 @@ struct EstimateCommand: ParsableCommand {
     return array
   }
 }
+
+extension StandardErrorRule: ExpressibleByArgument {}
