@@ -85,7 +85,10 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
     try check(smoothingWindow >= 1, "--smoothing-window", smoothingWindow, "≥ 1")
     if let trainSamples { try check(trainSamples >= 10, "--train-samples", trainSamples, "≥ 10") }
     if let testSamples { try check(testSamples >= 10, "--test-samples", testSamples, "≥ 10") }
-    if dataset == .mnist { try check(dataDirectory != nil, "--data-dir", "none", "a directory with the MNIST IDX files") }
+    if dataset == .mnist {
+      try check(dataDirectory != nil, "--data-dir", "not given",
+                "given for --dataset mnist: the directory with the four MNIST IDX files (plain or .gz)")
+    }
   }
 
   /// The settings that must match when a run is resumed (everything except the epoch count, which may grow).
