@@ -90,7 +90,7 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
     try? FileManager.default.removeItem(at: store.metricsURL)  // analyze has no training metrics
     let settings: [(String, String)] = [
       ("source", directory.path), ("samples", String(n)), ("input PCA components", String(inputLatentDimension)),
-      ("layer PCA components", String(layers.latentDimension)), ("estimator", layers.estimator.rawValue),
+      ("layer PCA components", String(layers.latentDimension)), ("estimator", layers.estimator.rawValue + (layers.standardErrorRule == .perSample ? ", per-sample standard errors" : "")),
       ("k", String(layers.k)), ("seed", String(seed)),
     ]
     try InformationPlaneReport.make(

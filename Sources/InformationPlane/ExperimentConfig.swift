@@ -1,3 +1,4 @@
+import Estimators
 import Foundation
 
 /// Every setting of an information-plane run (`infoplane ib`); stored as `config.json` in the run directory.
@@ -51,6 +52,9 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
   public var evaluationSamples = 10_000
   public var estimator: MIEstimatorChoice = .wkl
   public var k = 5
+  /// Standard errors of the entropy-sum and label estimates; nil means the paper's `.sumOfParts` (and lets
+  /// config.json files written before this setting existed load unchanged).
+  public var standardErrorRule: StandardErrorRule?
   /// Savitzky–Golay window cap (the paper: 30 for MNIST).
   public var smoothingWindow = 30
   public var seed: UInt64 = 0
@@ -109,7 +113,7 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
       ("dropout", String(dropout)),
       ("X compression", "\(inputCompressor.rawValue) to \(inputLatentDimension) dims" + (inputCompressor == .ae ? ", \(autoencoderEpochs) epochs, lr \(autoencoderLearningRate)" : "")),
       ("layer compression", "PCA to \(layerLatentDimension) dims, refitted every epoch"),
-      ("evaluation samples", String(evaluationSamples)), ("estimator", "\(estimator.rawValue), k = \(k)"),
+      ("evaluation samples", String(evaluationSamples)), ("estimator", "\(estimator.rawValue), k = \(k)" + ((standardErrorRule ?? .sumOfParts) == .perSample ? ", per-sample standard errors" : "")),
       ("smoothing", "Savitzky–Golay window ≤ \(smoothingWindow), Butterworth(8, 0.125) filtfilt"),
       ("seed", String(seed)), ("version", version),
     ]

@@ -85,7 +85,8 @@ public struct InformationPlaneExperiment {
     let loader = try DataLoader(images: data.train.images, labels: data.train.labels, classes: 10,
                                 batchSize: config.batchSize, shuffle: true, seed: config.seed &+ 13)
     let trainProbe = data.train.prefix(min(10_000, data.train.count))
-    let analysis = LayerAnalysis(latentDimension: config.layerLatentDimension, estimator: config.estimator, k: config.k)
+    let analysis = LayerAnalysis(latentDimension: config.layerLatentDimension, estimator: config.estimator, k: config.k,
+                                 standardErrorRule: config.standardErrorRule ?? .sumOfParts)
     let smoother = TrajectorySmoother(maxWindow: config.smoothingWindow)
     let started = Date()
     let firstEpoch = metrics.count + 1

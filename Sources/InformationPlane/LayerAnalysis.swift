@@ -12,11 +12,15 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
   public var estimator: MIEstimatorChoice
   /// Neighbours of the k-NN estimators.
   public var k: Int
+  /// Standard errors of the entropy-sum and label estimates (default: the paper's sum of the parts' errors).
+  public var standardErrorRule: StandardErrorRule
 
-  public init(latentDimension: Int = 4, estimator: MIEstimatorChoice = .wkl, k: Int = 5) {
+  public init(latentDimension: Int = 4, estimator: MIEstimatorChoice = .wkl, k: Int = 5,
+              standardErrorRule: StandardErrorRule = .sumOfParts) {
     self.latentDimension = latentDimension
     self.estimator = estimator
     self.k = k
+    self.standardErrorRule = standardErrorRule
   }
 
   /// Estimates for every layer, in the given order.
@@ -43,8 +47,8 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
       let flat = layer.outputs.reshaped([n, -1])
       let layerSeed = seed &+ UInt64(index) &* 0x9E37_79B9
       let codes = try PCA(components: min(latentDimension, flat.shape[1])).fit(flat, seed: layerSeed).transform(flat)
-      let ixl = try estimator.continuous(inputCodes, codes, k: k, seed: layerSeed)
-      let ily = try estimator.labels(codes, labels, k: k, seed: layerSeed &+ 1)
+      let ixl = try estimator.continuous(inputCodes, codes, k: k, seed: layerSeed, rule: standardErrorRule)
+      let ily = try estimator.labels(codes, labels, k: k, seed: layerSeed &+ 1, rule: standardErrorRule)
       rows.append(LayerInformation(epoch: epoch, layer: layer.name, ixl: ixl.value, ixlStandardError: ixl.standardError,
                                    ily: ily.value, ilyStandardError: ily.standardError))
     }

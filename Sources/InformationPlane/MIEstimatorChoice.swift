@@ -10,22 +10,34 @@ public enum MIEstimatorChoice: String, Sendable, Codable, CaseIterable {
   /// KSG algorithm 1 for I(X;L); I(L;Y) then uses KL entropies (KSG has no label form).
   case ksg
 
-  /// I(A;B) between two continuous codes, in nats.
-  func continuous(_ a: Matrix, _ b: Matrix, k: Int, seed: UInt64) throws -> Estimate {
+  /// I(A;B) between two continuous codes, in nats. `rule` applies to the entropy-sum estimators (KSG has its own).
+  func continuous(_ a: Matrix, _ b: Matrix, k: Int, seed: UInt64, rule: StandardErrorRule = .sumOfParts) throws
+    -> Estimate
+  {
     let preprocessing = Preprocessing(seed: seed)
     switch self {
-    case .wkl: return try EntropySumMI(entropy: WKLEntropy(k: k, preprocessing: preprocessing)).estimate(a, b)
-    case .kl: return try EntropySumMI(entropy: KLEntropy(k: k, preprocessing: preprocessing)).estimate(a, b)
+    case .wkl:
+      return try EntropySumMI(entropy: WKLEntropy(k: k, preprocessing: preprocessing), standardErrorRule: rule)
+        .estimate(a, b)
+    case .kl:
+      return try EntropySumMI(entropy: KLEntropy(k: k, preprocessing: preprocessing), standardErrorRule: rule)
+        .estimate(a, b)
     case .ksg: return try KSG(k: k, preprocessing: preprocessing).estimate(a, b)
     }
   }
 
   /// I(A;Y) between a continuous code and class labels, in nats.
-  func labels(_ a: Matrix, _ labels: [Int32], k: Int, seed: UInt64) throws -> Estimate {
+  func labels(_ a: Matrix, _ labels: [Int32], k: Int, seed: UInt64, rule: StandardErrorRule = .sumOfParts) throws
+    -> Estimate
+  {
     let preprocessing = Preprocessing(seed: seed)
     switch self {
-    case .wkl: return try LabelMI(entropy: WKLEntropy(k: k, preprocessing: preprocessing)).estimate(a, labels: labels)
-    case .kl, .ksg: return try LabelMI(entropy: KLEntropy(k: k, preprocessing: preprocessing)).estimate(a, labels: labels)
+    case .wkl:
+      return try LabelMI(entropy: WKLEntropy(k: k, preprocessing: preprocessing), standardErrorRule: rule)
+        .estimate(a, labels: labels)
+    case .kl, .ksg:
+      return try LabelMI(entropy: KLEntropy(k: k, preprocessing: preprocessing), standardErrorRule: rule)
+        .estimate(a, labels: labels)
     }
   }
 }

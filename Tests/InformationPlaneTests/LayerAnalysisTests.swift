@@ -41,6 +41,40 @@ import Tensor
     #expect(abs(rows[0].ily) <= max(0.05, 4 * rows[0].ilyStandardError), "I(L;Y) = \(rows[0].ily)")
   }
 
+  /// The per-sample rule changes only the standard errors: the same values, and smaller errors than the paper's
+  /// sum of the parts' errors (which is conservative; README, "How far to trust the standard errors").
+  @Test func perSampleRuleChangesOnlyTheErrors() throws {
+    var rng = Xoshiro256(seed: 19)
+    let n = 2000
+    var x = Matrix.zeros(n, 2)
+    var layer = [Float](repeating: 0, count: n * 6)
+    var labels = [Int32](repeating: 0, count: n)
+    for i in 0..<n {
+      x[i, 0] = rng.nextGaussian()
+      x[i, 1] = rng.nextGaussian()
+      for j in 0..<6 { layer[i * 6 + j] = Float(x[i, j % 2] * Double(j + 1) + 0.5 * rng.nextGaussian()) }
+      labels[i] = x[i, 0] > 0 ? 1 : 0
+    }
+    let layers = [("dense", Tensor(shape: [n, 6], scalars: layer))]
+    let paper = try LayerAnalysis().analyze(inputCodes: x, labels: labels, layers: layers, epoch: 1, seed: 4)[0]
+    let perSample = try LayerAnalysis(standardErrorRule: .perSample)
+      .analyze(inputCodes: x, labels: labels, layers: layers, epoch: 1, seed: 4)[0]
+    #expect(perSample.ixl == paper.ixl && perSample.ily == paper.ily)
+    #expect(perSample.ixlStandardError < paper.ixlStandardError && perSample.ilyStandardError < paper.ilyStandardError)
+    #expect(perSample.ixlStandardError > 0 && perSample.ilyStandardError > 0)
+  }
+
+  /// config.json files written before the setting existed (no key) load with the paper's rule.
+  @Test func configWithoutTheRuleDecodes() throws {
+    var config = ExperimentConfig()
+    let old = try JSONEncoder().encode(config)
+    #expect(!String(decoding: old, as: UTF8.self).contains("standardErrorRule"))
+    #expect(try JSONDecoder().decode(ExperimentConfig.self, from: old).standardErrorRule == nil)
+    config.standardErrorRule = .perSample
+    let new = try JSONDecoder().decode(ExperimentConfig.self, from: try JSONEncoder().encode(config))
+    #expect(new.standardErrorRule == .perSample)
+  }
+
   @Test func misalignedLayersAreRejected() {
     let x = Matrix.zeros(10, 2)
     #expect(throws: InformationPlaneError.sampleCountMismatch(layer: "l", expected: 10, found: 9)) {

@@ -30,6 +30,12 @@ struct AnalyzeCommand: ParsableCommand {
   @Option(help: "MI estimator: wkl, kl or ksg.")
   var estimator: MIEstimatorChoice = .wkl
 
+  @Option(name: .customLong("standard-error"), help: ArgumentHelp(
+    "Standard errors of the wkl/kl estimates: sum (the paper's: the parts' errors added, conservative) or "
+      + "per-sample (the spread of the per-sample MI terms; README, \"How far to trust the standard errors\").",
+    valueName: "rule"))
+  var standardErrorRule: StandardErrorRule = .sumOfParts
+
   @Option(name: .short, help: "Neighbours of the k-NN estimators.")
   var k = 5
 
@@ -53,7 +59,8 @@ struct AnalyzeCommand: ParsableCommand {
     let source = URL(fileURLWithPath: directory)
     let output = URL(fileURLWithPath: out ?? directory)
     let analysis = ActivationAnalysis(
-      inputLatentDimension: xLatentDim, layers: LayerAnalysis(latentDimension: layerLatentDim, estimator: estimator, k: k),
+      inputLatentDimension: xLatentDim, layers: LayerAnalysis(latentDimension: layerLatentDim, estimator: estimator, k: k,
+                                                                       standardErrorRule: standardErrorRule),
       seed: seed)
     let started = Date()
     let rows = try analysis.run(directory: source, output: output) { epoch, rows in

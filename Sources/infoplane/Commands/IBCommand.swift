@@ -67,6 +67,12 @@ struct IBCommand: ParsableCommand {
   @Option(help: "MI estimator: wkl, kl or ksg.")
   var estimator: MIEstimatorChoice = .wkl
 
+  @Option(name: .customLong("standard-error"), help: ArgumentHelp(
+    "Standard errors of the wkl/kl estimates: sum (the paper's: the parts' errors added, conservative) or "
+      + "per-sample (the spread of the per-sample MI terms; README, \"How far to trust the standard errors\").",
+    valueName: "rule"))
+  var standardErrorRule: StandardErrorRule = .sumOfParts
+
   @Option(name: .short, help: "Neighbours of the k-NN estimators.")
   var k = 5
 
@@ -102,6 +108,7 @@ struct IBCommand: ParsableCommand {
     let defaultTest = dataset == .shapes ? (testSamples ?? ExperimentConfig.defaultShapesTest) : (testSamples ?? 10_000)
     c.evaluationSamples = evalSamples ?? min(10_000, defaultTest)
     c.estimator = estimator
+    c.standardErrorRule = standardErrorRule == .sumOfParts ? nil : standardErrorRule
     c.k = k
     c.seed = seed
     c.version = infoPlaneVersion
