@@ -1,5 +1,6 @@
 import Compression
 import Datasets
+import Estimators
 import Foundation
 import Tensor
 
@@ -30,10 +31,13 @@ public struct SyntheticValidation: Sendable {
   public var seed: UInt64
   /// Autoencoder training (ignored for PCA / none).
   public var autoencoder: AutoencoderTraining
+  /// Standard errors of the wkl/kl estimates (default: the paper's sum of the parts' errors).
+  public var standardErrorRule: StandardErrorRule
 
   public init(task: SyntheticTask, compressor: CompressorChoice = .pca, latentDimension: Int? = nil,
               estimator: MIEstimatorChoice? = nil, k: Int = 5, samples: Int = 5000, trainingSamples: Int = 6000,
-              seed: UInt64 = 0, autoencoder: AutoencoderTraining = AutoencoderTraining()) {
+              seed: UInt64 = 0, autoencoder: AutoencoderTraining = AutoencoderTraining(),
+              standardErrorRule: StandardErrorRule = .sumOfParts) {
     self.task = task
     self.compressor = compressor
     self.latentDimension = latentDimension ?? task.intrinsicDimension
@@ -43,6 +47,7 @@ public struct SyntheticValidation: Sendable {
     self.trainingSamples = trainingSamples
     self.seed = seed
     self.autoencoder = autoencoder
+    self.standardErrorRule = standardErrorRule
   }
 
   /// The estimator used when none is named: KSG for codes of at most 2 coordinates per side, WKL above.
@@ -183,16 +188,17 @@ public struct SyntheticValidation: Sendable {
         let labels = sample.y.scalars.map { Int32($0) }
         let codes = try compressedCodes(sample.x, model)
         timings.compression += lap(); timings.compressionCPU += cpu
-        let compressed = try estimator.labels(codes, labels, k: k, seed: estimateSeed)
-        let latent = try estimator.labels(sample.xLatent, labels, k: k, seed: estimateSeed)
+        let compressed = try estimator.labels(codes, labels, k: k, seed: estimateSeed, rule: standardErrorRule)
+        let latent = try estimator.labels(sample.xLatent, labels, k: k, seed: estimateSeed, rule: standardErrorRule)
         point = Point(trueMI: sample.mutualInformation, estimate: compressed.value, standardError: compressed.standardError,
                       latentEstimate: latent.value, latentStandardError: latent.standardError)
       } else {
         let cx = try compressedCodes(sample.x, model)
         let cy = try compressedCodes(sample.y, model)
         timings.compression += lap(); timings.compressionCPU += cpu
-        let compressed = try estimator.continuous(cx, cy, k: k, seed: estimateSeed)
-        let latent = try estimator.continuous(sample.xLatent, sample.yLatent, k: k, seed: estimateSeed)
+        let compressed = try estimator.continuous(cx, cy, k: k, seed: estimateSeed, rule: standardErrorRule)
+        let latent = try estimator.continuous(sample.xLatent, sample.yLatent, k: k, seed: estimateSeed,
+                                              rule: standardErrorRule)
         point = Point(trueMI: sample.mutualInformation, estimate: compressed.value, standardError: compressed.standardError,
                       latentEstimate: latent.value, latentStandardError: latent.standardError)
       }

@@ -35,6 +35,11 @@ struct ValidateCommand: ParsableCommand {
     """)
   var estimator: MIEstimatorChoice?
 
+  @Option(name: .customLong("standard-error"), help: ArgumentHelp(
+    "Standard errors of the wkl/kl estimates: sum (the paper's: the parts' errors added, conservative) or "
+      + "per-sample (the spread of the per-sample MI terms).", valueName: "rule"))
+  var standardErrorRule: StandardErrorRule = .sumOfParts
+
   @Option(name: .short, help: "Neighbours of the k-NN estimators.")
   var k = 5
 
@@ -89,7 +94,7 @@ struct ValidateCommand: ParsableCommand {
     let run = SyntheticValidation(
       task: synthetic, compressor: compressor, latentDimension: latentDim, estimator: estimator, k: k,
       samples: samples, trainingSamples: trainingSamples, seed: seed,
-      autoencoder: autoencoderTraining)
+      autoencoder: autoencoderTraining, standardErrorRule: standardErrorRule)
     try run.validate(mutualInformation: grid)
     return (run, grid)
   }
@@ -142,7 +147,7 @@ struct ValidateCommand: ParsableCommand {
     }
     let settings: [(String, String)] = [
       ("task", task.rawValue), ("image size", String(imageSize)), ("compressor", compressor.rawValue),
-      ("latent dimension", String(validation.latentDimension)), ("estimator", validation.estimator.rawValue), ("k", String(k)),
+      ("latent dimension", String(validation.latentDimension)), ("estimator", validation.estimator.rawValue + (standardErrorRule == .perSample && validation.estimator != .ksg ? ", per-sample standard errors" : "")), ("k", String(k)),
       ("samples per point", String(samples)), ("training samples", String(trainingSamples)),
       ("autoencoder", compressor == .ae ? String(
         format: "%d epochs, batch %d, Adam %g → %g (cosine), %@ loss, noise σ %g on the input and %g on the code",
