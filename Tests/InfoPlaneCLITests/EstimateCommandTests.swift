@@ -5,12 +5,7 @@ import Testing
 @testable import infoplane
 
 @Suite struct EstimateCommandTests {
-  /// A fresh temporary directory for one test.
-  private static func directory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("infoplane-estimate-" + UUID().uuidString)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-  }
+  private static func directory() throws -> URL { try CLITest.directory("estimate") }
 
   private static func estimate(_ arguments: [String]) throws -> String {
     let command = try InfoPlaneCommand.parseAsRoot(["estimate"] + arguments)
@@ -34,17 +29,7 @@ import Testing
     return (xf.path, yf.path)
   }
 
-  /// Runs the command as `main()` would and returns the exit status it maps the error to (0 on success).
-  private static func status(_ arguments: [String]) -> Int32 {
-    do {
-      var command = try InfoPlaneCommand.parseAsRoot(["estimate"] + arguments)
-      try command.run()
-      return 0
-    } catch {
-      let code = InfoPlaneCommand.exitCode(for: error)
-      return code == .validationFailure || isUserInputError(error) ? 2 : code.rawValue
-    }
-  }
+  private static func status(_ arguments: [String]) -> Int32 { CLITest.status(["estimate"] + arguments) }
 
   @Test func printsJSONWithTheRequiredKeys() throws {
     let directory = try Self.directory()

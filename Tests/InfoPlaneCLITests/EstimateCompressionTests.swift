@@ -6,11 +6,7 @@ import Testing
 
 /// `infoplane estimate --compress-x / --compress-y`: MI between high-dimensional files through low-dimensional codes.
 @Suite struct EstimateCompressionTests {
-  private static func directory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("infoplane-compress-" + UUID().uuidString)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-  }
+  private static func directory() throws -> URL { try CLITest.directory("compress") }
 
   private static func json(_ arguments: [String]) throws -> [String: Any] {
     let command = try #require(try InfoPlaneCommand.parseAsRoot(["estimate"] + arguments + ["--json"]) as? EstimateCommand)
@@ -18,16 +14,7 @@ import Testing
     return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
   }
 
-  private static func status(_ arguments: [String]) -> Int32 {
-    do {
-      var command = try InfoPlaneCommand.parseAsRoot(["estimate"] + arguments)
-      try command.run()
-      return 0
-    } catch {
-      let code = InfoPlaneCommand.exitCode(for: error)
-      return code == .validationFailure || isUserInputError(error) ? 2 : code.rawValue
-    }
-  }
+  private static func status(_ arguments: [String]) -> Int32 { CLITest.status(["estimate"] + arguments) }
 
   /// Two pairs of correlated standard normals ξ, η (I(ξ;η) = `mi` nats in total) embedded linearly in `dx` and `dy`
   /// dimensions, plus independent noise of σ = 0.01 in every coordinate; written as x.npy (float32, `[n, dx]`) and

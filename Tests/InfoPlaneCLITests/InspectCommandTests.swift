@@ -5,12 +5,7 @@ import Testing
 @testable import infoplane
 
 @Suite struct InspectCommandTests {
-  /// A fresh temporary directory for one test.
-  private static func directory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("infoplane-inspect-" + UUID().uuidString)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-  }
+  private static func directory() throws -> URL { try CLITest.directory("inspect") }
 
   private static func inspect(_ arguments: [String]) throws -> String {
     let command = try InfoPlaneCommand.parseAsRoot(["inspect"] + arguments)

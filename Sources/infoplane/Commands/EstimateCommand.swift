@@ -107,16 +107,16 @@ struct EstimateCommand: ParsableCommand {
     }
     let training = AutoencoderTraining(epochs: aeEpochs)
     let dx = xArray.shape.dropFirst().reduce(1, *)
-    let xm: Matrix
     var compression: [String: CompressionOption.Summary] = [:]
-    if let compressX {
-      let (codes, summary) = try compressX.codes(of: xArray, name: "X", seed: seed &+ 0xC0DE, training: training,
-                                                 progress: standardError)
-      xm = codes
-      compression["x"] = summary
-    } else {
-      xm = xArray.matrix()
+    /// The rows of `array` as the estimator sees them: compressed by `option`, or flattened as they are.
+    func samples(_ array: NPYArray, _ option: CompressionOption?, name: String, seed: UInt64) throws -> Matrix {
+      guard let option else { return array.matrix() }
+      let (codes, summary) = try option.codes(of: array, name: name, seed: seed, training: training,
+                                              progress: standardError)
+      compression[name.lowercased()] = summary
+      return codes
     }
+    let xm = try samples(xArray, compressX, name: "X", seed: seed &+ 0xC0DE)
     let preprocessing = Preprocessing(breakTies: !noTieBreaking, standardize: standardize, seed: seed)
     let whiten = !noWhiten
     let estimate: Estimate
@@ -135,16 +135,8 @@ struct EstimateCommand: ParsableCommand {
                                standardErrorRule: standardErrorRule).estimate(xm, labels: yl)
       }
     } else {
-      let ym: Matrix
       dy = yArray.shape.dropFirst().reduce(1, *)
-      if let compressY {
-        let (codes, summary) = try compressY.codes(of: yArray, name: "Y", seed: seed &+ 0xC0DF, training: training,
-                                                   progress: standardError)
-        ym = codes
-        compression["y"] = summary
-      } else {
-        ym = yArray.matrix()
-      }
+      let ym = try samples(yArray, compressY, name: "Y", seed: seed &+ 0xC0DF)
       switch resolvedEstimator {
       case .ksg: estimate = try KSG(k: k, algorithm: .one, preprocessing: preprocessing).estimate(xm, ym)
       case .ksg2: estimate = try KSG(k: k, algorithm: .two, preprocessing: preprocessing).estimate(xm, ym)
