@@ -51,6 +51,22 @@ import Testing
     #expect(mi == library.value)
   }
 
+  /// --bits adds the value in bits (nats / ln 2), labelled; the nats stay.
+  @Test func bitsOnRequest() throws {
+    let directory = try Self.directory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (x, y) = try Self.pairs(in: directory)
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(Self.estimate([x, y, "--json", "--bits"]).utf8)) as? [String: Any])
+    let mi = try #require(object["mi"] as? Double), miBits = try #require(object["mi_bits"] as? Double)
+    #expect(abs(miBits * log(2) - mi) <= 1e-12 && object["unit"] as? String == "nats")
+    let se = try #require(object["standard_error"] as? Double)
+    #expect(abs(try #require(object["standard_error_bits"] as? Double) * log(2) - se) <= 1e-12)
+    let text = try Self.estimate([x, y, "--bits"])
+    #expect(text.hasPrefix(String(format: "I(X;Y) = %.6f ± %.6f nats = %.6f ± %.6f bits\n", mi, se, mi / log(2), se / log(2))))
+    #expect(!(try Self.estimate([x, y])).contains("bits"))
+  }
+
   @Test(arguments: ["ksg", "ksg2", "kl", "wkl", "entropy-sum", "gaussian"])
   func everyEstimatorReadsNPYAndCSV(estimator: String) throws {
     let directory = try Self.directory()

@@ -71,6 +71,9 @@ struct EstimateCommand: ParsableCommand {
   @Option(help: "Training epochs of an ae:N compressor (Adam, batch 100, cosine learning rate 3e-3 → 1e-4).")
   var aeEpochs = AutoencoderTraining().epochs
 
+  @Flag(help: "Also give the result in bits (1 bit = ln 2 nats); JSON adds mi_bits and standard_error_bits.")
+  var bits = false
+
   @Flag(help: "Print one JSON object with sorted keys instead of text.")
   var json = false
 
@@ -167,11 +170,16 @@ struct EstimateCommand: ParsableCommand {
       if let classes { object["classes"] = classes }
       if [.kl, .wkl, .entropySum].contains(resolvedEstimator) { object["standard_error_rule"] = standardErrorRule.rawValue }
       if !compression.isEmpty { object["compression"] = compression.mapValues(\.json) }
+      if bits {
+        object["mi_bits"] = estimate.value.isFinite ? estimate.value / log(2) : NSNull()
+        object["standard_error_bits"] = estimate.standardError.isFinite ? estimate.standardError / log(2) : NSNull()
+      }
       let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
       return (String(decoding: data, as: UTF8.self) + "\n", warnings)
     }
     var lines = [
-      String(format: "I(X;Y) = %.6f ± %.6f nats", estimate.value, estimate.standardError),
+      String(format: "I(X;Y) = %.6f ± %.6f nats", estimate.value, estimate.standardError)
+        + (bits ? String(format: " = %.6f ± %.6f bits", estimate.value / log(2), estimate.standardError / log(2)) : ""),
       "estimator \(resolvedEstimator.rawValue)" + (usesK ? ", k = \(k)" : "") + ", n = \(xm.rows), dx = \(dx), "
         + (classes.map { "labels: \($0) classes" } ?? "dy = \(dy)"),
     ]
