@@ -91,6 +91,16 @@ import Testing
     #expect(error.isFinite && error < 0.1, "reconstruction error \(error)")
   }
 
+  /// Wide data without compression gets a warning that suggests it (in JSON: in `notes`); compressed data does not.
+  @Test func wideDataWithoutCompressionIsWarnedAbout() throws {
+    let directory = try Self.directory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (x, y, _) = try Self.embedded(in: directory, n: 300, mi: 1, dx: 64, dy: 3, seed: 25)
+    let plain = try #require(try Self.json([x, y])["notes"] as? [String])
+    #expect(plain.count == 1 && plain[0].contains("X has 64 dimensions") && plain[0].contains("--compress-x pca:4"))
+    #expect(try #require(try Self.json([x, y, "--compress-x", "pca:2"])["notes"] as? [String]).isEmpty)
+  }
+
   @Test func badCompressionSettingsExitWithStatusTwo() throws {
     let directory = try Self.directory()
     defer { try? FileManager.default.removeItem(at: directory) }

@@ -120,6 +120,17 @@ struct EstimateCommand: ParsableCommand {
       return codes
     }
     let xm = try samples(xArray, compressX, name: "X", seed: seed &+ 0xC0DE)
+    var inputWarnings: [String] = []
+    // k-NN estimates degrade quickly with dimension (and whitening a wide variable is slow): say so up front.
+    for (name, array, option, flag) in [("X", xArray, compressX, "--compress-x"), ("Y", yArray, compressY, "--compress-y")]
+    where option == nil && !(name == "Y" && labels) && resolvedEstimator != .gaussian {
+      let d = array.shape.dropFirst().reduce(1, *)
+      if d > Self.wideDimension {
+        inputWarnings.append("\(name) has \(d) dimensions per sample; k-NN estimates are biased and slow in more than about "
+          + "\(Self.wideDimension) — consider \(flag) pca:4 (or ae:4) to estimate between low-dimensional codes.")
+      }
+    }
+    for warning in inputWarnings { standardError("warning: " + warning) }  // now, before the long computation
     let preprocessing = Preprocessing(breakTies: !noTieBreaking, standardize: standardize, seed: seed)
     let whiten = !noWhiten
     let estimate: Estimate
@@ -165,7 +176,7 @@ struct EstimateCommand: ParsableCommand {
         "n": xm.rows, "dx": dx, "dy": dy, "labels": labels, "seed": seed,
         "tie_breaking": !noTieBreaking,
         "standardize": standardize, "negative": estimate.isNegative,
-        "notes": warnings, "x": x, "y": y, "version": infoPlaneVersion,
+        "notes": inputWarnings + warnings, "x": x, "y": y, "version": infoPlaneVersion,
       ]
       if let classes { object["classes"] = classes }
       if [.kl, .wkl, .entropySum].contains(resolvedEstimator) { object["standard_error_rule"] = standardErrorRule.rawValue }
@@ -189,6 +200,9 @@ struct EstimateCommand: ParsableCommand {
     if estimate.isNegative { lines.append("(negative: returned unclipped; the true MI is ≥ 0)") }
     return (lines.joined(separator: "\n") + "\n", warnings)
   }
+
+  /// Above this many dimensions per sample (without compression) `estimate` warns and suggests compressing.
+  static let wideDimension = 20
 
   /// The single array of a data file.
   static func read(_ path: String, csvHeader: CSV.HeaderRow) throws -> NPYArray {
