@@ -252,7 +252,7 @@ struct KDTree: Sendable {
 }
 
 /// The accumulation of a raw distance, as a type so searches specialise on it (no per-element metric branch).
-protocol DistanceKernel {
+protocol DistanceKernel: Sendable {
   /// acc + diff² (squared Euclidean) or max(acc, |diff|), the same operations as `rawDistance`.
   static func accumulate(_ acc: Double, _ diff: Double) -> Double
   static func distance(fromRaw raw: Double) -> Double
@@ -272,7 +272,7 @@ enum SquaredEuclideanKernel: DistanceKernel {
 }
 
 /// A dimension known at compile time (1…16), or 0 for "read it at run time" (`AnyDimension`).
-protocol FixedDimension { static var value: Int { get } }
+protocol FixedDimension: Sendable { static var value: Int { get } }
 enum AnyDimension: FixedDimension { static var value: Int { 0 } }
 enum Dimension1: FixedDimension { static var value: Int { 1 } }
 enum Dimension2: FixedDimension { static var value: Int { 2 } }
