@@ -34,7 +34,7 @@ import Testing
   @Test func writesMITableAndReport() throws {
     let dir = try Self.makeLayout()
     defer { try? FileManager.default.removeItem(at: dir) }
-    var command = try #require(try InfoPlaneCommand.parseAsRoot(["analyze", dir.path, "--quiet"]) as? AnalyzeCommand)
+    let command = try #require(try InfoPlaneCommand.parseAsRoot(["analyze", dir.path, "--quiet"]) as? AnalyzeCommand)
     try command.run()
     let csv = try String(contentsOf: dir.appendingPathComponent("mi.csv"), encoding: .utf8)
     let lines = csv.split(separator: "\n")
