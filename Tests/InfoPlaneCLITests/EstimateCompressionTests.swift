@@ -119,6 +119,18 @@ import Testing
     let constant = directory.appendingPathComponent("constant.npy")
     try NPY.write(NPYArray(Matrix(rows: 200, columns: 4, scalars: [Double](repeating: 3, count: 800))), to: constant)
     #expect(Self.status([constant.path, y, "--compress-x", "ae:2"]) == 2)
+    // NaN is named by variable, row and column, as without compression.
+    var withNaN = [Float](repeating: 1, count: 200 * 8)
+    for i in 0..<withNaN.count { withNaN[i] = Float(i % 17) }
+    withNaN[5 * 8 + 6] = .nan
+    let nan = directory.appendingPathComponent("nan.npy")
+    try NPY.write(NPYArray(shape: [200, 8], storage: .float32(withNaN)), to: nan)
+    for method in ["pca:2", "ae:2"] {
+      #expect(throws: EstimatorError.nonFinite(variable: "X", row: 5, column: 6)) {
+        try #require(try InfoPlaneCommand.parseAsRoot(["estimate", nan.path, y, "--compress-x", method]) as? EstimateCommand)
+          .output()
+      }
+    }
     // Mismatched rows are caught before any fitting.
     let short = directory.appendingPathComponent("short.npy")
     try NPY.write(NPYArray(Matrix.zeros(10, 8)), to: short)

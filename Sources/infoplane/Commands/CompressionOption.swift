@@ -67,14 +67,18 @@ struct CompressionOption: ExpressibleByArgument, Equatable, CustomStringConverti
   /// MI is unchanged; the convolutional AE has a sigmoid output), the dense one sees every column centred and the
   /// whole scaled to unit mean variance (also invertible; its training noise then acts on features of unit scale). Progress of AE training
   /// goes to `progress`.
-  /// - Throws: `CompressionError` (too many components, NaN/Inf, too few samples), `ValidationError` for constant
-  ///   data given to an autoencoder.
+  /// - Throws: `EstimatorError.nonFinite` naming the variable, row and column of a NaN/Inf; `CompressionError` (too
+  ///   many components, too few samples); `ValidationError` for constant data given to an autoencoder.
   func codes(of data: NPYArray, name: String, seed: UInt64, training: AutoencoderTraining,
              progress: @escaping (String) -> Void) throws -> (Matrix, Summary) {
     var tensor = data.tensor()
     if tensor.rank == 1 { tensor = tensor.reshaped([tensor.shape[0], 1]) }
     let n = tensor.shape.first ?? 0
     let inputDimension = n == 0 ? 0 : tensor.count / n
+    // The same message as for uncompressed data, naming the variable.
+    if inputDimension > 0, let bad = tensor.scalars.firstIndex(where: { !$0.isFinite }) {
+      throw EstimatorError.nonFinite(variable: name, row: bad / inputDimension, column: bad % inputDimension)
+    }
     switch method {
     case .pca:
       let model = try PCA(components: dimension).fit(tensor, seed: seed)
@@ -83,9 +87,6 @@ struct CompressionOption: ExpressibleByArgument, Equatable, CustomStringConverti
                             reconstructionError: nil, autoencoderKind: nil)
       return (try model.transform(tensor), summary)
     case .ae:
-      if let bad = tensor.scalars.firstIndex(where: { !$0.isFinite }), inputDimension > 0 {
-        throw CompressionError.nonFinite(row: bad / inputDimension, column: bad % inputDimension)
-      }
       let isImage = tensor.rank == 4 && tensor.shape[1] == 1 && tensor.shape[2] == tensor.shape[3]
         && tensor.shape[2] >= 4 && tensor.shape[2] & (tensor.shape[2] - 1) == 0
       let kind = isImage ? "convolutional" : "dense"
