@@ -131,6 +131,14 @@ struct EstimateCommand: ParsableCommand {
       }
     }
     for warning in inputWarnings { standardError("warning: " + warning) }  // now, before the long computation
+    // Long estimates (large n·d) say what they are doing on stderr, and how long it took.
+    let codeY = labels ? 1 : (compressY?.dimension ?? yArray.shape.dropFirst().reduce(1, *))
+    let started = Date()
+    let announce = xm.rows * (xm.columns + codeY) >= Self.announcedWork
+    if announce {
+      standardError("estimating I(X;Y) with \(resolvedEstimator.rawValue) on n = \(xm.rows) samples, "
+        + "dx = \(xm.columns), " + (labels ? "labels" : "dy = \(codeY)") + " …")
+    }
     let preprocessing = Preprocessing(breakTies: !noTieBreaking, standardize: standardize, seed: seed)
     let whiten = !noWhiten
     let estimate: Estimate
@@ -166,6 +174,7 @@ struct EstimateCommand: ParsableCommand {
         estimate = try GaussianMI(preprocessing: options).estimate(xm, ym)
       }
     }
+    if announce { standardError(String(format: "done in %.1f s", Date().timeIntervalSince(started))) }
     let usesK = resolvedEstimator != .gaussian
     let warnings = estimate.notes.map(\.description)
     if json {
@@ -203,6 +212,10 @@ struct EstimateCommand: ParsableCommand {
 
   /// Above this many dimensions per sample (without compression) `estimate` warns and suggests compressing.
   static let wideDimension = 20
+
+  /// From this many n·(dx + dy) values on, `estimate` announces its work on stderr (n = 10⁵ with 4 + 4 dimensions
+  /// takes a few seconds).
+  static let announcedWork = 500_000
 
   /// The single array of a data file.
   static func read(_ path: String, csvHeader: CSV.HeaderRow) throws -> NPYArray {
