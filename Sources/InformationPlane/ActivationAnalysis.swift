@@ -56,15 +56,10 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
   {
     let inputsURL = directory.appendingPathComponent("inputs.npy")
     let labelsURL = directory.appendingPathComponent("labels.npy")
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw InformationPlaneError.missingInput("\(directory.path) is not a directory; pass the folder that holds "
-        + "inputs.npy, labels.npy and one folder per epoch.")
-    }
+    let epochs = try Self.layout(of: directory)  // first: it also says when `directory` is not a directory
     for url in [inputsURL, labelsURL] where !FileManager.default.fileExists(atPath: url.path) {
       throw InformationPlaneError.missingInput("\(url.path) is missing; analyze needs inputs.npy and labels.npy beside the epoch folders.")
     }
-    let epochs = try Self.layout(of: directory)
     let inputs = try NPY.read(contentsOf: inputsURL).tensor()
     let labels = try NPY.read(contentsOf: labelsURL).labels()
     let n = inputs.shape.first ?? 0
