@@ -8,7 +8,8 @@ import Tensor
 /// Layout of the input directory:
 /// - `inputs.npy` — the evaluation inputs `[n, …]` (any float or integer dtype), compressed once by PCA;
 /// - `labels.npy` — n integer class labels;
-/// - `epoch-NNNN/<layer>.npy` — each recorded layer's outputs `[n, …]` after epoch NNNN, rows in the same order.
+/// - `epoch-NNNN/<layer>.npy` — each recorded layer's outputs `[n, …]` after epoch NNNN, rows in the same order;
+///   or instead `epoch-NNNN.safetensors` holding one tensor per layer, named by the layer.
 /// Writes `mi.csv` and `report.html` to the output directory.
 public struct ActivationAnalysis: Sendable, Codable, Equatable {
   /// PCA components for the inputs X.
@@ -25,25 +26,73 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
     self.seed = seed
   }
 
-  /// The epoch directories (`epoch-NNNN`, sorted by number) and their layer files (sorted by name).
-  public static func layout(of directory: URL) throws -> [(epoch: Int, layers: [(name: String, url: URL)])] {
+  /// Where one epoch's layer outputs are stored.
+  public enum EpochSource: Sendable, Equatable {
+    /// `epoch-NNNN/<layer>.npy`: (layer name, file), sorted by name.
+    case folder([LayerFile])
+    /// `epoch-NNNN.safetensors`: one tensor per layer, named by the layer.
+    case safetensors(URL)
+  }
+
+  /// One layer's `.npy` file in an epoch folder.
+  public struct LayerFile: Sendable, Equatable {
+    public let name: String
+    public let url: URL
+  }
+
+  /// The epochs found in `directory`, sorted by number: `epoch-NNNN/` folders of `<layer>.npy` files and
+  /// `epoch-NNNN.safetensors` files (either form, one per epoch).
+  /// - Throws: `InformationPlaneError.missingInput` when `directory` is not a directory, holds no epochs, or gives
+  ///   an epoch in both forms.
+  public static func layout(of directory: URL) throws -> [(epoch: Int, source: EpochSource)] {
     let fm = FileManager.default
     var isDirectory: ObjCBool = false
     guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw InformationPlaneError.missingInput("\(directory.path) is not a directory; pass the folder that holds inputs.npy, labels.npy and epoch-NNNN/.")
+      throw InformationPlaneError.missingInput("\(directory.path) is not a directory; pass the folder that holds "
+        + "inputs.npy, labels.npy and epoch-NNNN/ folders (or epoch-NNNN.safetensors files).")
     }
-    var epochs: [(Int, [(String, URL)])] = []
+    var epochs: [Int: EpochSource] = [:]
     for name in try fm.contentsOfDirectory(atPath: directory.path) where name.hasPrefix("epoch-") {
-      guard let number = Int(name.dropFirst(6)) else { continue }
-      let folder = directory.appendingPathComponent(name)
-      let files = try fm.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".npy") }.sorted()
-      guard !files.isEmpty else { continue }
-      epochs.append((number, files.map { (String($0.dropLast(4)), folder.appendingPathComponent($0)) }))
+      let url = directory.appendingPathComponent(name)
+      let source: EpochSource
+      let number: Int?
+      if name.hasSuffix(".safetensors") {
+        number = Int(name.dropFirst(6).dropLast(12))
+        source = .safetensors(url)
+      } else {
+        number = Int(name.dropFirst(6))
+        guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+        let files = try fm.contentsOfDirectory(atPath: url.path).filter { $0.hasSuffix(".npy") }.sorted()
+        guard !files.isEmpty else { continue }
+        source = .folder(files.map { LayerFile(name: String($0.dropLast(4)), url: url.appendingPathComponent($0)) })
+      }
+      guard let number else { continue }
+      guard epochs[number] == nil else {
+        throw InformationPlaneError.missingInput(
+          "\(directory.path) gives epoch \(number) twice (as a folder and as a .safetensors file); keep one.")
+      }
+      epochs[number] = source
     }
     guard !epochs.isEmpty else {
-      throw InformationPlaneError.missingInput("\(directory.path) has no epoch-NNNN/ folders with <layer>.npy files.")
+      throw InformationPlaneError.missingInput("\(directory.path) has no epoch-NNNN/ folders with <layer>.npy files "
+        + "and no epoch-NNNN.safetensors files.")
     }
-    return epochs.sorted { $0.0 < $1.0 }.map { (epoch: $0.0, layers: $0.1.map { (name: $0.0, url: $0.1) }) }
+    return epochs.keys.sorted().map { (epoch: $0, source: epochs[$0]!) }
+  }
+
+  /// The layer outputs of one epoch, in layer-name order.
+  /// - Throws: `DatasetsError` for unreadable files; `InformationPlaneError.missingInput` for an empty safetensors file.
+  public static func load(_ source: EpochSource) throws -> [(name: String, outputs: Tensor)] {
+    switch source {
+    case let .folder(files):
+      return try files.map { (name: $0.name, outputs: try NPY.read(contentsOf: $0.url).tensor()) }
+    case let .safetensors(url):
+      let file = try SafeTensors.read(contentsOf: url)
+      guard !file.tensors.isEmpty else {
+        throw InformationPlaneError.missingInput("\(url.path) holds no tensors; save one tensor per layer.")
+      }
+      return file.tensors.keys.sorted().map { (name: $0, outputs: file.tensors[$0]!.tensor()) }
+    }
   }
 
   /// Runs the analysis and writes `mi.csv` and `report.html` into `output`.
@@ -70,8 +119,10 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
     let inputCodes = try PCA(components: min(inputLatentDimension, flatInputs.shape[1])).fit(flatInputs, seed: seed)
       .transform(flatInputs)
     var rows: [LayerInformation] = []
+    var layerOrder: [String]?
     for entry in epochs {
-      let outputs = try entry.layers.map { (name: $0.name, outputs: try NPY.read(contentsOf: $0.url).tensor()) }
+      let outputs = try Self.load(entry.source)
+      if layerOrder == nil { layerOrder = outputs.map(\.name) }
       let epochRows = try layers.analyze(
         inputCodes: inputCodes, labels: labels, layers: outputs, epoch: entry.epoch,
         seed: seed &+ UInt64(entry.epoch) &* 1_000_003)
@@ -90,7 +141,7 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
     ]
     try InformationPlaneReport.make(
       title: "Information plane — \(directory.lastPathComponent)", settings: settings, metrics: [], information: rows,
-      layerOrder: epochs.first.map { $0.layers.map(\.name) },
+      layerOrder: layerOrder,
       labelEntropy: InformationPlaneExperiment.labelEntropy(labels)
     ).write(to: store.reportURL)
     return rows

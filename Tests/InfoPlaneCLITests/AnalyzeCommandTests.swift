@@ -49,6 +49,32 @@ import Testing
     #expect(Double(b[4])! > Double(a[4])! + 0.3)
   }
 
+  /// The same activations saved as one safetensors file per epoch (as `safetensors.numpy.save_file` writes them)
+  /// give the same table, bit for bit; an epoch given in both forms is refused.
+  @Test func safetensorsEpochsGiveTheSameTable() throws {
+    let dir = try Self.makeLayout()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var command = try InfoPlaneCommand.parseAsRoot(["analyze", dir.path, "--quiet"])
+    try command.run()
+    let fromNPY = try String(contentsOf: dir.appendingPathComponent("mi.csv"), encoding: .utf8)
+    for epoch in 1...2 {
+      let folder = dir.appendingPathComponent(String(format: "epoch-%04d", epoch))
+      var tensors: [String: NPYArray] = [:]
+      for layer in ["layer_a", "layer_b"] {
+        tensors[layer] = try NPY.read(contentsOf: folder.appendingPathComponent(layer + ".npy"))
+      }
+      try SafeTensors.write(tensors, to: dir.appendingPathComponent(String(format: "epoch-%04d.safetensors", epoch)))
+      if epoch == 1 {  // both forms of epoch 1 at once
+        #expect(throws: InformationPlaneError.self) { try ActivationAnalysis.layout(of: dir) }
+      }
+      try FileManager.default.removeItem(at: folder)
+    }
+    try FileManager.default.removeItem(at: dir.appendingPathComponent("mi.csv"))
+    command = try InfoPlaneCommand.parseAsRoot(["analyze", dir.path, "--quiet"])
+    try command.run()
+    #expect(try String(contentsOf: dir.appendingPathComponent("mi.csv"), encoding: .utf8) == fromNPY)
+  }
+
   @Test func missingLabelsExitWithStatusTwo() throws {
     let dir = try Self.makeLayout()
     defer { try? FileManager.default.removeItem(at: dir) }

@@ -9,13 +9,13 @@ struct AnalyzeCommand: ParsableCommand {
     abstract: "Estimate I(X;L) and I(L;Y) per layer and epoch from saved activations, and write a report.",
     discussion: """
       DIR holds inputs.npy ([n, …] evaluation inputs), labels.npy (n class labels) and one folder per epoch, \
-      epoch-NNNN/, with <layer>.npy ([n, …] outputs of that layer, rows in the same order as inputs.npy). \
-      Inputs and every layer are compressed by PCA, then MI is estimated in nats. Writes mi.csv and report.html \
+      epoch-NNNN/, with <layer>.npy ([n, …] outputs of that layer, rows in the same order as inputs.npy) — or \
+      one file per epoch, epoch-NNNN.safetensors, with a tensor per layer named by the layer. Inputs and every layer are compressed by PCA, then MI is estimated in nats. Writes mi.csv and report.html \
       to --out (default: DIR).
       """
   )
 
-  @Argument(help: "Directory with inputs.npy, labels.npy and epoch-NNNN/<layer>.npy.")
+  @Argument(help: "Directory with inputs.npy, labels.npy and epoch-NNNN/<layer>.npy (or epoch-NNNN.safetensors).")
   var directory: String
 
   @Option(name: .shortAndLong, help: "Output directory for mi.csv and report.html (default: DIR).")
