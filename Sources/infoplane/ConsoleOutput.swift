@@ -15,3 +15,10 @@ func duration(_ seconds: Double) -> String {
   let s = Int(seconds.rounded())
   return s >= 60 ? String(format: "%dm%02ds", s / 60, s % 60) : "\(s)s"
 }
+
+/// A problem with the user's input files found while a command runs (after parsing): printed as "Error: …" without
+/// the usage text that a `ValidationError` brings, exit status 2.
+struct InputError: UserInputError, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
+}

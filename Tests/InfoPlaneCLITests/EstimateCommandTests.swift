@@ -67,6 +67,20 @@ import Testing
     #expect(!(try Self.estimate([x, y])).contains("bits"))
   }
 
+  /// FILE:NAME picks one array of a file that holds several (safetensors); the plain path then lists the names.
+  @Test func namedArrayOfASafetensorsFile() throws {
+    let directory = try Self.directory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (x, y) = try Self.pairs(in: directory)
+    let both = directory.appendingPathComponent("both.safetensors")
+    try SafeTensors.write(["x": try NPY.read(contentsOf: URL(fileURLWithPath: x)),
+                           "y": try NPY.read(contentsOf: URL(fileURLWithPath: y))], to: both)
+    #expect(try Self.estimate([both.path + ":x", both.path + ":y"]) == (try Self.estimate([x, y])))
+    #expect(Self.status([both.path, y]) == 2)
+    #expect(throws: (any Error).self) { try Self.estimate([both.path, y]) }
+    #expect(Self.status([both.path + ":z", y]) == 2)
+  }
+
   @Test(arguments: ["ksg", "ksg2", "kl", "wkl", "entropy-sum", "gaussian"])
   func everyEstimatorReadsNPYAndCSV(estimator: String) throws {
     let directory = try Self.directory()

@@ -68,7 +68,7 @@ struct CompressionOption: ExpressibleByArgument, Equatable, CustomStringConverti
   /// whole scaled to unit mean variance (also invertible; its training noise then acts on features of unit scale). Progress of AE training
   /// goes to `progress`.
   /// - Throws: `EstimatorError.nonFinite` naming the variable, row and column of a NaN/Inf; `CompressionError` (too
-  ///   many components, too few samples); `ValidationError` for constant data given to an autoencoder.
+  ///   many components, too few samples); `InputError` for constant data given to an autoencoder.
   func codes(of data: NPYArray, name: String, seed: UInt64, training: AutoencoderTraining,
              progress: @escaping (String) -> Void) throws -> (Matrix, Summary) {
     var tensor = data.tensor()
@@ -107,7 +107,7 @@ struct CompressionOption: ExpressibleByArgument, Equatable, CustomStringConverti
   private static func unitRange(_ x: Tensor, name: String) throws -> Tensor {
     let low = x.scalars.min() ?? 0, high = x.scalars.max() ?? 0
     guard high > low else {
-      throw ValidationError("\(name) is constant (every value is \(low)); there is nothing to compress.")
+      throw InputError("\(name) is constant (every value is \(low)); there is nothing to compress.")
     }
     let scale = 1 / (high - low)
     return Tensor(shape: x.shape, scalars: x.scalars.map { ($0 - low) * scale })
@@ -127,7 +127,7 @@ struct CompressionOption: ExpressibleByArgument, Equatable, CustomStringConverti
         sum += v * v
       }
     }
-    guard sum > 0 else { throw ValidationError("\(name) is constant in every column; there is nothing to compress.") }
+    guard sum > 0 else { throw InputError("\(name) is constant in every column; there is nothing to compress.") }
     let inverse = 1 / (sum / Double(max(x.count, 1))).squareRoot()
     var out = [Float](repeating: 0, count: x.count)
     for i in 0..<n { for j in 0..<d { out[i * d + j] = Float((Double(x.scalars[i * d + j]) - mean[j]) * inverse) } }

@@ -27,7 +27,7 @@ struct EstimateCommand: ParsableCommand {
     case gaussian
   }
 
-  @Argument(help: "Samples of X: .npy, .csv or IDX (.gz), one row per sample.")
+  @Argument(help: "Samples of X: .npy, .csv, IDX (.gz) or FILE.safetensors:NAME, one row per sample.")
   var x: String
 
   @Argument(help: "Samples of Y (or class labels with --labels): .npy, .csv or IDX, rows paired with X.")
@@ -106,7 +106,7 @@ struct EstimateCommand: ParsableCommand {
     let yArray = try Self.read(y, csvHeader: csvHeader)
     let xRows = xArray.shape.first ?? 1, yRows = yArray.shape.first ?? 1
     if (compressX != nil || compressY != nil), xRows != yRows {
-      throw ValidationError("X has \(xRows) samples but Y has \(yRows); rows must be paired one to one.")
+      throw InputError("X has \(xRows) samples but Y has \(yRows); rows must be paired one to one.")
     }
     let training = AutoencoderTraining(epochs: aeEpochs)
     let dx = xArray.shape.dropFirst().reduce(1, *)
@@ -217,11 +217,28 @@ struct EstimateCommand: ParsableCommand {
   /// takes a few seconds).
   static let announcedWork = 500_000
 
-  /// The single array of a data file.
+  /// The array of a data file: its only array, or for `FILE:NAME` (a file that holds several, e.g. safetensors)
+  /// the one named NAME. A path that exists as it is is never split at a colon.
   static func read(_ path: String, csvHeader: CSV.HeaderRow) throws -> NPYArray {
-    let contents = try ArrayFile.read(contentsOf: URL(fileURLWithPath: path), csvHeader: csvHeader)
+    var file = path
+    var name: String?
+    if !FileManager.default.fileExists(atPath: path), let colon = path.lastIndex(of: ":"),
+      FileManager.default.fileExists(atPath: String(path[..<colon]))
+    {
+      file = String(path[..<colon])
+      name = String(path[path.index(after: colon)...])
+    }
+    let contents = try ArrayFile.read(contentsOf: URL(fileURLWithPath: file), csvHeader: csvHeader)
+    let names = contents.arrays.map(\.name)
+    if let name {
+      guard let array = contents.arrays.first(where: { $0.name == name })?.array else {
+        throw InputError("\(file) has no array named '\(name)'; it holds: \(names.joined(separator: ", ")).")
+      }
+      return array
+    }
     guard contents.arrays.count == 1, let array = contents.arrays.first?.array else {
-      throw ValidationError("\(path) holds \(contents.arrays.count) arrays; estimate needs a file with exactly one.")
+      throw InputError("\(path) holds \(contents.arrays.count) arrays (\(names.joined(separator: ", "))); pick "
+        + "one with \(path):NAME.")
     }
     return array
   }
