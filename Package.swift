@@ -34,7 +34,7 @@ let package = Package(
     .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Tensor", "Datasets"]),
     .testTarget(name: "EstimatorsTests", dependencies: ["Estimators", "Tensor"], resources: [.copy("Resources")]),
     .testTarget(name: "CompressionTests", dependencies: ["Compression", "Tensor"]),
-    .testTarget(name: "InformationPlaneTests", dependencies: ["InformationPlane", "Tensor"]),
+    .testTarget(name: "InformationPlaneTests", dependencies: ["InformationPlane", "Tensor", "Datasets"]),
     .testTarget(name: "InfoPlaneCLITests", dependencies: ["infoplane", "InfoPlane"]),
   ]
 )

@@ -11,6 +11,10 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
     case fashionMNIST = "fashion-mnist"
     /// MNIST IDX files from `--data-dir`.
     case mnist
+    /// Any 28×28 grayscale, 10-class dataset as NumPy files in `--data-dir`: `train_images.npy`, `train_labels.npy`,
+    /// `test_images.npy`, `test_labels.npy` (images `[n, 28, 28]` or `[n, 1, 28, 28]`, uint8 0…255 or float;
+    /// labels 0…9).
+    case npy
   }
 
   /// How the inputs X are compressed (once, before training the classifier).
@@ -92,6 +96,11 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
     if dataset == .mnist {
       try check(dataDirectory != nil, "--data-dir", "not given",
                 "given for --dataset mnist: the directory with the four MNIST IDX files (plain or .gz)")
+    }
+    if dataset == .npy {
+      try check(dataDirectory != nil, "--data-dir", "not given",
+                "given for --dataset npy: the directory with train_images.npy, train_labels.npy, test_images.npy "
+                  + "and test_labels.npy")
     }
   }
 

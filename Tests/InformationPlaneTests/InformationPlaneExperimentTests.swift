@@ -1,5 +1,7 @@
+import Datasets
 import Foundation
 import Testing
+import Tensor
 
 @testable import InformationPlane
 
@@ -90,6 +92,46 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: untouched.path), "a failed start must not leave a run directory")
     c = Self.config(epochs: 1)
     c.dataset = .mnist
+    #expect(throws: InformationPlaneError.self) { try c.validate() }
+  }
+
+  /// `--dataset npy`: shapes images written as uint8 `[n, 28, 28]` NumPy files run through a whole epoch with
+  /// finite estimates for all six layers; bad files are named in the error.
+  @Test func numpyDatasetRunsAndBadFilesAreNamed() throws {
+    let data = FileManager.default.temporaryDirectory.appendingPathComponent("infoplane-npyds-" + UUID().uuidString)
+    try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: data) }
+    func write(_ split: String, count: Int, seed: UInt64) throws {
+      let shapes = try ShapesDataset.generate(count: count, seed: seed)
+      let pixels = shapes.images.scalars.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }
+      try NPY.write(NPYArray(shape: [count, 28, 28], storage: .uint8(pixels)),
+                    to: data.appendingPathComponent("\(split)_images.npy"))
+      try NPY.write(NPYArray(labels: shapes.labels), to: data.appendingPathComponent("\(split)_labels.npy"))
+    }
+    try write("train", count: 600, seed: 1)
+    try write("test", count: 240, seed: 2)
+    var c = Self.config(epochs: 1)
+    c.dataset = .npy
+    c.dataDirectory = data.path
+    c.trainSamples = nil
+    c.testSamples = nil
+    let run = Self.directory()
+    defer { try? FileManager.default.removeItem(at: run) }
+    let (metrics, information) = try InformationPlaneExperiment(config: c).run(in: run, resume: false)
+    #expect(metrics.count == 1 && information.count == 6)
+    #expect(information.allSatisfy { $0.ixl.isFinite && $0.ily.isFinite })
+    // Labels outside 0…9, and a missing file.
+    try NPY.write(NPYArray(labels: [Int32](repeating: 12, count: 240)), to: data.appendingPathComponent("test_labels.npy"))
+    let error = try #require(throws: InformationPlaneError.self) {
+      try InformationPlaneExperiment(config: c).run(in: Self.directory(), resume: false)
+    }
+    #expect(error.description.contains("test_labels.npy") && error.description.contains("0…9"))
+    try FileManager.default.removeItem(at: data.appendingPathComponent("train_images.npy"))
+    let missing = try #require(throws: InformationPlaneError.self) {
+      try InformationPlaneExperiment(config: c).run(in: Self.directory(), resume: false)
+    }
+    #expect(missing.description.contains("train_images.npy is missing"))
+    c.dataDirectory = nil
     #expect(throws: InformationPlaneError.self) { try c.validate() }
   }
 

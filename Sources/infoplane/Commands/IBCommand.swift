@@ -16,10 +16,11 @@ struct IBCommand: ParsableCommand {
       """
   )
 
-  @Option(help: "Dataset: shapes (built in), fashion-mnist or mnist.")
+  @Option(help: ArgumentHelp("Dataset: shapes (built in), fashion-mnist, mnist, or npy (your own 28×28, 10-class data "
+    + "as train_images.npy, train_labels.npy, test_images.npy, test_labels.npy in --data-dir)."))
   var dataset: ExperimentConfig.Dataset = .shapes
 
-  @Option(help: "Directory with the IDX files (default for fashion-mnist: /usr/share/datasets/fashion-mnist).")
+  @Option(help: "Directory with the IDX (or npy) files (default for fashion-mnist: /usr/share/datasets/fashion-mnist).")
   var dataDir: String?
 
   @Option(help: "Training images to use (default: all; shapes draws 12000).")
@@ -105,7 +106,11 @@ struct IBCommand: ParsableCommand {
     c.autoencoderEpochs = aeEpochs
     c.autoencoderLearningRate = aeLr
     c.layerLatentDimension = layerLatentDim
-    let defaultTest = dataset == .shapes ? (testSamples ?? ExperimentConfig.defaultShapesTest) : (testSamples ?? 10_000)
+    var defaultTest = dataset == .shapes ? (testSamples ?? ExperimentConfig.defaultShapesTest) : (testSamples ?? 10_000)
+    if dataset == .npy, testSamples == nil, let dataDir,  // the test set's size, from its labels file's header
+      let labels = try? NPY.read(contentsOf: URL(fileURLWithPath: dataDir).appendingPathComponent("test_labels.npy")) {
+      defaultTest = labels.shape.first ?? defaultTest
+    }
     c.evaluationSamples = evalSamples ?? min(10_000, defaultTest)
     c.estimator = estimator
     c.standardErrorRule = standardErrorRule == .sumOfParts ? nil : standardErrorRule
