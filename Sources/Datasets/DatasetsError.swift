@@ -95,7 +95,7 @@ public enum DatasetsError: Error, Equatable, Sendable, CustomStringConvertible {
     case let .conversion(reason):
       reason
     case let .missingDatasetFile(directory, file):
-      "\(directory) has no \(file); put the dataset's IDX files (plain or .gz) there."
+      "\(directory) has no \(file); put the dataset's files there."
     case let .missingDatasetDirectory(directory, hint):
       "dataset directory \(directory) does not exist; "
         + (hint.map { "install it with `\($0)` or pass another directory." } ?? "pass a directory that holds the dataset.")

@@ -122,15 +122,15 @@ import Tensor
     #expect(information.allSatisfy { $0.ixl.isFinite && $0.ily.isFinite })
     // Labels outside 0…9, and a missing file.
     try NPY.write(NPYArray(labels: [Int32](repeating: 12, count: 240)), to: data.appendingPathComponent("test_labels.npy"))
-    let error = try #require(throws: InformationPlaneError.self) {
+    let error = try #require(throws: DatasetsError.self) {
       try InformationPlaneExperiment(config: c).run(in: Self.directory(), resume: false)
     }
     #expect(error.description.contains("test_labels.npy") && error.description.contains("0…9"))
     try FileManager.default.removeItem(at: data.appendingPathComponent("train_images.npy"))
-    let missing = try #require(throws: InformationPlaneError.self) {
+    let missing = try #require(throws: DatasetsError.self) {
       try InformationPlaneExperiment(config: c).run(in: Self.directory(), resume: false)
     }
-    #expect(missing.description.contains("train_images.npy is missing"))
+    #expect(missing == .missingDatasetFile(directory: data.path, file: "train_images.npy"))
     c.dataDirectory = nil
     #expect(throws: InformationPlaneError.self) { try c.validate() }
   }

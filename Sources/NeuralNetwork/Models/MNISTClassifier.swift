@@ -72,6 +72,17 @@ public struct ImageNormalization: Sendable, Equatable, Codable {
   /// Fashion-MNIST's training-set pixel mean and standard deviation.
   public static let fashionMNIST = ImageNormalization(mean: 0.2860, std: 0.3530)
 
+  /// The pixel mean and standard deviation of `images` themselves (for datasets without published statistics).
+  /// - Returns: nil when every pixel has the same value (nothing to normalise by).
+  public static func fitted(to images: Tensor) -> ImageNormalization? {
+    let values = images.scalars
+    guard !values.isEmpty else { return nil }
+    let mean = values.reduce(0.0) { $0 + Double($1) } / Double(values.count)
+    let variance = values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(values.count)
+    guard variance > 0 else { return nil }
+    return ImageNormalization(mean: Float(mean), std: Float(variance.squareRoot()))
+  }
+
   /// Bytes 0…255 as normalised Floats with `shape`.
   public func callAsFunction(_ pixels: [UInt8], shape: [Int]) -> Tensor {
     let (scale, shift) = (1 / (255 * std), mean / std)

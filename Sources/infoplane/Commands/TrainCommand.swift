@@ -19,21 +19,23 @@ struct TrainCommand: ParsableCommand {
   enum DatasetName: String, CaseIterable, ExpressibleByArgument {
     case fashionMNIST = "fashion-mnist"
     case mnist
+    /// train_images.npy, train_labels.npy, test_images.npy, test_labels.npy in --data-dir.
+    case npy
 
     var defaultDirectory: String {
       switch self {
       case .fashionMNIST: "/usr/share/datasets/fashion-mnist"
       case .mnist: "/usr/share/datasets/mnist"
+      case .npy: "."
       }
     }
-
-    var normalization: ImageNormalization { self == .mnist ? .mnist : .fashionMNIST }
   }
 
-  @Option(help: "Dataset: fashion-mnist or mnist.")
+  @Option(help: ArgumentHelp("Dataset: fashion-mnist, mnist, or npy (28×28, 10 classes, as train_images.npy, "
+    + "train_labels.npy, test_images.npy, test_labels.npy in --data-dir)."))
   var dataset: DatasetName = .fashionMNIST
 
-  @Option(help: "Directory with the four IDX files (plain or .gz); default: /usr/share/datasets/<dataset>.")
+  @Option(help: "Directory with the four IDX (or npy) files; default: /usr/share/datasets/<dataset>.")
   var dataDir: String?
 
   @Option(help: "Training epochs.")
@@ -76,6 +78,10 @@ struct TrainCommand: ParsableCommand {
     guard noise >= 0, noise.isFinite else { throw ValidationError("--noise must be ≥ 0 (got \(noise)).") }
     guard dropout >= 0, dropout < 1 else { throw ValidationError("--dropout must be in [0, 1) (got \(dropout)).") }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
+    if dataset == .npy, dataDir == nil {
+      throw ValidationError("--dataset npy needs --data-dir: the directory with train_images.npy, train_labels.npy, "
+        + "test_images.npy and test_labels.npy.")
+    }
   }
 
   func run() throws {
@@ -88,8 +94,20 @@ struct TrainCommand: ParsableCommand {
     defer { if threads != nil { Parallelism.setMaximumThreads(0) } }
     let directory = URL(fileURLWithPath: dataDir ?? dataset.defaultDirectory)
     // A missing Fashion-MNIST directory's error names `apt-get install dataset-fashion-mnist`.
-    let data = try IDXDataset.load(from: directory)
-    let normalize = dataset.normalization
+    let data: (train: LabelledImages, test: LabelledImages)
+    let normalize: ImageNormalization
+    switch dataset {
+    case .fashionMNIST, .mnist:
+      let idx = try IDXDataset.load(from: directory)
+      data = (idx.train, idx.test)
+      normalize = dataset == .mnist ? .mnist : .fashionMNIST
+    case .npy:
+      data = try NumPyImageDataset.load(from: directory)
+      guard let fitted = ImageNormalization.fitted(to: data.train.images) else {
+        throw InputError("\(directory.path)/train_images.npy has the same value in every pixel; nothing to learn from.")
+      }
+      normalize = fitted
+    }
     let (trainImages, testImages) = (normalize(data.train.images), normalize(data.test.images))
     let classifier = MNISTClassifier(noise: .relative(sigma: noise), noiseAtInference: true, dropout: dropout, seed: seed)
     var trainer = Trainer(model: classifier.network,
