@@ -2,7 +2,8 @@
 public struct Estimate: Sendable, Equatable, Codable, CustomStringConvertible {
   /// The estimate in nats. Never clipped: a negative MI estimate is returned as is and flagged with `.negative`.
   public var value: Double
-  /// The standard error in nats, from the per-sample terms (METHOD.md §3–§4).
+  /// The standard error in nats, from the per-sample terms (METHOD.md §3–§4); estimators built from several
+  /// entropies combine them by their `StandardErrorRule`.
   public var standardError: Double
   /// Diagnostics: negative value, ties broken by jitter, WKL weights not summing to one.
   public var notes: [EstimateNote]
