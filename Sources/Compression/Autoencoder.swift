@@ -61,6 +61,13 @@ public struct AutoencoderTraining: Sendable, Codable, Equatable {
     }
   }
 
+  /// Whether samples of `sampleShape` (without the batch dimension) get the convolutional autoencoder: `[1, S, S]`
+  /// images with S a power of two ≥ 4. Any other shape gets the dense one, on the flattened samples.
+  public static func isConvolutional(sampleShape: [Int]) -> Bool {
+    sampleShape.count == 3 && sampleShape[0] == 1 && sampleShape[1] == sampleShape[2] && sampleShape[1] >= 4
+      && sampleShape[1] & (sampleShape[1] - 1) == 0
+  }
+
   /// Fits an autoencoder with a `latentDimension`-wide code on `x`.
   /// - Parameter x: `[n, 1, S, S]` images with S a power of two ≥ 4 (convolutional AE), or any other `[n, …]`
   ///   (dense AE on the flattened samples).
@@ -140,9 +147,7 @@ struct AutoencoderArchitecture {
 
   init(sampleShape: [Int], latent: Int, inputNoise: Float, codeNoise: Float, seed: UInt64) throws {
     var rng = Xoshiro256(seed: seed)
-    if sampleShape.count == 3, sampleShape[0] == 1, sampleShape[1] == sampleShape[2], sampleShape[1] >= 4,
-      sampleShape[1] & (sampleShape[1] - 1) == 0
-    {
+    if AutoencoderTraining.isConvolutional(sampleShape: sampleShape) {
       // Convolutional (§6.1): B = log2(S) blocks take S×S to 1×1; filters 4, then 8.
       let size = sampleShape[1]
       let blocks = size.trailingZeroBitCount

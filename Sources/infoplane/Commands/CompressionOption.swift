@@ -87,8 +87,7 @@ struct CompressionOption: ExpressibleByArgument, Equatable, CustomStringConverti
                             reconstructionError: nil, autoencoderKind: nil)
       return (try model.transform(tensor), summary)
     case .ae:
-      let isImage = tensor.rank == 4 && tensor.shape[1] == 1 && tensor.shape[2] == tensor.shape[3]
-        && tensor.shape[2] >= 4 && tensor.shape[2] & (tensor.shape[2] - 1) == 0
+      let isImage = AutoencoderTraining.isConvolutional(sampleShape: Array(tensor.shape.dropFirst()))
       let kind = isImage ? "convolutional" : "dense"
       let scaled = try isImage ? Self.unitRange(tensor, name: name) : Self.standardized(tensor, name: name)
       let started = Date()
