@@ -30,11 +30,8 @@ struct AnalyzeCommand: ParsableCommand {
   @Option(help: "MI estimator: wkl, kl or ksg.")
   var estimator: MIEstimatorChoice = .wkl
 
-  @Option(name: .customLong("standard-error"), help: ArgumentHelp(
-    "Standard errors of the wkl/kl estimates: sum (the paper's: the parts' errors added, conservative) or "
-      + "per-sample (the spread of the per-sample MI terms; README, \"How far to trust the standard errors\").",
-    valueName: "rule"))
-  var standardErrorRule: StandardErrorRule = .sumOfParts
+  @OptionGroup var standardErrorOption: StandardErrorOption
+  var standardErrorRule: StandardErrorRule { standardErrorOption.rule }
 
   @Option(name: .short, help: "Neighbours of the k-NN estimators.")
   var k = 5

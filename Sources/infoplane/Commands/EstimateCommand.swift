@@ -54,11 +54,8 @@ struct EstimateCommand: ParsableCommand {
   @Flag(help: "Do not whiten the variables of the kl, wkl and entropy-sum estimators.")
   var noWhiten = false
 
-  @Option(name: .customLong("standard-error"), help: ArgumentHelp(
-    "Standard error of entropy-sum, kl, wkl and label MI: sum (the published code: the parts' errors added; "
-      + "conservative) or per-sample (spread of the per-sample MI terms; close to the spread over data sets).",
-    valueName: "rule"))
-  var standardErrorRule: StandardErrorRule = .sumOfParts
+  @OptionGroup var standardErrorOption: StandardErrorOption
+  var standardErrorRule: StandardErrorRule { standardErrorOption.rule }
 
   @Option(name: .customLong("compress-x"), help: ArgumentHelp(
     "Compress X first: pca:N (PCA to N components) or ae:N (autoencoder with an N-wide code: convolutional for "
@@ -244,4 +241,3 @@ struct EstimateCommand: ParsableCommand {
   }
 }
 
-extension StandardErrorRule: ExpressibleByArgument {}
