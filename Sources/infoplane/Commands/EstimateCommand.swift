@@ -105,8 +105,18 @@ struct EstimateCommand: ParsableCommand {
     if (compressX != nil || compressY != nil), xRows != yRows {
       throw InputError("X has \(xRows) samples but Y has \(yRows); rows must be paired one to one.")
     }
+    // Features per sample of each file, as the estimator would see them without compression.
+    let dx = xArray.shape.dropFirst().reduce(1, *), yColumns = yArray.shape.dropFirst().reduce(1, *)
+    var inputWarnings: [String] = []
+    // k-NN estimates degrade quickly with dimension (and whitening a wide variable is slow): say so up front, before
+    // any compression or estimation.
+    for (name, d, option, flag) in [("X", dx, compressX, "--compress-x"), ("Y", yColumns, compressY, "--compress-y")]
+    where option == nil && !(name == "Y" && labels) && resolvedEstimator != .gaussian && d > Self.wideDimension {
+      inputWarnings.append("\(name) has \(d) dimensions per sample; k-NN estimates are biased and slow in more than about "
+        + "\(Self.wideDimension) — consider \(flag) pca:4 (or ae:4) to estimate between low-dimensional codes.")
+    }
+    for warning in inputWarnings { standardError("warning: " + warning) }
     let training = AutoencoderTraining(epochs: aeEpochs)
-    let dx = xArray.shape.dropFirst().reduce(1, *)
     var compression: [String: CompressionOption.Summary] = [:]
     /// The rows of `array` as the estimator sees them: compressed by `option`, or flattened as they are.
     func samples(_ array: NPYArray, _ option: CompressionOption?, name: String, seed: UInt64) throws -> Matrix {
@@ -117,19 +127,8 @@ struct EstimateCommand: ParsableCommand {
       return codes
     }
     let xm = try samples(xArray, compressX, name: "X", seed: seed &+ 0xC0DE)
-    var inputWarnings: [String] = []
-    // k-NN estimates degrade quickly with dimension (and whitening a wide variable is slow): say so up front.
-    for (name, array, option, flag) in [("X", xArray, compressX, "--compress-x"), ("Y", yArray, compressY, "--compress-y")]
-    where option == nil && !(name == "Y" && labels) && resolvedEstimator != .gaussian {
-      let d = array.shape.dropFirst().reduce(1, *)
-      if d > Self.wideDimension {
-        inputWarnings.append("\(name) has \(d) dimensions per sample; k-NN estimates are biased and slow in more than about "
-          + "\(Self.wideDimension) — consider \(flag) pca:4 (or ae:4) to estimate between low-dimensional codes.")
-      }
-    }
-    for warning in inputWarnings { standardError("warning: " + warning) }  // now, before the long computation
     // Long estimates (large n·d) say what they are doing on stderr, and how long it took.
-    let codeY = labels ? 1 : (compressY?.dimension ?? yArray.shape.dropFirst().reduce(1, *))
+    let codeY = labels ? 1 : (compressY?.dimension ?? yColumns)
     let started = Date()
     let announce = xm.rows * (xm.columns + codeY) >= Self.announcedWork
     if announce {
@@ -154,7 +153,7 @@ struct EstimateCommand: ParsableCommand {
                                standardErrorRule: standardErrorRule).estimate(xm, labels: yl)
       }
     } else {
-      dy = yArray.shape.dropFirst().reduce(1, *)
+      dy = yColumns
       let ym = try samples(yArray, compressY, name: "Y", seed: seed &+ 0xC0DF)
       switch resolvedEstimator {
       case .ksg: estimate = try KSG(k: k, algorithm: .one, preprocessing: preprocessing).estimate(xm, ym)
