@@ -84,18 +84,20 @@ public struct IDXDataset: Sendable, Equatable {
   /// - Throws: `DatasetsError.missingDatasetDirectory` (with the `apt-get` command for the default directory),
   ///   `.missingDatasetFile` naming the file, `.datasetMismatch`, or any IDX reading error.
   public static func load(_ split: Split, from directory: URL = fashionMNISTDirectory) throws -> LabelledImages {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue
-    else {
-      let isDefault = directory.standardizedFileURL.path == fashionMNISTDirectory.path
-      throw DatasetsError.missingDatasetDirectory(
-        directory: directory.path, installHint: isDefault ? "apt-get install dataset-fashion-mnist" : nil)
-    }
+    let isDefault = directory.standardizedFileURL.path == fashionMNISTDirectory.path
+    try requireDatasetDirectory(directory, installHint: isDefault ? "apt-get install dataset-fashion-mnist" : nil)
     let imagesURL = try locate("\(split.filePrefix)-images-idx3-ubyte", in: directory)
     let labelsURL = try locate("\(split.filePrefix)-labels-idx1-ubyte", in: directory)
     return try LabelledImages(
       idxImages: IDX.read(contentsOf: imagesURL), idxLabels: IDX.read(contentsOf: labelsURL),
       imagesFile: imagesURL.path, labelsFile: labelsURL.path)
+  }
+
+  /// Throws `DatasetsError.missingDatasetDirectory` (with `installHint`, if any) unless `directory` is a directory.
+  static func requireDatasetDirectory(_ directory: URL, installHint: String?) throws {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue
+    else { throw DatasetsError.missingDatasetDirectory(directory: directory.path, installHint: installHint) }
   }
 
   /// `name` or `name.gz` in `directory`.

@@ -12,9 +12,7 @@ public enum NumPyImageDataset {
   public static func load(from directory: URL, height: Int = 28, width: Int = 28, classes: Int = 10) throws
     -> (train: LabelledImages, test: LabelledImages)
   {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue
-    else { throw DatasetsError.missingDatasetDirectory(directory: directory.path, installHint: nil) }
+    try IDXDataset.requireDatasetDirectory(directory, installHint: nil)
     return (try split("train", directory, height, width, classes), try split("test", directory, height, width, classes))
   }
 
