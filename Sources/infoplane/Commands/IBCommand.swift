@@ -104,7 +104,7 @@ struct IBCommand: ParsableCommand {
     c.autoencoderLearningRate = aeLr
     c.layerLatentDimension = layerLatentDim
     var defaultTest = dataset == .shapes ? (testSamples ?? ExperimentConfig.defaultShapesTest) : (testSamples ?? 10_000)
-    if dataset == .npy, testSamples == nil, let dataDir,  // the test set's size, from its labels file's header
+    if dataset == .npy, testSamples == nil, let dataDir,  // the test set's size, from its (small) labels file
       let labels = try? NPY.read(contentsOf: URL(fileURLWithPath: dataDir).appendingPathComponent("test_labels.npy")) {
       defaultTest = labels.shape.first ?? defaultTest
     }
