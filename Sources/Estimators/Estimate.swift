@@ -1,11 +1,11 @@
 /// An estimated information quantity in nats, with its standard error and anything the user should know.
 public struct Estimate: Sendable, Equatable, Codable, CustomStringConvertible {
-  /// The estimate in nats. Never clipped: a negative MI estimate is returned as is and flagged with `.negative`.
+  /// The estimate in nats. Never clipped: a negative MI estimate is returned as is and noted `.negative`.
   public var value: Double
   /// The standard error in nats, from the per-sample terms (METHOD.md §3–§4); estimators built from several
   /// entropies combine them by their `StandardErrorRule`.
   public var standardError: Double
-  /// Diagnostics: negative value, ties broken by jitter, WKL weights not summing to one.
+  /// Diagnostics: negative value, ties, raised k, and the flags of `flags` (estimates that cannot be trusted).
   public var notes: [EstimateNote]
 
   public init(value: Double, standardError: Double, notes: [EstimateNote] = []) {
@@ -17,16 +17,30 @@ public struct Estimate: Sendable, Equatable, Codable, CustomStringConvertible {
   /// Whether the value is below zero (possible for MI through estimation error; returned unclipped).
   public var isNegative: Bool { value < 0 }
 
+  /// The notes that say this estimate cannot be trusted as it is (`EstimateNote.isFlag`): it breaks a bound beyond
+  /// its error, or rests on degenerate data.
+  public var flags: [EstimateNote] { notes.filter(\.isFlag) }
+
+  /// Whether any note is a flag.
+  public var isFlagged: Bool { notes.contains(where: \.isFlag) }
+
+  /// How many standard errors an MI estimate may lie beyond a bound before it is flagged.
+  public static let flagStandardErrors = 3.0
+
   public var description: String {
     let base = "\(value) ± \(standardError) nats"
     return notes.isEmpty ? base : base + " (" + notes.map(\.description).joined(separator: "; ") + ")"
   }
 
-  /// Adds `.negative` when the value is below zero (for MI estimates; entropies may be negative by nature).
-  func flaggingNegative() -> Estimate {
-    guard value < 0, !notes.contains(.negative) else { return self }
+  /// Adds the bound notes of an MI estimate: `.negative` below zero, `.belowZero` below −3 SE, and with a label
+  /// entropy Ĥ(Y) (nats) `.aboveLabelEntropy` above Ĥ(Y) + 3 SE. Entropies are not checked (they may be negative).
+  package func checkingBounds(labelEntropy: Double? = nil) -> Estimate {
     var copy = self
-    copy.notes.append(.negative)
+    func add(_ note: EstimateNote) { if !copy.notes.contains(note) { copy.notes.append(note) } }
+    let margin = Self.flagStandardErrors * (standardError.isFinite ? standardError : 0)
+    if value < 0 { add(.negative) }
+    if value < -margin { add(.belowZero) }
+    if let labelEntropy, value > labelEntropy + margin { add(.aboveLabelEntropy(labelEntropy)) }
     return copy
   }
 }
@@ -35,19 +49,70 @@ public struct Estimate: Sendable, Equatable, Codable, CustomStringConvertible {
 public enum EstimateNote: Sendable, Equatable, Codable, CustomStringConvertible {
   /// The MI estimate is below zero; it is returned as is, not clipped to 0.
   case negative
+  /// Flag: the MI estimate is below zero by more than 3 standard errors — beyond its error, so the estimator is
+  /// wrong on these data, not just noisy.
+  case belowZero
+  /// Flag: I(L;Y) is above the plug-in label entropy Ĥ(Y) (nats, which bounds it) by more than 3 standard errors.
+  case aboveLabelEntropy(Double)
+  /// Flag: `variable` is degenerate for a difference-of-entropies estimator: `tiedShare` of its samples have a
+  /// (near-)duplicate as nearest neighbour, or its covariance has `effectiveRank` < `dimension` (eigenvalues below
+  /// 1e-8 of the largest). Saturated units, ReLU zeros and one-hot-like codes look like this; KSG-type estimators
+  /// (`KSG`, `KSGLabelMI`) count such ties by rule instead.
+  case degenerate(variable: String, tiedShare: Double, effectiveRank: Int, dimension: Int)
   /// Columns (0-based) of `variable` had exactly repeated values and were jittered (`TieBreaking`).
   case tiesBroken(variable: String, columns: [Int])
-  /// The Berrett–Samworth–Yuan weights for this dimension do not sum to 1 (over-determined system, METHOD.md
-  /// §18.2): the entropy of that variable is scaled by `sum`. Raise k to avoid it.
-  case weightsDoNotSumToOne(dimension: Int, k: Int, sum: Double)
+  /// `share` of the samples had a k-th neighbour at distance 0 (exact ties), counted by Gao et al.'s rule.
+  case tiesCounted(variable: String, share: Double)
+  /// The Berrett–Samworth–Yuan weights for `dimension` and the requested k are over-determined (they would not sum
+  /// to 1, METHOD.md §18.2), so that entropy used the smallest valid k, `used`.
+  case neighboursRaised(variable: String, dimension: Int, requested: Int, used: Int)
+
+  /// Whether the note says the estimate cannot be trusted as it is.
+  public var isFlag: Bool {
+    switch self {
+    case .belowZero, .aboveLabelEntropy, .degenerate: true
+    default: false
+    }
+  }
+
+  /// A short machine-readable name for flags ("below-zero", "above-label-entropy", "degenerate"), nil otherwise.
+  public var flagName: String? {
+    switch self {
+    case .belowZero: "below-zero"
+    case .aboveLabelEntropy: "above-label-entropy"
+    case .degenerate: "degenerate"
+    default: nil
+    }
+  }
 
   public var description: String {
     switch self {
     case .negative: "negative estimate returned unclipped"
+    case .belowZero: "below zero beyond its error (more than 3 standard errors): the estimator fails on these data"
+    case let .aboveLabelEntropy(h):
+      "above the label entropy Ĥ(Y) = \(formatted(h)) nats by more than 3 standard errors: impossible, the "
+        + "estimator fails on these data"
+    case let .degenerate(v, share, rank, d):
+      "\(v) is degenerate for an entropy-sum estimator (\(formatted(100 * share)) % of samples tied to a neighbour, "
+        + "covariance rank \(rank) of \(d)); prefer ksg"
     case let .tiesBroken(variable, columns):
       "ties in \(variable) columns \(columns) (0-based) broken with seeded jitter"
-    case let .weightsDoNotSumToOne(d, k, sum):
-      "WKL weights for d = \(d), k = \(k) sum to \(sum), not 1; raise k"
+    case let .tiesCounted(variable, share):
+      "\(formatted(100 * share)) % of \(variable) samples have exact ties at their k-th neighbour (counted, Gao et al.)"
+    case let .neighboursRaised(v, d, requested, used):
+      "WKL weights for \(v) (d = \(d)) need k ≥ \(used); used k = \(used) instead of \(requested)"
     }
   }
+}
+
+/// A number with 4 significant digits for messages.
+func formatted(_ x: Double) -> String {
+  guard x.isFinite else { return "\(x)" }
+  let magnitude = abs(x)
+  if magnitude != 0, magnitude < 1e-3 || magnitude >= 1e5 {
+    return "\(Double(Float(x)))"
+  }
+  var s = "\((x * 1e4).rounded() / 1e4)"
+  if s.hasSuffix(".0") { s.removeLast(2) }
+  return s
 }

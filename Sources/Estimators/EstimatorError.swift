@@ -16,6 +16,9 @@ public enum EstimatorError: Error, Equatable, CustomStringConvertible {
   case tooFewSamplesForCovariance(variable: String, n: Int, d: Int)
   /// The sample covariance is singular (a constant or linearly dependent column).
   case singularCovariance(variable: String)
+  /// The Berrett–Samworth–Yuan weights of `variable` (dimension d) are over-determined for every usable k: `needed`
+  /// is the smallest valid k (≥ n here, so more samples are needed), nil when none up to 2d + 8 is valid.
+  case overdeterminedWeights(variable: String, dimension: Int, k: Int, needed: Int?, n: Int)
   /// Two samples are identical and tie-breaking is off, so a log-distance would be −∞.
   case duplicateSamples(variable: String, row: Int, duplicateOf: Int)
 
@@ -37,6 +40,14 @@ public enum EstimatorError: Error, Equatable, CustomStringConvertible {
     case let .singularCovariance(v):
       "\(v) has a singular covariance (a constant or linearly dependent column); drop that column or turn "
         + "whitening off."
+    case let .overdeterminedWeights(v, d, k, needed, n):
+      if let needed {
+        "WKL weights for \(v) in d = \(d) dimensions need k ≥ \(needed) (k = \(k) gives weights that do not sum to 1), "
+          + "but there are only n = \(n) samples; add samples, compress to fewer dimensions, or use ksg."
+      } else {
+        "WKL weights for \(v) in d = \(d) dimensions are over-determined for every k ≥ \(k); compress to fewer "
+          + "dimensions or use ksg."
+      }
     case let .duplicateSamples(v, r, other):
       "\(v) rows \(r) and \(other) (0-based) are identical, so a k-NN log-distance is −∞; turn tie-breaking on "
         + "or drop duplicates."

@@ -64,7 +64,8 @@ import Tensor
     #expect(a == b)
     #expect(a.value != c.value)
     #expect(a.notes == [.tiesBroken(variable: "X", columns: [0])])
-    let on = try KSG().estimate(x, y), off = try KSG(preprocessing: Preprocessing(breakTies: false)).estimate(x, y)
+    let on = try KSG(preprocessing: Preprocessing()).estimate(x, y)
+    let off = try KSG(preprocessing: Preprocessing(breakTies: false)).estimate(x, y)
     #expect(on == off)
   }
 

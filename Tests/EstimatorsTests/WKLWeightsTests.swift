@@ -39,9 +39,23 @@ import Testing
     for (a, b) in zip(w, expected) { #expect(abs(a - b) <= 1e-9 * scale, "\(name): \(w)") }
   }
 
-  @Test func overDeterminedSystemIsReported() throws {
+  /// k = 1 in d = 5 is over-determined (weights 1/(1 + ⌊d/4⌋)): the entropy raises k to the smallest valid value,
+  /// 2, reports it, and equals the k = 2 estimate.
+  @Test func overDeterminedSystemRaisesK() throws {
     let x = Synthetic.gaussian(n: 200, d: 5, seed: 3)
+    #expect(WKLEntropy(k: 1).validNeighbourCount(dimension: 5, limit: 20) == 2)
     let h = try WKLEntropy(k: 1).estimate(x)
-    #expect(h.notes.contains(.weightsDoNotSumToOne(dimension: 5, k: 1, sum: WKLWeights.weights(dimension: 5, k: 1)[0])))
+    #expect(h.notes.contains(.neighboursRaised(variable: "X", dimension: 5, requested: 1, used: 2)))
+    #expect(h.value == (try WKLEntropy(k: 2).estimate(x)).value)
+    // d = 16 needs k ≥ 5, more than 4 samples allow; from d = 20 on no k is valid (the SVD cut-off of the authors'
+    // rule leaves Σw < 1 for every k), so the entropy stops with an error instead of returning a scaled value.
+    #expect(WKLEntropy(k: 1).validNeighbourCount(dimension: 16, limit: 40) == 5)
+    #expect(throws: EstimatorError.overdeterminedWeights(variable: "X", dimension: 16, k: 1, needed: 5, n: 5)) {
+      try WKLEntropy(k: 1, whiten: false).estimate(Synthetic.gaussian(n: 5, d: 16, seed: 1))
+    }
+    #expect(WKLEntropy(k: 5).validNeighbourCount(dimension: 20, limit: 200) == nil)
+    #expect(throws: EstimatorError.overdeterminedWeights(variable: "X", dimension: 50, k: 5, needed: nil, n: 500)) {
+      try WKLEntropy(k: 5).estimate(Synthetic.gaussian(n: 500, d: 50, seed: 1))
+    }
   }
 }

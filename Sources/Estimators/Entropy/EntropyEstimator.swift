@@ -14,8 +14,24 @@ public protocol EntropyEstimator: Sendable, Codable {
   var whiten: Bool { get }
   /// NaN/Inf checks, optional standardisation, tie-breaking.
   var preprocessing: Preprocessing { get }
-  /// The weights over the 1st…k-th neighbour for dimension d (k values).
-  func neighbourWeights(dimension d: Int) -> [Double]
+  /// The weights over the 1st…k-th neighbour for dimension d and k neighbours (k values).
+  func neighbourWeights(dimension d: Int, k: Int) -> [Double]
+}
+
+extension EntropyEstimator {
+  /// The weights for dimension d with this estimator's own k.
+  public func neighbourWeights(dimension d: Int) -> [Double] { neighbourWeights(dimension: d, k: k) }
+
+  /// The smallest k' ≥ k whose weights for dimension d sum to 1 (a valid, not over-determined system; METHOD.md
+  /// §18.2), or nil when none up to `limit` is.
+  public func validNeighbourCount(dimension d: Int, limit: Int) -> Int? {
+    var candidate = k
+    while candidate <= limit {
+      if abs(neighbourWeights(dimension: d, k: candidate).reduce(0, +) - 1) <= 1e-6 { return candidate }
+      candidate += 1
+    }
+    return nil
+  }
 }
 
 extension EntropyEstimator {
@@ -32,40 +48,76 @@ extension EntropyEstimator {
   }
 
   /// Entropy of already prepared (checked, jittered) samples, keeping the per-sample values.
+  ///
+  /// Guards (DESIGN.md, "Hygiene"): when the weights for this dimension and k are over-determined (they would not
+  /// sum to 1), k is raised to the smallest valid value and noted (`.neighboursRaised`); when no k < n is valid the
+  /// estimate stops with `EstimatorError.overdeterminedWeights`. Degenerate samples (a share of near-duplicate nearest
+  /// neighbours, or a covariance of lower effective rank than d) are flagged `.degenerate`.
   func entropyTerms(_ x: Matrix, variable: String) throws -> EntropyTerms {
     guard k >= 1 else { throw EstimatorError.invalidNeighbourCount(k) }
     let n = x.rows, d = x.columns
     guard n > k else { throw EstimatorError.tooFewSamples(variable: variable, n: n, k: k) }
+    var notes = [EstimateNote]()
+    var kUsed = k
+    if abs(neighbourWeights(dimension: d).reduce(0, +) - 1) > 1e-6 {
+      guard let valid = validNeighbourCount(dimension: d, limit: max(k, 2 * d + 8)) else {
+        throw EstimatorError.overdeterminedWeights(variable: variable, dimension: d, k: k, needed: nil, n: n)
+      }
+      guard valid < n else {
+        throw EstimatorError.overdeterminedWeights(variable: variable, dimension: d, k: k, needed: valid, n: n)
+      }
+      kUsed = valid
+      notes.append(.neighboursRaised(variable: variable, dimension: d, requested: k, used: valid))
+    }
     var z = x
     var correction = 0.0
+    var effectiveRank = d
     if whiten {
       let w = try Whitening(x, variable: variable)
       z = w.whitened
       correction = 0.5 * w.logDeterminant
+      effectiveRank = w.effectiveRank
     }
-    let weights = neighbourWeights(dimension: d)
-    let neighbours = NeighbourIndex(z, metric: .euclidean).kNearest(k: k)
+    let weights = neighbourWeights(dimension: d, k: kUsed)
+    let neighbours = NeighbourIndex(z, metric: .euclidean).kNearest(k: kUsed)
     let dd = Double(d)
     let logVolume = dd / 2 * log(Double.pi) - lgamma(dd / 2 + 1)
     let logN1 = log(Double(n - 1))
-    let constant = (1...k).map { Digamma.value(Double($0)) - logVolume - logN1 }
+    let constant = (1...kUsed).map { Digamma.value(Double($0)) - logVolume - logN1 }
     var v = [Double](repeating: 0, count: n)
     for i in 0..<n {
       var acc = 0.0
-      for j in 0..<k where weights[j] != 0 {
-        let rho = neighbours.distances[i * k + j]
+      for j in 0..<kUsed where weights[j] != 0 {
+        let rho = neighbours.distances[i * kUsed + j]
         guard rho > 0 else {
-          throw EstimatorError.duplicateSamples(variable: variable, row: i, duplicateOf: neighbours.indices[i * k + j])
+          throw EstimatorError.duplicateSamples(
+            variable: variable, row: i, duplicateOf: neighbours.indices[i * kUsed + j])
         }
         acc += weights[j] * (constant[j] - dd * log(rho))
       }
       v[i] = acc
     }
     let (mean, se) = meanAndStandardError(v)
-    var notes = [EstimateNote]()
-    let sum = weights.reduce(0, +)
-    if abs(sum - 1) > 1e-6 { notes.append(.weightsDoNotSumToOne(dimension: d, k: k, sum: sum)) }
+    let tiedShare = nearTieShare(neighbours)
+    if tiedShare > Self.degenerateTieShare || effectiveRank < d {
+      notes.append(.degenerate(variable: variable, tiedShare: tiedShare, effectiveRank: effectiveRank, dimension: d))
+    }
     return EntropyTerms(value: -mean + correction, standardError: se, perSample: v, notes: notes)
+  }
+
+  /// Share of near-tied samples above which a variable is flagged degenerate.
+  static var degenerateTieShare: Double { 0.01 }
+
+  /// The share of samples whose nearest neighbour is closer than 1e-6 × the median k-th-neighbour distance: exact
+  /// duplicates broken by jitter, saturated units and other point masses.
+  func nearTieShare(_ neighbours: Neighbours) -> Double {
+    let n = neighbours.distances.count / neighbours.k
+    guard n > 0 else { return 0 }
+    var kth = (0..<n).map { neighbours.distances[$0 * neighbours.k + neighbours.k - 1] }
+    kth.sort()
+    let threshold = 1e-6 * kth[n / 2]
+    let tied = (0..<n).reduce(0) { $0 + (neighbours.distances[$1 * neighbours.k] <= threshold ? 1 : 0) }
+    return Double(tied) / Double(n)
   }
 }
 
@@ -91,7 +143,7 @@ public struct KLEntropy: EntropyEstimator {
     self.preprocessing = preprocessing
   }
 
-  public func neighbourWeights(dimension d: Int) -> [Double] {
+  public func neighbourWeights(dimension d: Int, k: Int) -> [Double] {
     var w = [Double](repeating: 0, count: max(k, 0))
     if k >= 1 { w[k - 1] = 1 }
     return w
@@ -111,5 +163,5 @@ public struct WKLEntropy: EntropyEstimator {
     self.preprocessing = preprocessing
   }
 
-  public func neighbourWeights(dimension d: Int) -> [Double] { WKLWeights.weights(dimension: d, k: k) }
+  public func neighbourWeights(dimension d: Int, k: Int) -> [Double] { WKLWeights.weights(dimension: d, k: k) }
 }

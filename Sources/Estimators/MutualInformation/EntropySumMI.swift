@@ -32,7 +32,7 @@ public struct EntropySumMI<Entropy: EntropyEstimator>: MutualInformationEstimato
       value: hx.value + hy.value - hxy.value,
       standardError: standardError,
       notes: notes + hx.notes + hy.notes + hxy.notes
-    ).flaggingNegative()
+    ).checkingBounds()
   }
 }
 

@@ -23,7 +23,7 @@ public struct GaussianMI: MutualInformationEstimator {
     }
     let value = 0.5 * (fx.logDeterminant + fy.logDeterminant - fxy.logDeterminant)
     return Estimate(value: value, standardError: meanAndStandardError(terms).standardError, notes: notes)
-      .flaggingNegative()
+      .checkingBounds()
   }
 }
 

@@ -10,6 +10,13 @@ import Tensor
 ///   n_x(i) = #{j ≠ i : ‖x_j − x_i‖∞ ≤ ε_x(i)}; Î = ψ(k) − 1/k + ψ(n) − mean_i[ψ(n_x) + ψ(n_y)].
 /// The standard error is std_i of the bracketed per-sample term / √n. One-dimensional marginals are counted by
 /// binary search in the sorted column; multi-dimensional ones by the k-NN index's radius count.
+///
+/// Mixtures of discrete and continuous parts (saturated units, duplicated codes): when ε_i = 0 — the sample has k or
+/// more exact duplicates — k is replaced by k̃_i = #{j ≠ i : z_j = z_i} and the marginal counts become the numbers of
+/// exact marginal ties (Gao, Kannan, Oh & Viswanath 2017, "Estimating mutual information for discrete-continuous
+/// mixtures", Algorithm 1), which keeps the estimator consistent without jitter. Seeded jitter remains available
+/// (`Preprocessing.breakTies`). By default each column is standardised first (`Preprocessing.scaleFree`): the
+/// max-norm of the joint space otherwise weighs X and Y by their arbitrary units.
 public struct KSG: MutualInformationEstimator {
   /// Which of the two estimators of Kraskov et al. (2004).
   public enum Algorithm: String, Sendable, Codable, CaseIterable {
@@ -25,7 +32,7 @@ public struct KSG: MutualInformationEstimator {
   public var method: NeighbourIndex.Method
 
   public init(
-    k: Int = 5, algorithm: Algorithm = .one, preprocessing: Preprocessing = Preprocessing(),
+    k: Int = 5, algorithm: Algorithm = .one, preprocessing: Preprocessing = .scaleFree,
     method: NeighbourIndex.Method = .automatic
   ) {
     self.k = k
@@ -38,29 +45,45 @@ public struct KSG: MutualInformationEstimator {
   /// - Complexity: expected O(n log n) for dx + dy below the brute-force cut-over, O(n²·(dx + dy)) above.
   public func estimate(_ x: Matrix, _ y: Matrix) throws -> Estimate {
     guard k >= 1 else { throw EstimatorError.invalidNeighbourCount(k) }
-    let (px, py, notes) = try preparePair(x, y, preprocessing)
+    let (px, py, preparedNotes) = try preparePair(x, y, preprocessing)
+    var notes = preparedNotes
     let n = px.rows
     guard n > k else { throw EstimatorError.tooFewSamples(variable: "X and Y", n: n, k: k) }
     let joint = px.concatenatingColumns(py)
-    let neighbours = NeighbourIndex(joint, metric: .maxNorm, method: method).kNearest(k: k)
+    let index = NeighbourIndex(joint, metric: .maxNorm, method: method)
+    let neighbours = index.kNearest(k: k)
     let psi = Digamma.integerTable(upTo: n)
+    // Gao et al.'s rule: a zero k-th distance means exact ties; count them (radius "just above 0" = distance 0).
+    let tiny = Double.leastNonzeroMagnitude
+    let eps = (0..<n).map { neighbours.distances[$0 * k + k - 1] }
+    let tied = eps.map { $0 == 0 }
+    let tiedCount = tied.reduce(0) { $0 + ($1 ? 1 : 0) }
+    var kTilde = [Int](repeating: k, count: n)
+    if tiedCount > 0 {
+      let counts = index.countWithin(radii: tied.map { $0 ? tiny : 0 })
+      for i in 0..<n where tied[i] { kTilde[i] = counts[i] }
+      notes.append(.tiesCounted(variable: "(X, Y)", share: Double(tiedCount) / Double(n)))
+    }
     var terms = [Double](repeating: 0, count: n)
     let value: Double
     switch algorithm {
     case .one:
-      let eps = (0..<n).map { neighbours.distances[$0 * k + k - 1] }
-      let nx = marginalCounts(px, radii: eps), ny = marginalCounts(py, radii: eps)
-      for i in 0..<n { terms[i] = psi[nx[i] + 1] + psi[ny[i] + 1] }
-      value = psi[k] + psi[n] - meanAndStandardError(terms).mean
+      let radii = eps.map { $0 == 0 ? tiny : $0 }
+      let nx = marginalCounts(px, radii: radii), ny = marginalCounts(py, radii: radii)
+      for i in 0..<n { terms[i] = psi[kTilde[i]] + psi[n] - psi[nx[i] + 1] - psi[ny[i] + 1] }
+      value = meanAndStandardError(terms).mean
     case .two:
       let ex = marginalRadii(px, neighbours), ey = marginalRadii(py, neighbours)
       // ≤ ε is < nextUp(ε) for doubles.
       let nx = marginalCounts(px, radii: ex.map(\.nextUp)), ny = marginalCounts(py, radii: ey.map(\.nextUp))
-      for i in 0..<n { terms[i] = psi[nx[i]] + psi[ny[i]] }
-      value = psi[k] - 1 / Double(k) + psi[n] - meanAndStandardError(terms).mean
+      for i in 0..<n {
+        let kt = Double(kTilde[i])
+        terms[i] = psi[kTilde[i]] - 1 / kt + psi[n] - psi[max(nx[i], 1)] - psi[max(ny[i], 1)]
+      }
+      value = meanAndStandardError(terms).mean
     }
     return Estimate(value: value, standardError: meanAndStandardError(terms).standardError, notes: notes)
-      .flaggingNegative()
+      .checkingBounds()
   }
 
   /// Per sample, the largest max-norm distance in `m` to its joint neighbours (ε_x(i) of algorithm 2).

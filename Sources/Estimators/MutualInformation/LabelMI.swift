@@ -43,6 +43,7 @@ public struct LabelMI<Entropy: EntropyEstimator>: Sendable, Codable {
       for note in hc.notes where !allNotes.contains(note) { allNotes.append(note) }
     }
     if standardErrorRule == .perSample { error = meanAndStandardError(terms).standardError }
-    return Estimate(value: value, standardError: error, notes: allNotes).flaggingNegative()
+    return Estimate(value: value, standardError: error, notes: allNotes)
+      .checkingBounds(labelEntropy: KSGLabelMI.labelEntropy(labels))
   }
 }

@@ -25,6 +25,10 @@ public struct Preprocessing: Sendable, Codable, Equatable {
     self.tieJitter = tieJitter
   }
 
+  /// The default of the KSG-type estimators (`KSG`, `KSGLabelMI`): every column standardised, so the estimate does
+  /// not depend on units, and exact ties left in place for Gao et al.'s counting rule instead of jitter.
+  public static let scaleFree = Preprocessing(breakTies: false, standardize: true)
+
   /// Checks and transforms one variable. `stream` separates the jitter of different variables (X: 0, Y: 1).
   /// - Returns: the prepared matrix and notes for the estimate.
   /// - Throws: `EstimatorError.empty`, `.nonFinite`.

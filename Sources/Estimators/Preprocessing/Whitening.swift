@@ -8,6 +8,8 @@ struct Whitening {
   let whitened: Matrix
   /// log det Σ̂.
   let logDeterminant: Double
+  /// Eigenvalues of Σ̂ at least 1e-8 of the largest (d for a well-conditioned covariance).
+  let effectiveRank: Int
 
   /// - Throws: `.tooFewSamplesForCovariance` when n ≤ d; `.singularCovariance` when an eigenvalue is ≤ 0 or
   ///   below 1e-13 of the largest.
@@ -15,6 +17,8 @@ struct Whitening {
     let n = x.rows, d = x.columns
     let spectrum = try CovarianceSpectrum(x, variable: variable)
     logDeterminant = spectrum.logDeterminant
+    let largest = spectrum.eigen.values.max() ?? 0
+    effectiveRank = spectrum.eigen.values.filter { $0 >= 1e-8 * largest }.count
     let s = spectrum.function { 1 / $0.squareRoot() }
     var z = [Double](repeating: 0, count: n * d)
     x.scalars.withUnsafeBufferPointer { xp in
