@@ -196,6 +196,14 @@ public struct PCAModel: CompressionModel, Equatable {
 
   public var codeDimension: Int { componentCount }
 
+  /// The projection as c × D row-major rows (row j is the j-th principal axis): the code is rows·(x − mean).
+  public var projectionRows: [Double] {
+    let d = mean.count, c = componentCount
+    var rows = [Double](repeating: 0, count: c * d)
+    for j in 0..<d { for r in 0..<c { rows[r * d + j] = components[j * c + r] } }
+    return rows
+  }
+
   /// Fraction of the total variance each component explains.
   public var explainedVarianceRatio: [Double] {
     explainedVariance.map { totalVariance > 0 ? $0 / totalVariance : 0 }

@@ -15,7 +15,7 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
   /// Standard errors of the entropy-sum and label estimates (default: the paper's sum of the parts' errors).
   public var standardErrorRule: StandardErrorRule
 
-  public init(latentDimension: Int = 4, estimator: MIEstimatorChoice = .wkl, k: Int = 5,
+  public init(latentDimension: Int = 4, estimator: MIEstimatorChoice = .auto, k: Int = 5,
               standardErrorRule: StandardErrorRule = .sumOfParts) {
     self.latentDimension = latentDimension
     self.estimator = estimator
@@ -44,15 +44,31 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
       guard n == inputCodes.rows else {
         throw InformationPlaneError.sampleCountMismatch(layer: layer.name, expected: inputCodes.rows, found: n)
       }
-      let flat = layer.outputs.reshaped([n, -1])
       let layerSeed = seed &+ UInt64(index) &* 0x9E37_79B9
-      let codes = try PCA(components: min(latentDimension, flat.shape[1])).fit(flat, seed: layerSeed).transform(flat)
+      let codes = try compress(layer.outputs, seed: layerSeed).codes
       let ixl = try estimator.continuous(inputCodes, codes, k: k, seed: layerSeed, rule: standardErrorRule)
       let ily = try estimator.labels(codes, labels, k: k, seed: layerSeed &+ 1, rule: standardErrorRule)
       rows.append(LayerInformation(epoch: epoch, layer: layer.name, ixl: ixl.value, ixlStandardError: ixl.standardError,
-                                   ily: ily.value, ilyStandardError: ily.standardError))
+                                   ily: ily.value, ilyStandardError: ily.standardError,
+                                   flags: Self.flags(ixl, prefix: "I_XL") + Self.flags(ily, prefix: "I_LY")))
     }
     return rows
+  }
+
+  /// The mi.csv flags of one estimate: its flag names, and "ksg-fallback" when `auto` fell back to KSG.
+  static func flags(_ estimate: Estimate, prefix: String) -> [String] {
+    var names = estimate.flags.compactMap(\.flagName)
+    if estimate.notes.contains(where: { if case .fallback = $0 { true } else { false } }) { names.append("ksg-fallback") }
+    return names.map { prefix + ":" + $0 }
+  }
+
+  /// The PCA codes of one layer's outputs `[n, …]`: flattened per sample, PCA to min(`latentDimension`, D) refitted
+  /// on these outputs (METHOD.md §6.4). - Returns: n × c codes and the fitted model.
+  public func compress(_ outputs: Tensor, seed: UInt64) throws -> (codes: Matrix, model: PCAModel) {
+    let n = outputs.shape.first ?? 0
+    let flat = outputs.reshaped([n, -1])
+    let model = try PCA(components: min(latentDimension, flat.shape[1])).fit(flat, seed: seed)
+    return (try model.transform(flat), model)
   }
 
   /// Fills the smoothed columns of every layer's series (METHOD.md §10.6) over the epochs present.

@@ -46,9 +46,17 @@ public struct LayerInformation: Sendable, Equatable, Codable {
   /// Smoothed over the epochs recorded so far (METHOD.md §10.6); recomputed whenever an epoch is added.
   public var ixlSmoothed: Double
   public var ilySmoothed: Double
+  /// Flags of the two estimates (`EstimateNote.flagName`, prefixed "I_XL:" or "I_LY:"), e.g. "I_LY:above-label-entropy";
+  /// empty when both can be trusted. A `fallback` note of `auto` is kept as "I_XL:ksg-fallback" (not a flag).
+  public var flags: [String]
+
+  /// Whether I(X;L) or I(L;Y) is flagged (a fallback alone is not).
+  public var ixlFlagged: Bool { flags.contains { $0.hasPrefix("I_XL:") && !$0.hasSuffix("-fallback") } }
+  public var ilyFlagged: Bool { flags.contains { $0.hasPrefix("I_LY:") && !$0.hasSuffix("-fallback") } }
 
   public init(epoch: Int, layer: String, ixl: Double, ixlStandardError: Double, ily: Double, ilyStandardError: Double,
-              ixlSmoothed: Double = .nan, ilySmoothed: Double = .nan) {
+              ixlSmoothed: Double = .nan, ilySmoothed: Double = .nan, flags: [String] = []) {
+    self.flags = flags
     self.epoch = epoch
     self.layer = layer
     self.ixl = ixl
@@ -59,15 +67,20 @@ public struct LayerInformation: Sendable, Equatable, Codable {
     self.ilySmoothed = ilySmoothed
   }
 
-  static let header = ["epoch", "layer", "I_XL", "I_XL_se", "I_LY", "I_LY_se", "I_XL_smoothed", "I_LY_smoothed"]
+  static let header = ["epoch", "layer", "I_XL", "I_XL_se", "I_LY", "I_LY_se", "I_XL_smoothed", "I_LY_smoothed", "flags"]
+  /// The header of runs written before the flags column (read unchanged, without flags).
+  static let headerWithoutFlags = Array(header.dropLast())
   var fields: [String] {
     [String(epoch), layer] + [ixl, ixlStandardError, ily, ilyStandardError, ixlSmoothed, ilySmoothed].map(csvNumber)
+      + [flags.joined(separator: " ")]
   }
   init(fields: [String]) throws {
-    guard fields.count == Self.header.count, let epoch = Int(fields[0]) else { throw InformationPlaneError.corruptTable("mi.csv") }
-    let v = try fields.dropFirst(2).map { try parseNumber($0, table: "mi.csv") }
+    guard fields.count == Self.header.count || fields.count == Self.headerWithoutFlags.count, let epoch = Int(fields[0])
+    else { throw InformationPlaneError.corruptTable("mi.csv") }
+    let v = try fields[2..<8].map { try parseNumber($0, table: "mi.csv") }
+    let flags = fields.count == Self.header.count ? fields[8].split(separator: " ").map(String.init) : []
     self.init(epoch: epoch, layer: fields[1], ixl: v[0], ixlStandardError: v[1], ily: v[2], ilyStandardError: v[3],
-              ixlSmoothed: v[4], ilySmoothed: v[5])
+              ixlSmoothed: v[4], ilySmoothed: v[5], flags: flags)
   }
 }
 
@@ -124,8 +137,9 @@ public struct RunStore: Sendable {
   /// The complete epochs so far: rows of both tables up to the last epoch that has a metrics row and a checkpoint
   /// (only the latest checkpoints are kept; earlier epochs need only their rows).
   public func load() throws -> (metrics: [EpochSummary], information: [LayerInformation]) {
-    let metrics = try readTable(metricsURL, header: EpochSummary.header).map(EpochSummary.init(fields:))
-    let information = try readTable(informationURL, header: LayerInformation.header).map(LayerInformation.init(fields:))
+    let metrics = try readTable(metricsURL, headers: [EpochSummary.header]).map(EpochSummary.init(fields:))
+    let information = try readTable(informationURL, headers: [LayerInformation.header, LayerInformation.headerWithoutFlags])
+      .map(LayerInformation.init(fields:))
     // Epochs 1…N present in order; the last of them that has a checkpoint is where training can resume.
     var contiguous = 0
     for row in metrics where row.epoch == contiguous + 1 { contiguous = row.epoch }
@@ -150,12 +164,14 @@ public struct RunStore: Sendable {
     try Data(text.utf8).write(to: url, options: .atomic)
   }
 
-  private func readTable(_ url: URL, header: [String]) throws -> [[String]] {
+  private func readTable(_ url: URL, headers: [[String]]) throws -> [[String]] {
     guard FileManager.default.fileExists(atPath: url.path) else { return [] }
     let text = try String(contentsOf: url, encoding: .utf8)
     var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
     guard let first = lines.first else { return [] }
-    guard first.split(separator: ",").map(String.init) == header else { throw InformationPlaneError.corruptTable(url.lastPathComponent) }
+    guard headers.contains(first.split(separator: ",", omittingEmptySubsequences: false).map(String.init)) else {
+      throw InformationPlaneError.corruptTable(url.lastPathComponent)
+    }
     lines.removeFirst()
     return lines.map(splitCSVLine)
   }

@@ -50,26 +50,38 @@ public struct SyntheticValidation: Sendable {
     self.standardErrorRule = standardErrorRule
   }
 
-  /// The estimator used when none is named: KSG for codes of at most 2 coordinates per side, WKL above.
-  ///
-  /// Measured on the benchmark (n = 5000, k = 5, one seed; README "Synthetic validation"). Blobs 16×16, AE(2) codes,
-  /// MAE at MI ∈ {0, 1, 2.5, 5}: KSG 0.21, WKL 0.29 (WKL gives −0.35 at MI 0, −0.15 even on the uncompressed
-  /// parameters, where KSG is within 0.01). Rectangles 32×32, 4 coordinates per side: KSG under-estimates high MI
-  /// (3.5 at MI 5 on the uncompressed parameters) and has MAE 0.56 on them, WKL 0.16–0.24. Over the whole 0…10 grid
-  /// WKL is better for 2-D codes too (blobs AE(2): 0.61 vs 1.13), as KSG saturates near 6 nats; pass WKL explicitly
-  /// when the high-MI end matters more than MI near 0.
-  public static func defaultEstimator(codeDimension: Int) -> MIEstimatorChoice {
-    codeDimension <= 2 ? .ksg : .wkl
-  }
+  /// The estimator used when none is named: `auto` (docs/estimator-evidence.md). Before the known-truth tables of
+  /// trained-layer data this was KSG for ≤ 2-D codes and WKL above; `auto` keeps WKL for continuous codes and adds
+  /// Ross's estimator for labels and a KSG fallback for flagged WKL estimates.
+  public static func defaultEstimator(codeDimension: Int) -> MIEstimatorChoice { .auto }
 
   /// One point of the benchmark, in nats.
   public struct Point: Sendable, Equatable, Codable {
     public var trueMI: Double
     public var estimate: Double
     public var standardError: Double
-    /// The same estimator on the uncompressed f1 parameters (the paper's "coordinates" curve).
+    /// The same estimator on the uncompressed f1 parameters (the paper's "coordinates" curve); NaN when the task has
+    /// none (`linear-network`).
     public var latentEstimate: Double
     public var latentStandardError: Double
+    /// Flags of the compressed estimate (`EstimateNote.flagName`), e.g. "below-zero".
+    public var flags: [String] = []
+
+    public init(trueMI: Double, estimate: Double, standardError: Double, latentEstimate: Double,
+                latentStandardError: Double, flags: [String] = []) {
+      self.trueMI = trueMI
+      self.estimate = estimate
+      self.standardError = standardError
+      self.latentEstimate = latentEstimate
+      self.latentStandardError = latentStandardError
+      self.flags = flags
+    }
+
+    init(trueMI: Double, estimate: Estimate, latent: Estimate?) {
+      self.init(trueMI: trueMI, estimate: estimate.value, standardError: estimate.standardError,
+                latentEstimate: latent?.value ?? .nan, latentStandardError: latent?.standardError ?? .nan,
+                flags: estimate.flags.compactMap(\.flagName))
+    }
   }
 
   /// Seconds spent per stage: wall-clock time, and the CPU time of the whole process (all threads) during it.
@@ -123,6 +135,10 @@ public struct SyntheticValidation: Sendable {
     let minimum = max(k + 1, 2 * (compressor == .none ? dimension : latentDimension) + 2)
     guard samples >= minimum else {
       throw DatasetsError.invalidParameter("\(samples) samples are too few for k = \(k); use at least \(minimum)")
+    }
+    if [.labelMixing, .labelMixingSimplex].contains(task.kind), samples / SyntheticTask.mixingClasses <= 2 * k {
+      throw DatasetsError.invalidParameter(
+        "\(samples) samples leave too few per class of \(SyntheticTask.mixingClasses) for k = \(k); use more samples")
     }
     if task.kind == .labels, let largest = values.max() {
       let classes = max(1, Int(exp(largest).rounded()))
@@ -184,14 +200,23 @@ public struct SyntheticValidation: Sendable {
       timings.sampling += lap(); timings.samplingCPU += cpu
       let estimateSeed = seed &+ UInt64(index)
       let point: Point
-      if task.kind == .labels {
+      if task.hasLabels {
         let labels = sample.y.scalars.map { Int32($0) }
         let codes = try compressedCodes(sample.x, model)
         timings.compression += lap(); timings.compressionCPU += cpu
         let compressed = try estimator.labels(codes, labels, k: k, seed: estimateSeed, rule: standardErrorRule)
         let latent = try estimator.labels(sample.xLatent, labels, k: k, seed: estimateSeed, rule: standardErrorRule)
-        point = Point(trueMI: sample.mutualInformation, estimate: compressed.value, standardError: compressed.standardError,
-                      latentEstimate: latent.value, latentStandardError: latent.standardError)
+        point = Point(trueMI: sample.mutualInformation, estimate: compressed, latent: latent)
+      } else if let network = sample.linearNetwork {
+        // The information-plane path: PCA refitted on this sample (as every epoch), truth from the fitted axes.
+        let analysis = LayerAnalysis(latentDimension: latentDimension)
+        let (cx, mx) = try analysis.compress(sample.x, seed: estimateSeed)
+        let (cy, my) = try analysis.compress(sample.y, seed: estimateSeed &+ 1)
+        timings.compression += lap(); timings.compressionCPU += cpu
+        let truth = network.mutualInformation(projectingX: mx.projectionRows, rows: mx.componentCount,
+                                              projectingL: my.projectionRows, rows: my.componentCount)
+        let compressed = try estimator.continuous(cx, cy, k: k, seed: estimateSeed, rule: standardErrorRule)
+        point = Point(trueMI: truth, estimate: compressed, latent: nil)
       } else {
         let cx = try compressedCodes(sample.x, model)
         let cy = try compressedCodes(sample.y, model)
@@ -199,8 +224,7 @@ public struct SyntheticValidation: Sendable {
         let compressed = try estimator.continuous(cx, cy, k: k, seed: estimateSeed, rule: standardErrorRule)
         let latent = try estimator.continuous(sample.xLatent, sample.yLatent, k: k, seed: estimateSeed,
                                               rule: standardErrorRule)
-        point = Point(trueMI: sample.mutualInformation, estimate: compressed.value, standardError: compressed.standardError,
-                      latentEstimate: latent.value, latentStandardError: latent.standardError)
+        point = Point(trueMI: sample.mutualInformation, estimate: compressed, latent: latent)
       }
       timings.estimation += lap(); timings.estimationCPU += cpu
       points.append(point)

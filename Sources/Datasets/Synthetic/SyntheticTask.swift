@@ -20,7 +20,25 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
     case antiPCA = "anti-pca"
     /// X uniform in [0,1]^d, Y = ⌊X₀·N⌋ a discrete label; I(X;Y) = ln N (§8).
     case labels
+    /// Trained-layer regime: 10 separated unit-variance clusters in d = `latentDimension` dimensions (2…8), labels
+    /// through a symmetric channel (`LabelChannel`); I(L;Y) = ln 10 − H_b(p) − p·ln 9, p solved for the MI asked.
+    case labelMixing = "label-mixing"
+    /// The softmax variant: L = softmax(8·onehot(C) + ε), ε ~ N(0, I₁₀), a code near the simplex's vertices (PCA to 4
+    /// by default, as a classifier's output layer is compressed); same channel and truth (exact at independence).
+    case labelMixingSimplex = "label-mixing-simplex"
+    /// Stochastic saturated units: X ~ N(0, I_d), L = q(X) + σ·ε with q the 3-level quantiser of `NoisyQuantizer`;
+    /// I(X;L) by quadrature, σ solved for the MI asked (< d·1.0397 nats).
+    case noisyQuantized = "noisy-quantized"
+    /// A noisy linear layer: X ~ N(0, Σ) in 64 dimensions, L = W·X + σ·ε in 16 (`LinearNetwork`), both compressed by
+    /// a PCA fitted on the sample; the truth is closed-form from the fitted projections.
+    case linearNetwork = "linear-network"
   }
+
+  /// Whether Y is a class label (the estimate is I(X;Y) with Y discrete).
+  public var hasLabels: Bool { [.labels, .labelMixing, .labelMixingSimplex].contains(kind) }
+
+  /// Classes of the label-mixing tasks.
+  public static let mixingClasses = 10
 
   public var kind: Kind
   /// Image side in pixels for the image tasks (16 or 32 in the paper).
@@ -31,7 +49,7 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
   public init(kind: Kind, imageSize: Int = 32, latentDimension: Int? = nil) {
     self.kind = kind
     self.imageSize = imageSize
-    self.latentDimension = latentDimension ?? (kind == .labels ? 10 : 2)
+    self.latentDimension = latentDimension ?? (kind == .labels ? 10 : ([.gaussian, .antiPCA].contains(kind) ? 2 : 4))
   }
 
   /// Latent (intrinsic) dimension of one side: what a compressor should keep.
@@ -42,7 +60,8 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
     case .rectangles: 4
     case .gaussian: latentDimension
     case .antiPCA: 2
-    case .labels: latentDimension
+    case .labels, .labelMixing, .noisyQuantized: latentDimension
+    case .labelMixingSimplex, .linearNetwork: 4
     }
   }
 
@@ -52,6 +71,9 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
     case .blobs, .correlatedBlobs, .rectangles: [1, imageSize, imageSize]
     case .gaussian, .labels: [latentDimension]
     case .antiPCA: [AntiPCA.dimension]
+    case .labelMixing, .noisyQuantized: [latentDimension]
+    case .labelMixingSimplex: [Self.mixingClasses]
+    case .linearNetwork: [LinearNetwork(noise: 1).inputDimension]
     }
   }
 
@@ -75,7 +97,18 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
     guard mutualInformation >= 0, mutualInformation.isFinite else {
       throw DatasetsError.invalidParameter("mutual information must be a finite value ≥ 0 nats (got \(mutualInformation))")
     }
-    if kind == .labels { return labelSample(mutualInformation: mutualInformation, count: n, using: &rng) }
+    switch kind {
+    case .labels: return labelSample(mutualInformation: mutualInformation, count: n, using: &rng)
+    case .labelMixing, .labelMixingSimplex:
+      return try mixingSample(mutualInformation: mutualInformation, count: n, using: &rng)
+    case .noisyQuantized: return try quantizedSample(mutualInformation: mutualInformation, count: n, using: &rng)
+    case .linearNetwork:
+      let network = try LinearNetwork(noise: 1).withNoise(forMutualInformation: mutualInformation, components: 4)
+      let (x, l) = network.sample(count: n, using: &rng)
+      return SyntheticSample(x: x.tensor, y: l.tensor, xLatent: x, yLatent: l, mutualInformation: mutualInformation,
+                             linearNetwork: network)
+    default: break
+    }
     let d = kind == .antiPCA ? 1 : intrinsicDimension
     let (xi, eta) = try CorrelatedGaussian(dx: d, dy: d, mutualInformation: mutualInformation)
       .sample(count: n, using: &rng)
@@ -88,8 +121,13 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
   /// as the paper does).
   public func independentSample(count n: Int, using rng: inout Xoshiro256) throws -> Tensor {
     try validate(count: n)
-    if kind == .labels {
-      return Tensor.uniform([n, latentDimension], using: &rng)
+    switch kind {
+    case .labels: return Tensor.uniform([n, latentDimension], using: &rng)
+    case .labelMixing, .labelMixingSimplex: return mixingObservation(count: n, using: &rng).observed.tensor
+    case .noisyQuantized:
+      return try quantizedSample(mutualInformation: 0, count: n, using: &rng).x
+    case .linearNetwork: return LinearNetwork(noise: 1).sample(count: n, using: &rng).x.tensor
+    default: break
     }
     let d = kind == .antiPCA ? 1 : intrinsicDimension
     var xi = Matrix.zeros(n, d)
@@ -102,8 +140,11 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
     if [.blobs, .correlatedBlobs, .rectangles].contains(kind), imageSize < 2 {
       throw DatasetsError.invalidParameter("image size must be ≥ 2 pixels (got \(imageSize))")
     }
-    if [.gaussian, .labels].contains(kind), latentDimension < 1 {
+    if [.gaussian, .labels, .noisyQuantized].contains(kind), latentDimension < 1 {
       throw DatasetsError.invalidParameter("latent dimension must be ≥ 1 (got \(latentDimension))")
+    }
+    if kind == .labelMixing, !(1...8).contains(latentDimension) {
+      throw DatasetsError.invalidParameter("label-mixing clusters live in 1…8 dimensions (got \(latentDimension))")
     }
   }
 
@@ -145,9 +186,68 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
         }
       }
       return (Tensor(shape: [n, 1, size, size], scalars: pixels), params)
-    case .labels:
-      preconditionFailure("labels are sampled by labelSample")
+    case .labels, .labelMixing, .labelMixingSimplex, .noisyQuantized, .linearNetwork:
+      preconditionFailure("\(kind.rawValue) is sampled by its own function")
     }
+  }
+
+  /// Classes C uniform on 10 and the observed L: cluster points (centres on a lattice 25 apart, unit spread) or the
+  /// softmax code of the simplex variant.
+  private func mixingObservation(count n: Int, using rng: inout Xoshiro256) -> (observed: Matrix, classes: [Int]) {
+    let k = Self.mixingClasses
+    let classes = (0..<n).map { _ in rng.nextInt(below: k) }
+    if kind == .labelMixingSimplex {
+      var out = Matrix.zeros(n, k)
+      for i in 0..<n {
+        let logits = (0..<k).map { (j: Int) -> Double in (j == classes[i] ? 8.0 : 0) + rng.nextGaussian() }
+        let top = logits.max()!
+        let e = logits.map { exp($0 - top) }
+        let sum = e.reduce(0, +)
+        for j in 0..<k { out.scalars[i * k + j] = e[j] / sum }
+      }
+      return (out, classes)
+    }
+    let d = latentDimension
+    var base = 2
+    while Int(pow(Double(base), Double(d))) < k { base += 1 }
+    var out = Matrix.zeros(n, d)
+    for i in 0..<n {
+      var code = classes[i]
+      for j in 0..<d {
+        out.scalars[i * d + j] = 25 * Double(code % base) + rng.nextGaussian()
+        code /= base
+      }
+    }
+    return (out, classes)
+  }
+
+  private func mixingSample(mutualInformation: Double, count n: Int, using rng: inout Xoshiro256) throws
+    -> SyntheticSample
+  {
+    let channel = try LabelChannel.with(classes: Self.mixingClasses, mutualInformation: mutualInformation)
+    let (x, classes) = mixingObservation(count: n, using: &rng)
+    let labels = classes.map { Float(channel.transmit($0, using: &rng)) }
+    let y = Tensor(shape: [n, 1], scalars: labels)
+    return SyntheticSample(x: x.tensor, y: y, xLatent: x, yLatent: Matrix(y),
+                           mutualInformation: channel.mutualInformation)
+  }
+
+  private func quantizedSample(mutualInformation: Double, count n: Int, using rng: inout Xoshiro256) throws
+    -> SyntheticSample
+  {
+    let d = latentDimension
+    // MI 0: L from an independent copy of X (σ = 1), so the truth is exactly 0.
+    let quantizer = mutualInformation == 0
+      ? NoisyQuantizer(noise: 1)
+      : try NoisyQuantizer(noise: 1).withNoise(forMutualInformationPerUnit: mutualInformation / Double(d))
+    var x = Matrix.zeros(n, d), l = Matrix.zeros(n, d)
+    for i in 0..<(n * d) {
+      x.scalars[i] = rng.nextGaussian()
+      let source = mutualInformation == 0 ? rng.nextGaussian() : x.scalars[i]
+      l.scalars[i] = quantizer.quantize(source) + quantizer.noise * rng.nextGaussian()
+    }
+    let truth = mutualInformation == 0 ? 0 : Double(d) * quantizer.mutualInformationPerUnit
+    return SyntheticSample(x: x.tensor, y: l.tensor, xLatent: x, yLatent: l, mutualInformation: truth)
   }
 
   private func labelSample(mutualInformation: Double, count n: Int, using rng: inout Xoshiro256) -> SyntheticSample {
@@ -172,8 +272,21 @@ public struct SyntheticSample: Sendable {
   /// f1 parameters of X (n × intrinsic dimension): the "uncompressed latents" curve of the paper.
   public var xLatent: Matrix
   public var yLatent: Matrix
-  /// The true I(X;Y) in nats.
+  /// The true I(X;Y) in nats (for `.linearNetwork`, with the population principal axes; the validation recomputes it
+  /// with the axes it fits, `linearNetwork`).
   public var mutualInformation: Double
+  /// The network of a `.linearNetwork` sample.
+  public var linearNetwork: LinearNetwork?
+
+  public init(x: Tensor, y: Tensor, xLatent: Matrix, yLatent: Matrix, mutualInformation: Double,
+              linearNetwork: LinearNetwork? = nil) {
+    self.x = x
+    self.y = y
+    self.xLatent = xLatent
+    self.yLatent = yLatent
+    self.mutualInformation = mutualInformation
+    self.linearNetwork = linearNetwork
+  }
 }
 
 /// The anti-PCA embedding of METHOD.md §7.4: informative x and nuisance z in [−1, 1] mapped into R³².

@@ -30,7 +30,30 @@ public enum InformationPlaneReport {
     if let h = labelEntropy {
       report.paragraph(String(
         format: "The dashed line is H(Y) = %.3f nats, the entropy of the evaluation labels and an upper bound on "
-          + "I(L;Y); estimates above it show the k-NN estimators' bias on compressed, nearly degenerate codes.", h))
+          + "I(L;Y).", h))
+    }
+    let flagged = information.filter { $0.ixlFlagged || $0.ilyFlagged }
+    if !flagged.isEmpty {
+      var counts: [String: Int] = [:]
+      for row in flagged { for flag in row.flags where !flag.hasSuffix("-fallback") { counts[flag, default: 0] += 1 } }
+      let reasons = counts.keys.sorted().map { key -> String in
+        let (quantity, name) = (key.prefix { $0 != ":" }, key.drop { $0 != ":" }.dropFirst())
+        let what = quantity == "I_XL" ? "I(X;L)" : "I(L;Y)"
+        let why = switch name {
+        case "below-zero": "below zero by more than 3 standard errors"
+        case "above-label-entropy": "above the label entropy by more than 3 standard errors"
+        case "degenerate": "on degenerate codes (ties or a rank-deficient covariance)"
+        default: String(name)
+        }
+        return "\(what) \(why) (\(counts[key]!) points)"
+      }
+      report.paragraph("Hollow rings mark flagged estimates, which the estimator cannot be trusted on: "
+        + reasons.joined(separator: "; ") + ". The flags column of mi.csv names them per epoch and layer.")
+    }
+    let fallbacks = information.filter { $0.flags.contains("I_XL:ksg-fallback") }.count
+    if fallbacks > 0 {
+      report.paragraph("\(fallbacks) I(X;L) estimates are KSG's because the paper's WKL estimate was flagged or failed "
+        + "on those codes (estimator auto).")
     }
     func bound(_ x: [Double]) -> [SVGChart.Layer] {
       guard let h = labelEntropy, let lo = x.filter(\.isFinite).min(), let hi = x.filter(\.isFinite).max() else { return [] }
@@ -49,6 +72,10 @@ public enum InformationPlaneReport {
         .gradientPath(x: rows.map(\.ixlSmoothed), y: rows.map(\.ilySmoothed), colors: rows.map { rampColor(t($0.epoch)) },
                       width: 2.5),
       ]
+      let bad = rows.filter { $0.ixlFlagged || $0.ilyFlagged }
+      if !bad.isEmpty {
+        chart.layers.append(.points(x: bad.map(\.ixl), y: bad.map(\.ily), color: "#000", radius: 5, hollow: true))
+      }
       return chart
     })
 
@@ -67,6 +94,11 @@ public enum InformationPlaneReport {
         .line(x: e, y: rows.map(\.ixlSmoothed), color: "#1f77b4", label: "I(X;L)"),
         .line(x: e, y: rows.map(\.ilySmoothed), color: "#d62728", label: "I(L;Y)"),
       ]
+      let badX = rows.filter(\.ixlFlagged), badY = rows.filter(\.ilyFlagged)
+      if !badX.isEmpty || !badY.isEmpty {
+        chart.layers.append(.points(x: badX.map { Double($0.epoch) } + badY.map { Double($0.epoch) },
+                                    y: badX.map(\.ixl) + badY.map(\.ily), color: "#000", radius: 4, hollow: true))
+      }
       return chart
     })
 

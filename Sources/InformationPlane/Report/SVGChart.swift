@@ -8,8 +8,9 @@ public struct SVGChart: Sendable {
   public enum Layer: Sendable {
     /// A polyline through the points (NaN points break the line).
     case line(x: [Double], y: [Double], color: String, width: Double = 2, dashed: Bool = false, label: String? = nil)
-    /// Markers; `colors` (one per point) overrides `color` when given.
-    case points(x: [Double], y: [Double], color: String, colors: [String]? = nil, radius: Double = 3, label: String? = nil)
+    /// Markers; `colors` (one per point) overrides `color` when given; `hollow` draws rings (flagged estimates).
+    case points(x: [Double], y: [Double], color: String, colors: [String]? = nil, radius: Double = 3,
+                hollow: Bool = false, label: String? = nil)
     /// A filled band between `lower` and `upper` over x.
     case band(x: [Double], lower: [Double], upper: [Double], color: String, opacity: Double = 0.2, label: String? = nil)
     /// Error bars: ±xError horizontally and ±yError vertically around each point (either may be nil).
@@ -103,9 +104,11 @@ public struct SVGChart: Sendable {
           }
         }
         svg += "\n"
-      case let .points(x, y, color, colors, radius, label):
+      case let .points(x, y, color, colors, radius, hollow, label):
         for i in x.indices where x[i].isFinite && y[i].isFinite {
-          svg += "<circle cx=\"\(f(px(x[i])))\" cy=\"\(f(py(y[i])))\" r=\"\(f(radius))\" fill=\"\(colors?[i] ?? color)\"/>"
+          let paint = colors?[i] ?? color
+          let style = hollow ? "fill=\"none\" stroke=\"\(paint)\" stroke-width=\"1.5\"" : "fill=\"\(paint)\""
+          svg += "<circle cx=\"\(f(px(x[i])))\" cy=\"\(f(py(y[i])))\" r=\"\(f(radius))\" \(style)/>"
         }
         svg += "\n"
         if let label { legend.append((label, color)) }
@@ -131,7 +134,7 @@ public struct SVGChart: Sendable {
 
   static func xExtent(of layer: Layer) -> [Double] {
     switch layer {
-    case let .line(x, _, _, _, _, _), let .points(x, _, _, _, _, _), let .band(x, _, _, _, _, _), let .gradientPath(x, _, _, _, _):
+    case let .line(x, _, _, _, _, _), let .points(x, _, _, _, _, _, _), let .band(x, _, _, _, _, _), let .gradientPath(x, _, _, _, _):
       return x
     case let .errorBars(x, _, xError, _, _, _):
       guard let xError else { return x }
@@ -141,7 +144,7 @@ public struct SVGChart: Sendable {
 
   static func yExtent(of layer: Layer) -> [Double] {
     switch layer {
-    case let .line(_, y, _, _, _, _), let .points(_, y, _, _, _, _), let .gradientPath(_, y, _, _, _): return y
+    case let .line(_, y, _, _, _, _), let .points(_, y, _, _, _, _, _), let .gradientPath(_, y, _, _, _): return y
     case let .band(_, lower, upper, _, _, _): return lower + upper
     case let .errorBars(_, y, _, yError, _, _):
       guard let yError else { return y }

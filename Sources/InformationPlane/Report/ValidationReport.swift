@@ -27,13 +27,20 @@ public enum ValidationReport {
       .line(x: truth, y: points.map(\.estimate), color: "#d62728", label: "compressed"),
       .points(x: truth, y: points.map(\.estimate), color: "#d62728", radius: 2.5),
     ]
+    let flagged = points.filter { !$0.flags.isEmpty }
+    if !flagged.isEmpty {
+      chart.layers.append(.points(x: flagged.map(\.trueMI), y: flagged.map(\.estimate), color: "#000", radius: 5,
+                                  hollow: true))
+      report.paragraph("Circled points are flagged: \(flagged.count) of \(points.count) estimates break a bound beyond "
+        + "3 standard errors (below zero, or above the label entropy) or rest on degenerate codes; see the flags column.")
+    }
     report.charts([chart])
     report.heading("Results (nats)")
-    report.table(header: ["true MI", "estimate", "standard error", "latent estimate", "latent standard error"],
+    report.table(header: ["true MI", "estimate", "standard error", "latent estimate", "latent standard error", "flags"],
                  rows: points.map { p in
                    [p.trueMI, p.estimate, p.standardError, p.latentEstimate, p.latentStandardError].map {
                      String(format: "%.4f", $0)
-                   }
+                   } + [p.flags.joined(separator: " ")]
                  })
     report.heading("Settings")
     report.table(header: ["setting", "value"], rows: settings.map { [$0.0, $0.1] })
@@ -54,10 +61,10 @@ public enum ValidationReport {
 
   /// `results.csv`: one row per MI value.
   public static func csv(_ points: [SyntheticValidation.Point]) -> String {
-    var text = "true_mi,estimate,standard_error,latent_estimate,latent_standard_error\n"
+    var text = "true_mi,estimate,standard_error,latent_estimate,latent_standard_error,flags\n"
     for p in points {
-      text += [p.trueMI, p.estimate, p.standardError, p.latentEstimate, p.latentStandardError].map { "\($0)" }
-        .joined(separator: ",") + "\n"
+      text += ([p.trueMI, p.estimate, p.standardError, p.latentEstimate, p.latentStandardError].map { "\($0)" }
+        + [p.flags.joined(separator: " ")]).joined(separator: ",") + "\n"
     }
     return text
   }

@@ -27,8 +27,11 @@ struct AnalyzeCommand: ParsableCommand {
   @Option(help: "PCA components for each layer.")
   var layerLatentDim = 4
 
-  @Option(help: "MI estimator: wkl, kl or ksg.")
-  var estimator: MIEstimatorChoice = .wkl
+  @Option(help: """
+    MI estimator: auto (default: Ross's k-NN estimator for I(L;Y); the paper's WKL for I(X;L), or KSG where WKL is \
+    flagged), wkl (the paper's, as published), kl, ksg or ksg2. docs/estimator-evidence.md has the measurements.
+    """)
+  var estimator: MIEstimatorChoice = .auto
 
   @OptionGroup var standardErrorOption: StandardErrorOption
   var standardErrorRule: StandardErrorRule { standardErrorOption.rule }

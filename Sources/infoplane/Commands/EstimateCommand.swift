@@ -10,11 +10,13 @@ struct EstimateCommand: ParsableCommand {
     discussion: """
       X and Y are .npy or .csv files (any format `inspect` reads) with one sample per row; row i of X is paired \
       with row i of Y. Higher-rank arrays are flattened per sample. With --labels, Y holds integer class labels \
-      and I(X;Y) = H(X) − Σ p(y)·H(X|y) (estimators kl, wkl, entropy-sum). Estimators: ksg and ksg2 \
-      (Kraskov et al. 2004, algorithms 1 and 2, max-norm), kl and wkl (H(X) + H(Y) − H(X,Y) with \
-      Kozachenko–Leonenko or weighted KL entropies, whitened), entropy-sum (the paper's: wkl), gaussian \
-      (closed form from log-determinants). Exact ties are broken by seeded jitter (reported); negative \
-      estimates are printed as they are. For high-dimensional data, --compress-x / --compress-y estimate the \
+      and the default estimator is Ross's nearest-neighbour estimator for continuous–discrete pairs (ksg); kl, \
+      wkl and entropy-sum give the paper's I(X;Y) = H(X) − Σ p(y)·H(X|y). Estimators: ksg and ksg2 \
+      (Kraskov et al. 2004, algorithms 1 and 2, max-norm; columns standardised and exact ties counted by Gao et \
+      al.'s rule), kl and wkl (H(X) + H(Y) − H(X,Y) with Kozachenko–Leonenko or weighted KL entropies, whitened; \
+      exact ties jittered), entropy-sum (the paper's: wkl), gaussian (closed form from log-determinants). Negative \
+      estimates are printed as they are; estimates that break a bound beyond 3 standard errors (below zero, above \
+      the label entropy) or rest on degenerate data are FLAGGED. For high-dimensional data, --compress-x / --compress-y estimate the \
       MI between low-dimensional codes instead (the paper's lossy compression): pca:N or ae:N, fitted on the \
       data itself and seeded by --seed.
       """
@@ -33,7 +35,7 @@ struct EstimateCommand: ParsableCommand {
   @Argument(help: "Samples of Y (or class labels with --labels): .npy, .csv or IDX, rows paired with X.")
   var y: String
 
-  @Option(help: "ksg, ksg2, kl, wkl, entropy-sum or gaussian (default: ksg; entropy-sum with --labels).")
+  @Option(help: "ksg (default), ksg2, kl, wkl, entropy-sum or gaussian (with --labels: ksg, kl, wkl, entropy-sum).")
   var estimator: EstimatorName?
 
   @Option(name: .short, help: "Neighbours per sample for the k-NN estimators.")
@@ -45,11 +47,14 @@ struct EstimateCommand: ParsableCommand {
   @Option(help: "Seed of the tie-breaking jitter and of --compress-x/--compress-y.")
   var seed: UInt64 = 0
 
-  @Flag(help: "Do not jitter exactly repeated values (duplicates can then make k-NN entropies fail).")
+  @Flag(help: "kl/wkl/entropy-sum: do not jitter exactly repeated values (duplicates can then make k-NN entropies fail).")
   var noTieBreaking = false
 
-  @Flag(help: "Standardise every column to zero mean and unit variance first.")
-  var standardize = false
+  @Flag(help: "ksg/ksg2: jitter exactly repeated values (seeded) instead of counting ties by Gao et al.'s rule.")
+  var jitterTies = false
+
+  @Flag(help: "ksg/ksg2: keep the units of every column (by default each is standardised, so the estimate is scale-free).")
+  var noStandardize = false
 
   @Flag(help: "Do not whiten the variables of the kl, wkl and entropy-sum estimators.")
   var noWhiten = false
@@ -77,13 +82,15 @@ struct EstimateCommand: ParsableCommand {
   @Option(help: "Whether a CSV file's first row holds column names: auto, present or absent.")
   var csvHeader: CSV.HeaderRow = .auto
 
-  var resolvedEstimator: EstimatorName { estimator ?? (labels ? .entropySum : .ksg) }
+  var resolvedEstimator: EstimatorName { estimator ?? .ksg }
+
+  /// Whether the estimator is KSG-type (standardised, ties counted) rather than an entropy sum.
+  var isKSGType: Bool { [.ksg, .ksg2].contains(resolvedEstimator) }
 
   func validate() throws {
     guard k >= 1 else { throw ValidationError("-k must be at least 1 (got \(k)).") }
-    if labels, [.ksg, .ksg2, .gaussian].contains(resolvedEstimator) {
-      throw ValidationError(
-        "--labels works with the entropy estimators kl, wkl and entropy-sum, not \(resolvedEstimator.rawValue).")
+    if labels, resolvedEstimator == .gaussian {
+      throw ValidationError("--labels works with ksg, ksg2, kl, wkl and entropy-sum, not gaussian.")
     }
     if labels, compressY != nil {
       throw ValidationError("--compress-y does not apply to class labels (--labels); compress X only.")
@@ -135,7 +142,9 @@ struct EstimateCommand: ParsableCommand {
       standardError("estimating I(X;Y) with \(resolvedEstimator.rawValue) on n = \(xm.rows) samples, "
         + "dx = \(xm.columns), " + (labels ? "labels" : "dy = \(codeY)") + " …")
     }
-    let preprocessing = Preprocessing(breakTies: !noTieBreaking, standardize: standardize, seed: seed)
+    let preprocessing = isKSGType
+      ? Preprocessing(breakTies: jitterTies, standardize: !noStandardize, seed: seed)
+      : Preprocessing(breakTies: !noTieBreaking, standardize: false, seed: seed)
     let whiten = !noWhiten
     let estimate: Estimate
     let dy: Int
@@ -145,6 +154,8 @@ struct EstimateCommand: ParsableCommand {
       dy = 1
       classes = Set(yl).count
       switch resolvedEstimator {
+      case .ksg, .ksg2:
+        estimate = try KSGLabelMI(k: k, preprocessing: preprocessing).estimate(xm, labels: yl)
       case .kl:
         estimate = try LabelMI(entropy: KLEntropy(k: k, whiten: whiten, preprocessing: preprocessing),
                                standardErrorRule: standardErrorRule).estimate(xm, labels: yl)
@@ -179,8 +190,9 @@ struct EstimateCommand: ParsableCommand {
         "standard_error": estimate.standardError.isFinite ? estimate.standardError : NSNull(),
         "unit": "nats", "estimator": resolvedEstimator.rawValue, "k": usesK ? k : NSNull(),
         "n": xm.rows, "dx": dx, "dy": dy, "labels": labels, "seed": seed,
-        "tie_breaking": !noTieBreaking,
-        "standardize": standardize, "negative": estimate.isNegative,
+        "tie_breaking": isKSGType ? (jitterTies ? "jitter" : "count") : (noTieBreaking ? "none" : "jitter"),
+        "standardize": isKSGType && !noStandardize, "negative": estimate.isNegative,
+        "flags": estimate.flags.compactMap(\.flagName),
         "notes": inputWarnings + warnings, "x": x, "y": y, "version": infoPlaneVersion,
       ]
       if let classes { object["classes"] = classes }
@@ -202,7 +214,10 @@ struct EstimateCommand: ParsableCommand {
     for (name, key) in [("X", "x"), ("Y", "y")] {
       if let summary = compression[key] { lines.append("\(name) compressed: \(summary.text)") }
     }
-    if estimate.isNegative { lines.append("(negative: returned unclipped; the true MI is ≥ 0)") }
+    for flag in estimate.flags { lines.append("FLAGGED: " + flag.description) }
+    if estimate.isNegative, !estimate.notes.contains(.belowZero) {
+      lines.append("(negative within its error: returned unclipped; the true MI is ≥ 0)")
+    }
     return (lines.joined(separator: "\n") + "\n", warnings)
   }
 

@@ -17,8 +17,14 @@ struct ValidateCommand: ParsableCommand {
   @Option(help: "Task: \(SyntheticTask.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
   var task: SyntheticTask.Kind = .blobs
 
-  @Option(help: "Compressor: ae, pca or none.")
-  var compressor: SyntheticValidation.CompressorChoice = .pca
+  @Option(help: """
+    Compressor: ae, pca or none (default: none for label-mixing and noisy-quantized, whose variables are already     codes; pca otherwise).
+    """)
+  var compressorOption: SyntheticValidation.CompressorChoice?
+
+  var compressor: SyntheticValidation.CompressorChoice {
+    compressorOption ?? ([.labelMixing, .noisyQuantized].contains(task) ? .none : .pca)
+  }
 
   @Option(help: "Code dimension per side (default: the task's intrinsic dimension).")
   var latentDim: Int?
@@ -26,12 +32,14 @@ struct ValidateCommand: ParsableCommand {
   @Option(help: "Image side in pixels for the image tasks (16 or 32 in the paper).")
   var imageSize = 32
 
-  @Option(help: "Latent dimension per side for the gaussian task, and of X for the labels task.")
+  @Option(help: """
+    Latent dimension per side for the gaussian and noisy-quantized tasks (default 2 and 4), of X for the labels task     (10), and of the clusters of label-mixing (4; 1…8).
+    """)
   var dimension: Int?
 
   @Option(help: """
-    MI estimator: ksg, wkl or kl. Default: ksg for codes of ≤ 2 coordinates per side, wkl above (measured on this \
-    benchmark: README, Synthetic validation).
+    MI estimator: ksg (default), ksg2, kl or wkl (the paper's). ksg is KSG with Gao et al.'s tie rule for two \
+    continuous variables and Ross's estimator for labels (docs/estimator-evidence.md).
     """)
   var estimator: MIEstimatorChoice?
 
@@ -124,8 +132,9 @@ struct ValidateCommand: ParsableCommand {
       let elapsed = Date().timeIntervalSince(started)
       let eta = elapsed / Double(index + 1) * Double(grid.count - index - 1)
       standardError(String(
-        format: "[%d/%d] true %.3f  estimate %.3f ± %.3f  latent %.3f  (%.0f s, ETA %.0f s)", index + 1, grid.count,
-        point.trueMI, point.estimate, point.standardError, point.latentEstimate, elapsed, eta))
+        format: "[%d/%d] true %.3f  estimate %.3f ± %.3f  latent %.3f  (%.0f s, ETA %.0f s)%@", index + 1, grid.count,
+        point.trueMI, point.estimate, point.standardError, point.latentEstimate, elapsed, eta,
+        point.flags.isEmpty ? "" : "  FLAGGED: " + point.flags.joined(separator: ", ")))
     }
     let output = URL(fileURLWithPath: out)
     try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
@@ -145,7 +154,7 @@ struct ValidateCommand: ParsableCommand {
     }
     let settings: [(String, String)] = [
       ("task", task.rawValue), ("image size", String(imageSize)), ("compressor", compressor.rawValue),
-      ("latent dimension", String(validation.latentDimension)), ("estimator", validation.estimator.rawValue + (standardErrorRule == .perSample && validation.estimator != .ksg ? ", per-sample standard errors" : "")), ("k", String(k)),
+      ("latent dimension", String(validation.latentDimension)), ("estimator", validation.estimator.rawValue + (standardErrorRule == .perSample && [.wkl, .kl].contains(validation.estimator) ? ", per-sample standard errors" : "")), ("k", String(k)),
       ("samples per point", String(samples)), ("training samples", String(trainingSamples)),
       ("autoencoder", compressor == .ae ? String(
         format: "%d epochs, batch %d, Adam %g → %g (cosine), %@ loss, noise σ %g on the input and %g on the code",
@@ -170,7 +179,8 @@ struct ValidateCommand: ParsableCommand {
         "points": result.points.map { ["true_mi": $0.trueMI, "estimate": jsonNumber($0.estimate),
                                        "standard_error": jsonNumber($0.standardError),
                                        "latent_estimate": jsonNumber($0.latentEstimate),
-                                       "latent_standard_error": jsonNumber($0.latentStandardError)] },
+                                       "latent_standard_error": jsonNumber($0.latentStandardError),
+                                       "flags": $0.flags] as [String: Any] },
       ]
       print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
     } else {
