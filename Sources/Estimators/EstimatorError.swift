@@ -17,7 +17,7 @@ public enum EstimatorError: Error, Equatable, CustomStringConvertible {
   /// The sample covariance is singular (a constant or linearly dependent column).
   case singularCovariance(variable: String)
   /// The Berrett–Samworth–Yuan weights of `variable` (dimension d) are over-determined for every usable k: `needed`
-  /// is the smallest valid k (≥ n here, so more samples are needed), nil when none up to 2d + 8 is valid.
+  /// is the smallest valid k (≥ n here, so more samples are needed), nil when none up to ⌊d/4⌋ + 3 is (from d = 20 on).
   case overdeterminedWeights(variable: String, dimension: Int, k: Int, needed: Int?, n: Int)
   /// Two samples are identical and tie-breaking is off, so a log-distance would be −∞.
   case duplicateSamples(variable: String, row: Int, duplicateOf: Int)

@@ -53,7 +53,7 @@ import Testing
     #expect(throws: EstimatorError.overdeterminedWeights(variable: "X", dimension: 16, k: 1, needed: 5, n: 5)) {
       try WKLEntropy(k: 1, whiten: false).estimate(Synthetic.gaussian(n: 5, d: 16, seed: 1))
     }
-    #expect(WKLEntropy(k: 5).validNeighbourCount(dimension: 20, limit: 200) == nil)
+    #expect(WKLEntropy(k: 5).validNeighbourCount(dimension: 20, limit: 12) == nil)
     #expect(throws: EstimatorError.overdeterminedWeights(variable: "X", dimension: 50, k: 5, needed: nil, n: 500)) {
       try WKLEntropy(k: 5).estimate(Synthetic.gaussian(n: 500, d: 50, seed: 1))
     }

@@ -38,7 +38,7 @@ import Testing
     try command.run()
     let csv = try String(contentsOf: dir.appendingPathComponent("mi.csv"), encoding: .utf8)
     let lines = csv.split(separator: "\n")
-    #expect(lines.first == "epoch,layer,I_XL,I_XL_se,I_LY,I_LY_se,I_XL_smoothed,I_LY_smoothed")
+    #expect(lines.first == "epoch,layer,I_XL,I_XL_se,I_LY,I_LY_se,I_XL_smoothed,I_LY_smoothed,flags")
     #expect(lines.count == 1 + 4)
     let report = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
     #expect(report.contains("layer_a") && report.contains("layer_b"))

@@ -99,9 +99,13 @@ import Testing
     try NPY.write(NPYArray(labels: (0..<xm.rows).map { xm[$0, 0] > 0 ? 1 : 0 }), to: labels)
     let text = try Self.estimate([x, labels.path, "--labels", "--json"])
     let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-    #expect(object["estimator"] as? String == "entropy-sum" && object["classes"] as? Int == 2)
+    #expect(object["estimator"] as? String == "ksg" && object["classes"] as? Int == 2)
     let mi = try #require(object["mi"] as? Double)
     #expect(abs(mi - log(2)) < 0.05)
+    #expect((object["flags"] as? [String]) == [])
+    let paper = try #require(try JSONSerialization.jsonObject(
+      with: Data(Self.estimate([x, labels.path, "--labels", "--estimator", "entropy-sum", "--json"]).utf8)) as? [String: Any])
+    #expect(abs((paper["mi"] as? Double ?? 0) - log(2)) < 0.05)
   }
 
   @Test func badInputExitsWithStatusTwoAndAClearMessage() throws {
@@ -132,7 +136,7 @@ import Testing
       try Self.estimate([x, labels.path, "--labels"])
     }
     #expect(Self.status([x, labels.path, "--labels"]) == 2)
-    #expect(Self.status([x, labels.path, "--labels", "--estimator", "ksg"]) == 2)
+    #expect(Self.status([x, labels.path, "--labels", "--estimator", "gaussian"]) == 2)
     #expect(Self.status([x, y, "-k", "0"]) == 2)
     #expect(Self.status([x, directory.appendingPathComponent("missing.npy").path]) == 2)
   }
@@ -144,12 +148,53 @@ import Testing
     let rounded = directory.appendingPathComponent("rounded.npy")
     let ym = try NPY.read(contentsOf: URL(fileURLWithPath: y)).matrix()
     try NPY.write(NPYArray(Matrix(rows: ym.rows, columns: 1, scalars: ym.scalars.map { $0.rounded() })), to: rounded)
-    let on = try #require(
+    // KSG (default): ties counted by Gao et al.'s rule, or jittered on request.
+    let counted = try #require(
       try JSONSerialization.jsonObject(with: Data(Self.estimate([rounded.path, y, "--json"]).utf8)) as? [String: Any])
+    #expect(counted["tie_breaking"] as? String == "count")
+    let jittered = try #require(try JSONSerialization.jsonObject(
+      with: Data(Self.estimate([rounded.path, y, "--json", "--jitter-ties"]).utf8)) as? [String: Any])
+    #expect((jittered["notes"] as? [String])?.first?.contains("ties in X columns [0]") == true)
+    // Entropy sums: jitter by default, reported; off on request.
+    let on = try #require(try JSONSerialization.jsonObject(
+      with: Data(Self.estimate([rounded.path, y, "--json", "--estimator", "kl"]).utf8)) as? [String: Any])
     #expect((on["notes"] as? [String])?.first?.contains("ties in X columns [0]") == true)
-    let off = try #require(
-      try JSONSerialization.jsonObject(with: Data(Self.estimate([rounded.path, y, "--json", "--no-tie-breaking"]).utf8))
-        as? [String: Any])
-    #expect((off["notes"] as? [String]) == [] && off["tie_breaking"] as? Bool == false)
+    #expect(on["tie_breaking"] as? String == "jitter")
+    #expect(Self.status([rounded.path, y, "--estimator", "kl", "--no-tie-breaking"]) == 2)
+  }
+
+  /// The default estimate does not depend on units: X at 10⁻³…10³ times its scale gives the same value.
+  @Test func defaultEstimateIsScaleFree() throws {
+    let directory = try Self.directory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (x, y) = try Self.pairs(in: directory)
+    let xm = try NPY.read(contentsOf: URL(fileURLWithPath: x)).matrix()
+    let base = try #require(try JSONSerialization.jsonObject(
+      with: Data(Self.estimate([x, y, "--json"]).utf8)) as? [String: Any])["mi"] as? Double
+    for scale in [1e-3, 1e-1, 1e1, 1e3] {
+      let scaled = directory.appendingPathComponent("x\(scale).npy")
+      try NPY.write(NPYArray(Matrix(rows: xm.rows, columns: xm.columns, scalars: xm.scalars.map { $0 * scale })), to: scaled)
+      let object = try #require(try JSONSerialization.jsonObject(
+        with: Data(Self.estimate([scaled.path, y, "--json"]).utf8)) as? [String: Any])
+      let mi = try #require(object["mi"] as? Double)
+      #expect(abs(mi - (base ?? .nan)) < 1e-9, "scale \(scale): \(mi) vs \(String(describing: base))")
+    }
+  }
+
+  /// WKL never prints a plain value from over-determined weights: 25 + 25 dimensions (no valid k) exit with status 2
+  /// and a message naming the problem; 3 + 3 at k = 1 (joint d = 6 needs k ≥ 2) raises k and says so.
+  @Test func wklRefusesOverDeterminedWeights() throws {
+    let directory = try Self.directory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var rng = Xoshiro256(seed: 4)
+    let wide = directory.appendingPathComponent("wide.npy")
+    try NPY.write(NPYArray(Matrix(rows: 600, columns: 25, scalars: (0..<15_000).map { _ in rng.nextGaussian() })), to: wide)
+    #expect(Self.status([wide.path, wide.path, "--estimator", "wkl"]) == 2)
+    #expect(throws: EstimatorError.self) { try Self.estimate([wide.path, wide.path, "--estimator", "wkl"]) }
+    let narrow = directory.appendingPathComponent("narrow.npy"), other = directory.appendingPathComponent("other.npy")
+    try NPY.write(NPYArray(Matrix(rows: 600, columns: 3, scalars: (0..<1_800).map { _ in rng.nextGaussian() })), to: narrow)
+    try NPY.write(NPYArray(Matrix(rows: 600, columns: 3, scalars: (0..<1_800).map { _ in rng.nextGaussian() })), to: other)
+    let text = try Self.estimate([narrow.path, other.path, "--estimator", "wkl", "-k", "1", "--json"])
+    #expect(text.contains("used k = 2 instead of 1"), "\(text)")
   }
 }

@@ -20,7 +20,8 @@ import Testing
     let info = [
       LayerInformation(epoch: 1, layer: "layer 1", ixl: 2.5, ixlStandardError: 0.01, ily: 1.1, ilyStandardError: 0.02,
                        ixlSmoothed: 2.4, ilySmoothed: .nan),
-      LayerInformation(epoch: 2, layer: "a,b", ixl: 0.1 + 0.2, ixlStandardError: 1e-17, ily: -0.5, ilyStandardError: 0),
+      LayerInformation(epoch: 2, layer: "a,b", ixl: 0.1 + 0.2, ixlStandardError: 1e-17, ily: -0.5, ilyStandardError: 0,
+                       flags: ["I_LY:below-zero", "I_XL:ksg-fallback"]),
     ]
     for e in 1...2 { try Data().write(to: store.checkpointURL(epoch: e)) }
     try store.write(metrics: [metrics(1), metrics(2)], information: info)
@@ -30,6 +31,21 @@ import Testing
     #expect(loaded.information[0].ixlSmoothed == 2.4 && loaded.information[0].ilySmoothed.isNaN)
     #expect(loaded.information[1].layer == "a,b")
     #expect(loaded.information[1].ixl == 0.1 + 0.2 && loaded.information[1].ixlStandardError == 1e-17)
+    #expect(loaded.information[0].flags.isEmpty && loaded.information[1].flags == ["I_LY:below-zero", "I_XL:ksg-fallback"])
+    #expect(loaded.information[1].ilyFlagged && !loaded.information[1].ixlFlagged)
+  }
+
+  /// Runs written before the flags column load unchanged, without flags.
+  @Test func readsTablesWithoutFlagsColumn() throws {
+    let dir = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let store = try RunStore.create(at: dir, config: Data("{}".utf8))
+    try Data().write(to: store.checkpointURL(epoch: 1))
+    try store.write(metrics: [metrics(1)], information: [])
+    try Data("epoch,layer,I_XL,I_XL_se,I_LY,I_LY_se,I_XL_smoothed,I_LY_smoothed\n1,l,1.5,0.1,0.5,0.01,,\n".utf8)
+      .write(to: store.informationURL)
+    let loaded = try store.load()
+    #expect(loaded.information.count == 1 && loaded.information[0].ixl == 1.5 && loaded.information[0].flags.isEmpty)
   }
 
   /// An epoch without its checkpoint (killed between writing tables and checkpoint) is not complete.

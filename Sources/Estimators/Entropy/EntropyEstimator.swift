@@ -60,7 +60,7 @@ extension EntropyEstimator {
     var notes = [EstimateNote]()
     var kUsed = k
     if abs(neighbourWeights(dimension: d).reduce(0, +) - 1) > 1e-6 {
-      guard let valid = validNeighbourCount(dimension: d, limit: max(k, 2 * d + 8)) else {
+      guard let valid = validNeighbourCount(dimension: d, limit: max(k, d / 4 + 3)) else {
         throw EstimatorError.overdeterminedWeights(variable: variable, dimension: d, k: k, needed: nil, n: n)
       }
       guard valid < n else {

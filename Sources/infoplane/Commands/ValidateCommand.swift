@@ -17,7 +17,7 @@ struct ValidateCommand: ParsableCommand {
   @Option(help: "Task: \(SyntheticTask.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
   var task: SyntheticTask.Kind = .blobs
 
-  @Option(help: """
+  @Option(name: .customLong("compressor"), help: """
     Compressor: ae, pca or none (default: none for label-mixing and noisy-quantized, whose variables are already     codes; pca otherwise).
     """)
   var compressorOption: SyntheticValidation.CompressorChoice?
