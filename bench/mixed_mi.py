@@ -15,11 +15,16 @@ zero mean and scaled to unit population std (ddof=0); a constant column is only 
                  rho_i = 0:  k~ = #{j != i : joint distance 0}, n_x = #{j != i : |x_j - x_i| = 0}, n_y likewise,
                              t_i = psi(k~) + psi(n) - psi(n_x + 1) - psi(n_y + 1).
   labels X L     Ross 2014 (PLoS ONE 9:e87357) continuous-discrete MI, jointly over all columns of X, with the same
-                 zero-radius idea. n_y = size of sample i's class, d_i = distance to the k-th nearest other sample of
-                 the same class. d_i > 0: k_i = k, m_i = #{j != i, any class : dist <= d_i} (inclusive).
-                 d_i = 0: k_i = #{j != i, same class : dist = 0}, m_i = #{j != i, any class : dist = 0}.
-                 t_i = psi(n) - psi(n_y) + psi(k_i) - psi(m_i); label_entropy = psi(n) - mean_i psi(n_{y_i}), which
-                 bounds the estimate since m_i >= k_i. A class with <= k samples is an error (exit status 2).
+                 zero-radius idea, exactly as InfoPlane's KSGLabelMI. n_y = size of sample i's class, d_i = distance
+                 to the k-th nearest other sample of the same class; both counts use the same closed ball of radius d_i:
+                 k~_i = #{j != i, same class : dist <= d_i}  (k without ties, more when ties sit at d_i; for d_i = 0
+                        the same-class samples at distance 0),
+                 m_i  = #{j != i, any class  : dist <= d_i}  (for d_i = 0 the samples at distance 0).
+                 t_i = psi(n) - psi(n_y) + psi(k~_i) - psi(m_i); label_entropy = psi(n) - mean_i psi(n_{y_i}), which
+                 bounds the estimate since m_i >= k~_i. A class with <= k samples is an error (exit status 2).
+                 --repeats R: one warm-up (if R > 1), then "seconds" = the median time of R estimates (file loading
+                 excluded); --sklearn adds mutual_info_classif summed over the columns of X (per-feature, so not the
+                 same quantity; for timing context) with its median time, n_jobs = --workers.
   sklearn-labels X L   the same on a 1-column X next to scikit-learn's mutual_info_classif and its noise-free core.
   truth-noisy-quantized --sigma S --levels a1,.. --thresholds t1,..
                  X ~ N(0,1), L = q(X) + S*eps, q(x) = a_j on (t_{j-1}, t_j]; L ~ sum_j pi_j N(a_j, S^2) with
@@ -40,6 +45,9 @@ zero mean and scaled to unit population std (ddof=0); a constant column is only 
        0.05 * eps, n = 10000; truth = 4 * truth-noisy-quantized --sigma 0.05 --levels -1,0,1
        --thresholds -0.6745,0.6745 (the columns are independent).
     d. ties_x.npy, ties_y.npy: X uniform on {0..4} as float64, Y = X exactly, n = 5000; truth ln 5 = 1.609438.
+  clusters DIR --n N [--d D] [--classes K] [--p P] [--seed S]
+                 data of generate b. at any size: clusters_x_N.npy (float64 (N, D)) and clusters_y_pP_N.npy (int64,
+                 C through the symmetric channel with error P); truth = truth-label-channel --classes K --p P.
   time-labels --n N --d D --classes K [--repeat R]
                  median wall time of `labels` and of mutual_info_classif (one call, per-feature, over the D columns).
 
@@ -64,9 +72,12 @@ def load(path):
 
 
 def standardize(a):
-    a = a - a.mean(axis=0)
-    std = a.std(axis=0)  # population std, ddof = 0
-    return a / np.where(std > 0, std, 1.0)
+    # InfoPlane's arithmetic (sequential sums, multiply by 1/sd), so that distances tied in the raw data stay tied
+    # or untied exactly as in the Swift code: on lattice data an ulp decides which ties sit at a positive radius.
+    n = len(a)
+    dev = a - np.cumsum(a, axis=0)[-1] / n
+    std = np.sqrt(np.cumsum(dev * dev, axis=0)[-1] / n)  # population std, ddof = 0
+    return dev * np.where(std > 0, 1 / std, 1.0)
 
 
 def brute_counts(points, radii, queries=None, block=256):
@@ -130,16 +141,14 @@ def ross(x, labels, k=5, standardise=True, brute=False, workers=1):
     classes, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
     if counts.min() <= k:
         raise ValueError(f"class {classes[counts.argmin()]} has {counts.min()} samples; every class needs > k = {k}")
-    d, ki = np.empty(n), np.full(n, k, dtype=np.int64)
+    d, ki = np.empty(n), np.empty(n, dtype=np.int64)
     for c in range(len(classes)):
         idx = np.flatnonzero(inverse == c)
         d[idx] = kth_distance(x[idx], k, brute, workers)
-        zero = d[idx] == 0
-        if zero.any():
-            ki[idx[zero]] = ball_counts(x[idx], np.zeros(len(idx)), brute, workers)[zero]
-    m = ball_counts(x, d, brute, workers)  # inclusive; for d_i = 0 this is the count at distance exactly 0
+        ki[idx] = ball_counts(x[idx], d[idx], brute, workers)  # same class, dist <= d_i: k, or more under ties
+    m = ball_counts(x, d, brute, workers)  # any class, the same closed radius d_i (for d_i = 0: distance exactly 0)
     entropy_terms = digamma(n) - digamma(counts[inverse])
-    excess = digamma(m) - digamma(ki)  # >= 0 because m_i >= k_i; subtracting its mean keeps mi <= label_entropy
+    excess = digamma(m) - digamma(ki)  # >= 0 because m_i >= k~_i; subtracting its mean keeps mi <= label_entropy
     entropy = entropy_terms.mean()     # exactly, also in floating point (t_i summed directly could round above it)
     t = entropy_terms - excess
     return {"mi": float(entropy - excess.mean()), "standard_error": float(t.std() / math.sqrt(n)),
@@ -215,6 +224,46 @@ def clusters(rng, n, d, classes, separation=20.0, box=50.0):
     return np.asarray(centres)[c] + rng.standard_normal((n, d)), c.astype(np.int64)
 
 
+def channel(rng, c, classes, p):
+    """C through the symmetric channel: kept with probability 1 - p, else uniform on the other classes."""
+    u, shift = rng.uniform(size=len(c)), rng.integers(1, classes, size=len(c))
+    return np.where(u < p, (c + shift) % classes, c).astype(np.int64)
+
+
+def generate_clusters(out, n, d, classes, p, seed):
+    import os
+    os.makedirs(out, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    x, c = clusters(rng, n, d, classes)
+    paths = os.path.join(out, f"clusters_x_{n}.npy"), os.path.join(out, f"clusters_y_p{p}_{n}.npy")
+    np.save(paths[0], x), np.save(paths[1], channel(rng, c, classes, p))
+    return {"x": paths[0], "y": paths[1], "n": n, "d": d, "classes": classes, "p": p, "seed": seed,
+            "truth": label_channel_truth(classes, p)}
+
+
+def timed(f, repeats):
+    """One warm-up call (none when repeats is 1), then the last value and the median wall time of `repeats` calls."""
+    if repeats > 1:
+        f()
+    times, value = [], None
+    for _ in range(max(1, repeats)):
+        t = time.perf_counter()
+        value = f()
+        times.append(time.perf_counter() - t)
+    return value, float(np.median(times))
+
+
+def labels_command(x, labels, k, standardise, brute, workers, repeats, with_sklearn):
+    out, seconds = timed(lambda: ross(x, labels, k, standardise, brute, workers), repeats)
+    out.update({"k": k, "repeats": repeats, "seconds": seconds})
+    if with_sklearn:
+        from sklearn.feature_selection import mutual_info_classif
+        value, seconds = timed(lambda: float(mutual_info_classif(x, labels, n_neighbors=k, random_state=0,
+                                                                 n_jobs=workers).sum()), repeats)
+        out.update({"sklearn_sum_over_columns": value, "sklearn_seconds": seconds})
+    return out
+
+
 def generate(out, seed):
     import os
     os.makedirs(out, exist_ok=True)
@@ -273,6 +322,9 @@ def main():
             s.add_argument("--no-standardize", action="store_true")
             s.add_argument("--brute", action="store_true", help="exact blocked numpy counts instead of cKDTree")
             s.add_argument("--workers", type=int, default=1)
+        if name == "labels":
+            s.add_argument("--repeats", type=int, default=1, help="median of R timed runs, after a warm-up if R > 1")
+            s.add_argument("--sklearn", action="store_true", help="also time mutual_info_classif (sum over columns)")
     s = sub.add_parser("truth-noisy-quantized")
     s.add_argument("--sigma", type=float, required=True)
     s.add_argument("--levels", required=True)
@@ -283,6 +335,11 @@ def main():
     s = sub.add_parser("generate")
     s.add_argument("dir")
     s.add_argument("--seed", type=int, default=0)
+    s = sub.add_parser("clusters")
+    s.add_argument("dir")
+    for flag, default in (("--n", 10_000), ("--d", 4), ("--classes", 10), ("--seed", 0)):
+        s.add_argument(flag, type=int, default=default)
+    s.add_argument("--p", type=float, default=0.3)
     s = sub.add_parser("time-labels")
     for flag, default in (("--n", 10_000), ("--d", 4), ("--classes", 10), ("--repeat", 5), ("-k", 5),
                           ("--seed", 0), ("--workers", 1)):
@@ -293,7 +350,8 @@ def main():
         if a.command == "ksg":
             out = ksg(load(a.x), load(a.y), a.k, not a.no_standardize, a.brute, a.workers)
         elif a.command == "labels":
-            out = ross(load(a.x), np.load(a.y).reshape(-1), a.k, not a.no_standardize, a.brute, a.workers)
+            out = labels_command(load(a.x), np.load(a.y).reshape(-1), a.k, not a.no_standardize, a.brute, a.workers,
+                                 a.repeats, a.sklearn)
         elif a.command == "sklearn-labels":
             out = sklearn_labels(load(a.x), np.load(a.y).reshape(-1), a.k)
         elif a.command == "truth-noisy-quantized":
@@ -302,6 +360,8 @@ def main():
             out = {"mi": label_channel_truth(a.classes, a.p)}
         elif a.command == "generate":
             out = generate(a.dir, a.seed)
+        elif a.command == "clusters":
+            out = generate_clusters(a.dir, a.n, a.d, a.classes, a.p, a.seed)
         else:
             out = time_labels(a.n, a.d, a.classes, a.repeat, a.k, a.seed, a.workers)
     except ValueError as error:

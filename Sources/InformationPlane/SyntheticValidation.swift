@@ -205,7 +205,16 @@ public struct SyntheticValidation: Sendable {
         let codes = try compressedCodes(sample.x, model)
         timings.compression += lap(); timings.compressionCPU += cpu
         let compressed = try estimator.labels(codes, labels, k: k, seed: estimateSeed, rule: standardErrorRule)
-        let latent = try estimator.labels(sample.xLatent, labels, k: k, seed: estimateSeed, rule: standardErrorRule)
+        // The uncompressed side may be out of an estimator's reach (the raw softmax simplex has a singular
+        // covariance for whitened entropies): that point's latent value is NaN, noted once, not a failed run.
+        let latent: Estimate?
+        do {
+          latent = try estimator.labels(sample.xLatent, labels, k: k, seed: estimateSeed, rule: standardErrorRule)
+        } catch let error as EstimatorError {
+          latent = nil
+          let note = "The uncompressed variables could not be estimated with \(estimator.rawValue): \(error.description)"
+          if !notes.contains(note) { notes.append(note) }
+        }
         point = Point(trueMI: sample.mutualInformation, estimate: compressed, latent: latent)
       } else if let network = sample.linearNetwork {
         // The information-plane path: PCA refitted on this sample (as every epoch), truth from the fitted axes.

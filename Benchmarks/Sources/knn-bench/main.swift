@@ -3,12 +3,22 @@
 // Run from Benchmarks/ after `swift build -c release` in the root (for the `infoplane` binary):
 //   swift run -c release knn-bench ksg      # the KSG table of README "Performance: k-NN and KSG"
 //   swift run -c release knn-bench cutover  # KD-tree vs brute force by dimension (NeighbourIndex's cut-over)
+//   swift run -c release knn-bench labels   # Ross 2014 continuous-discrete MI (KSGLabelMI) vs bench/mixed_mi.py
 // `ksg` writes its data with ../bench/knn_mi.py generate (n = 1e4, 1e5; 1+1, 4+4, 8+8 dims; 1 nat) into
 // --data DIR (default /tmp/infoplane-knn-bench), then for each file pair, in this one run: the scipy KSG script and
 // sklearn's mutual_info_regression (1+1 only) as subprocesses, InfoPlane's `KSG` in process, and the
 // `infoplane estimate` binary end to end (process start, .npy reading and all). Timing: one warm-up, then the
 // median of --repeats runs (default 3; a single run without warm-up at n = 1e5). Tie-breaking is off on every side, so the
 // estimates must agree to 1e-6. All cores are used everywhere (scipy `workers=-1`, sklearn `n_jobs=-1`).
+// `labels` times I(X;Y) of 4-D X against 10 class labels (n = 1e4, or --sizes; d = 4, K = 10 Gaussian clusters, labels
+// through a symmetric channel with error 0.3). Its data come from ../bench/mixed_mi.py (--mixed-script): `generate`
+// (clusters_x.npy, clusters_y_p0.3.npy) for n = 1e4, `clusters --n N` for other sizes, into --data DIR (default
+// /tmp/infoplane-labels-bench). In one run, per size: InfoPlane's `KSGLabelMI(k: 5)` in process, the
+// `infoplane estimate X Y --labels --json` binary end to end, and as one subprocess `mixed_mi.py labels` (the
+// reference with the same tie rule; estimator time only, file loading excluded) with `--sklearn`, scikit-learn's
+// `mutual_info_classif` summed over the 4 columns (a per-feature quantity, not the joint MI: timing context only).
+// Same timing as `ksg`; standardisation on everywhere (the defaults). The library value must match the reference to
+// 1e-9 and the CLI to 1e-12, else the run fails. Target (issue): the library estimate at n = 1e4 in <= 0.1 s on 2 cores.
 import Foundation
 import InfoPlane
 
@@ -17,10 +27,13 @@ struct Options {
   var data = "/tmp/infoplane-knn-bench"
   var python = "python3"
   var script = "../bench/knn_mi.py"
+  var mixedScript = "../bench/mixed_mi.py"
   var infoplane = "../.build/release/infoplane"
   var repeats = 3
   var sizes = [10_000, 100_000]
   var dims = [1, 4, 8]
+  var dataGiven = false
+  var sizesGiven = false
 
   init(_ arguments: [String]) {
     var i = 0
@@ -31,17 +44,22 @@ struct Options {
     }
     while i < arguments.count {
       switch arguments[i] {
-      case "ksg", "cutover": mode = arguments[i]
-      case "--data": data = value()
+      case "ksg", "cutover", "labels": mode = arguments[i]
+      case "--data": data = value(); dataGiven = true
       case "--python": python = value()
       case "--script": script = value()
+      case "--mixed-script": mixedScript = value()
       case "--infoplane": infoplane = value()
       case "--repeats": repeats = Int(value()) ?? 3
-      case "--sizes": sizes = value().split(separator: ",").compactMap { Int($0) }
+      case "--sizes": sizes = value().split(separator: ",").compactMap { Int($0) }; sizesGiven = true
       case "--dims": dims = value().split(separator: ",").compactMap { Int($0) }
       default: fail("unknown argument \(arguments[i])")
       }
       i += 1
+    }
+    if mode == "labels" {
+      if !sizesGiven { sizes = [10_000] }
+      if !dataGiven { data = "/tmp/infoplane-labels-bench" }
     }
   }
 }
@@ -117,6 +135,67 @@ case "cutover":
         out("| \(n) | \(d) | \(metric.rawValue) | \(seconds(tt)) | \(seconds(tb)) | \(tt <= tb ? "tree" : "brute") |")
       }
     }
+  }
+case "labels":
+  let d = 4, classes = 10, k = 5
+  let haveCLI = FileManager.default.isExecutableFile(atPath: options.infoplane)
+  if !haveCLI { out("(no \(options.infoplane); run `swift build -c release` in the root for the CLI column)") }
+  out("| n | d | K | InfoPlane library s | `infoplane estimate` s | Python reference s | sklearn s | reference / library | InfoPlane MI | reference MI | abs. difference |")
+  out("|---|---|---|---|---|---|---|---|---|---|---|")
+  var failures = [String]()
+  var atTarget: Double?
+  for n in options.sizes {
+    let xPath: String, yPath: String
+    if n == 10_000 {
+      _ = run(options.python, [options.mixedScript, "generate", options.data])
+      (xPath, yPath) = ("\(options.data)/clusters_x.npy", "\(options.data)/clusters_y_p0.3.npy")
+    } else {
+      _ = run(options.python, [options.mixedScript, "clusters", options.data, "--n", String(n), "--d", String(d),
+                               "--classes", String(classes), "--p", "0.3"])
+      (xPath, yPath) = ("\(options.data)/clusters_x_\(n).npy", "\(options.data)/clusters_y_p0.3_\(n).npy")
+    }
+    let repeats = n >= 100_000 ? 1 : options.repeats
+    let reference = json(run(options.python, [
+      options.mixedScript, "labels", xPath, yPath, "-k", String(k), "--repeats", String(repeats), "--workers", "-1",
+      "--sklearn",
+    ]))
+    let x = try NPY.read(contentsOf: URL(fileURLWithPath: xPath)).matrix()
+    let labels = try NPY.read(contentsOf: URL(fileURLWithPath: yPath)).labels()
+    guard x.rows == n, x.columns == d, Set(labels).count == classes else {
+      fail("\(xPath), \(yPath): expected \(n)×\(d) and \(classes) classes, got \(x.rows)×\(x.columns), \(Set(labels).count)")
+    }
+    let estimator = KSGLabelMI(k: k)
+    let (estimate, library) = try timed(repeats) { try estimator.estimate(x, labels: labels) }
+    if n == 10_000 { atTarget = library }
+    var cli: Double?
+    if haveCLI {
+      let cliArguments = ["estimate", xPath, yPath, "--labels", "--json", "-k", String(k)]
+      let (output, t) = timed(repeats) { run(options.infoplane, cliArguments) }
+      cli = t
+      guard let cliMI = json(output)["mi"] as? Double else { fail("no \"mi\" in the output of infoplane estimate") }
+      if abs(cliMI - estimate.value) > 1e-12 {
+        failures.append("n = \(n): CLI and library differ: \(cliMI) vs \(estimate.value)")
+      }
+    }
+    let referenceMI = reference["mi"] as? Double ?? .nan, referenceTime = reference["seconds"] as? Double
+    let difference = abs(estimate.value - referenceMI)
+    out(
+      "| \(n) | \(d) | \(classes) | \(seconds(library)) | \(seconds(cli)) | \(seconds(referenceTime)) | "
+        + "\(seconds(reference["sklearn_seconds"] as? Double)) | "
+        + "\(referenceTime.map { String(format: "%.1f×", $0 / library) } ?? "–") | "
+        + "\(String(format: "%.12f", estimate.value)) | \(String(format: "%.12f", referenceMI)) | "
+        + "\(String(format: "%.1e", difference)) |")
+    if !(difference < 1e-9) {
+      failures.append("n = \(n): InfoPlane \(estimate.value) and the reference \(referenceMI) differ by \(difference) ≥ 1e-9")
+    }
+  }
+  if let atTarget {
+    out("library at n = 10000, d = 4, K = 10: \(String(format: "%.3f", atTarget)) s "
+      + "(target ≤ 0.1 s on 2 cores: \(atTarget <= 0.1 ? "met" : "MISSED"))")
+  }
+  if !failures.isEmpty {
+    out("load average after: \(loadAverage())")
+    fail("labels: " + failures.joined(separator: "; "))
   }
 default:
   _ = run(options.python, [options.script, "generate", options.data])
