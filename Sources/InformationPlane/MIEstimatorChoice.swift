@@ -5,12 +5,14 @@ import Tensor
 ///
 /// `auto` is the default of `ib`, `analyze` and `validate`, chosen from the known-truth tables of
 /// docs/estimator-evidence.md: I(L;Y) by Ross's estimator (right on class clusters and softmax codes, where the
-/// paper's difference of entropies is not), I(X;L) by the paper's whitened WKL (smallest error on the 4 + 4-dimensional
+/// paper's difference of entropies is not); I(X;L) by KSG when both codes have at most 2 coordinates (the smaller error
+/// there: noisy-quantized d = 1, blobs AE(2)), otherwise by the paper's whitened WKL (the smaller error on 4 + 4-dimensional
 /// Gaussian and quantised codes, where KSG is biased low) unless that estimate is flagged or fails — degenerate
 /// codes, below zero beyond its error, a singular covariance — and then by KSG with Gao et al.'s tie rule.
 /// `wkl` is the paper's estimator exactly as published.
 public enum MIEstimatorChoice: String, Sendable, Codable, CaseIterable {
-  /// I(L;Y) by `ksg`'s Ross estimator; I(X;L) by `wkl`, or by `ksg` where `wkl` is flagged or fails (noted).
+  /// I(L;Y) by `ksg`'s Ross estimator; I(X;L) by `ksg` for codes of ≤ 2 coordinates per side, else by `wkl`, or by
+  /// `ksg` where `wkl` is flagged or fails (noted).
   case auto
   /// Weighted Kozachenko–Leonenko entropies (the paper's final choice): I = H(X)+H(L)−H(X,L), whitened; labels by
   /// I(L;Y) = H(L) − Σ p(y)·H(L|y).
@@ -30,6 +32,7 @@ public enum MIEstimatorChoice: String, Sendable, Codable, CaseIterable {
     let preprocessing = Preprocessing(seed: seed)
     switch self {
     case .auto:
+      if a.columns <= 2 && b.columns <= 2 { return try KSG(k: k, algorithm: .one).estimate(a, b) }
       var reason: String
       do {
         let first = try MIEstimatorChoice.wkl.continuous(a, b, k: k, seed: seed, rule: rule)

@@ -98,7 +98,7 @@ extension EntropyEstimator {
       v[i] = acc
     }
     let (mean, se) = meanAndStandardError(v)
-    let tiedShare = nearTieShare(neighbours)
+    let tiedShare = nearTieShare(neighbours, scale: rootMeanSquareSpread(z))
     if tiedShare > Self.degenerateTieShare || effectiveRank < d {
       notes.append(.degenerate(variable: variable, tiedShare: tiedShare, effectiveRank: effectiveRank, dimension: d))
     }
@@ -108,17 +108,23 @@ extension EntropyEstimator {
   /// Share of near-tied samples above which a variable is flagged degenerate.
   static var degenerateTieShare: Double { 0.01 }
 
-  /// The share of samples whose nearest neighbour is closer than 1e-6 × the median k-th-neighbour distance: exact
+  /// The share of samples whose nearest neighbour is closer than 1e-6 × `scale` (the variable's spread): exact
   /// duplicates broken by jitter, saturated units and other point masses.
-  func nearTieShare(_ neighbours: Neighbours) -> Double {
+  func nearTieShare(_ neighbours: Neighbours, scale: Double) -> Double {
     let n = neighbours.distances.count / neighbours.k
     guard n > 0 else { return 0 }
-    var kth = (0..<n).map { neighbours.distances[$0 * neighbours.k + neighbours.k - 1] }
-    kth.sort()
-    let threshold = 1e-6 * kth[n / 2]
+    let threshold = 1e-6 * scale
     let tied = (0..<n).reduce(0) { $0 + (neighbours.distances[$1 * neighbours.k] <= threshold ? 1 : 0) }
     return Double(tied) / Double(n)
   }
+}
+
+/// √(mean over columns of the column variance): the spread of an n×d sample (1 for whitened data).
+func rootMeanSquareSpread(_ x: Matrix) -> Double {
+  guard x.columns > 0 else { return 0 }
+  var total = 0.0
+  for c in 0..<x.columns { let s = standardDeviation(x.column(c)); total += s * s }
+  return (total / Double(x.columns)).squareRoot()
 }
 
 /// An entropy estimate with its per-sample values v_i (Ĥ = −mean v + correction).

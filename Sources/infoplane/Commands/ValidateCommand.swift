@@ -167,8 +167,8 @@ struct ValidateCommand: ParsableCommand {
     if json {
       let object: [String: Any] = [
         "unit": "nats", "task": task.rawValue, "compressor": compressor.rawValue, "estimator": validation.estimator.rawValue,
-        "k": k, "samples": samples, "seed": seed, "version": infoPlaneVersion, "mean_absolute_error": mae,
-        "latent_mean_absolute_error": latentMAE,
+        "k": k, "samples": samples, "seed": seed, "version": infoPlaneVersion, "mean_absolute_error": jsonNumber(mae),
+        "latent_mean_absolute_error": jsonNumber(latentMAE),
         "mae_at": ["mi": try SyntheticValidation.parseGrid(maeAt), "points": subset?.count ?? 0,
                    "compressed": jsonNumber(subset?.compressed ?? .nan),
                    "latent": jsonNumber(subset?.latent ?? .nan)] as [String: Any],
