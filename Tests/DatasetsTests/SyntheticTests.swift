@@ -107,7 +107,7 @@ import Tensor
 @Suite struct SyntheticTaskTests {
   /// The paper's tasks (the trained-layer tasks have their own shapes and truths: TrainedLayerTaskTests).
   @Test(arguments: SyntheticTask.Kind.allCases.filter {
-    ![.labelMixing, .labelMixingSimplex, .noisyQuantized, .linearNetwork].contains($0)
+    ![.labelMixing, .labelMixingSimplex, .noisyQuantized, .linearNetwork, .clusterCodes].contains($0)
   })
   func samplesHaveTheDeclaredShapes(kind: SyntheticTask.Kind) throws {
     var rng = Xoshiro256(seed: 3)

@@ -73,6 +73,15 @@ import Testing
     }
     let quantized = try SyntheticTask(kind: .noisyQuantized).sample(mutualInformation: 2, count: 200, using: &rng)
     #expect(quantized.x.shape == [200, 4] && abs(quantized.mutualInformation - 2) < 1e-8)
+    let codes = try SyntheticTask(kind: .clusterCodes).sample(mutualInformation: 1.5, count: 400, using: &rng)
+    #expect(codes.x.shape == [400, 4] && codes.y.shape == [400, 4] && abs(codes.mutualInformation - 1.5) < 1e-9)
+    // Every code is within 6 of its lattice centre (25 apart), so the class is a function of L: separable.
+    for i in 0..<400 {
+      for j in 0..<4 {
+        let v = Double(codes.y.scalars[i * 4 + j])
+        #expect(abs(v - 25 * (v / 25).rounded()) < 6)
+      }
+    }
     let linear = try SyntheticTask(kind: .linearNetwork).sample(mutualInformation: 1, count: 100, using: &rng)
     #expect(linear.x.shape == [100, 64] && linear.y.shape == [100, 16] && linear.linearNetwork != nil)
   }

@@ -5,30 +5,12 @@ import Testing
 
 @testable import InformationPlane
 
-/// The `auto` rule: KSG for ≤ 2-D codes, WKL above unless flagged or failing (then KSG, noted), Ross for labels.
+/// The default `ksg` against the paper's `wkl` on trained-layer-like codes (docs/estimator-evidence.md).
 @Suite struct MIEstimatorChoiceTests {
-  static func gaussianPair(n: Int, d: Int, rho: Double, seed: UInt64) -> (Matrix, Matrix) {
-    var rng = Xoshiro256(seed: seed)
-    var x = Matrix.zeros(n, d), y = Matrix.zeros(n, d)
-    for i in 0..<(n * d) {
-      x.scalars[i] = rng.nextGaussian()
-      y.scalars[i] = rho * x.scalars[i] + (1 - rho * rho).squareRoot() * rng.nextGaussian()
-    }
-    return (x, y)
-  }
-
-  @Test func smallCodesUseKSGAndWiderOnesWKL() throws {
-    let (x2, y2) = Self.gaussianPair(n: 2000, d: 2, rho: 0.6, seed: 1)
-    #expect(try MIEstimatorChoice.auto.continuous(x2, y2, k: 5, seed: 3)
-      == MIEstimatorChoice.ksg.continuous(x2, y2, k: 5, seed: 3))
-    let (x4, y4) = Self.gaussianPair(n: 2000, d: 4, rho: 0.6, seed: 2)
-    #expect(try MIEstimatorChoice.auto.continuous(x4, y4, k: 5, seed: 3)
-      == MIEstimatorChoice.wkl.continuous(x4, y4, k: 5, seed: 3))
-  }
-
-  /// Saturated codes: L takes 3 values per coordinate (exact ties, jittered for WKL) — WKL's estimate is flagged
-  /// degenerate, so `auto` returns KSG's (tie rule), says so, and stays near the truth H(q(X)) per coordinate.
-  @Test func degenerateCodesFallBackToKSG() throws {
+  /// Saturated codes: L takes 3 values per coordinate (exact ties). WKL (ties jittered) returns a value tens of nats
+  /// below zero and flags it; the default KSG counts the ties and lands below H(q(X)) = 3·1.0397 by KSG's known
+  /// downward bias for strong dependence in 3 + 3 dimensions (measured −0.29, 9 %; allowance 13 % + 4 SE as in KSGTests).
+  @Test func saturatedCodesAreFlaggedForWKLAndRightForKSG() throws {
     var rng = Xoshiro256(seed: 5)
     let n = 4000, d = 3
     var x = Matrix.zeros(n, d), l = Matrix.zeros(n, d)
@@ -38,16 +20,37 @@ import Testing
     }
     let wkl = try MIEstimatorChoice.wkl.continuous(x, l, k: 5, seed: 3)
     #expect(wkl.notes.contains { if case .degenerate = $0 { true } else { false } }, "\(wkl)")
-    let auto = try MIEstimatorChoice.auto.continuous(x, l, k: 5, seed: 3)
-    #expect(auto.notes.first.map { if case .fallback(from: "wkl", to: "ksg", _) = $0 { true } else { false } } == true)
+    #expect(wkl.notes.contains(.belowZero) && LayerAnalysis.flags(wkl, prefix: "I_XL").contains("I_XL:degenerate"))
     let ksg = try MIEstimatorChoice.ksg.continuous(x, l, k: 5, seed: 3)
-    #expect(auto.value == ksg.value && auto.standardError == ksg.standardError)
-    #expect(LayerAnalysis.flags(auto, prefix: "I_XL") == ["I_XL:ksg-fallback"])
+    #expect(!ksg.isFlagged, "\(ksg)")
+    let truth = 3 * 1.0397207708399179
+    #expect(ksg.value < truth + 4 * ksg.standardError && truth - ksg.value <= 0.13 * truth + 4 * ksg.standardError,
+            "\(ksg)")
   }
 
-  @Test func labelsUseRoss() throws {
-    let (x, _) = Self.gaussianPair(n: 1000, d: 4, rho: 0, seed: 7)
+  /// Clustered codes independent of X (10 separated clusters in 4 dimensions): the truth is 0. KSG is within 4 SE;
+  /// WKL is biased upwards by far more than KSG's error (measured +0.77 at n = 10⁴, unflagged within its own SE).
+  @Test func clusteredCodesIndependentOfXGiveZero() throws {
+    var rng = Xoshiro256(seed: 6)
+    let n = 6000
+    var x = Matrix.zeros(n, 4), l = Matrix.zeros(n, 4)
+    for i in 0..<n {
+      let c = rng.nextInt(below: 10)
+      for j in 0..<4 {
+        x.scalars[i * 4 + j] = rng.nextGaussian()
+        l.scalars[i * 4 + j] = 25 * Double((c >> j) & 1) + rng.nextGaussian()
+      }
+    }
+    let ksg = try MIEstimatorChoice.ksg.continuous(x, l, k: 5, seed: 1)
+    #expect(abs(ksg.value) <= 4 * ksg.standardError + 0.01, "\(ksg)")
+    let wkl = try MIEstimatorChoice.wkl.continuous(x, l, k: 5, seed: 1)
+    #expect(wkl.value > 0.2, "\(wkl)")
+  }
+
+  @Test func labelsUseRossForKSG() throws {
+    var rng = Xoshiro256(seed: 7)
+    let x = Matrix(rows: 1000, columns: 4, scalars: (0..<4000).map { _ in rng.nextGaussian() })
     let labels = (0..<1000).map { Int32(x[$0, 0] > 0 ? 1 : 0) }
-    #expect(try MIEstimatorChoice.auto.labels(x, labels, k: 5, seed: 1) == KSGLabelMI(k: 5).estimate(x, labels: labels))
+    #expect(try MIEstimatorChoice.ksg.labels(x, labels, k: 5, seed: 1) == KSGLabelMI(k: 5).estimate(x, labels: labels))
   }
 }

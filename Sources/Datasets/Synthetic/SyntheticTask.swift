@@ -26,6 +26,10 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
     /// The softmax variant: L = softmax(8·onehot(C) + ε), ε ~ N(0, I₁₀), a code near the simplex's vertices (PCA to 4
     /// by default, as a classifier's output layer is compressed); same channel and truth (exact at independence).
     case labelMixingSimplex = "label-mixing-simplex"
+    /// Class-cluster codes for I(X;L): X ~ N(0, I_d); its decile class c(X₀) (10 equiprobable classes) passes the
+    /// label channel, and L is that class's cluster (as `labelMixing`) in d dimensions. The clusters are separable, so
+    /// I(X;L) = I(c(X); C̃) = ln 10 − H_b(p) − p·ln 9 — the geometry of a trained layer, with a continuous X.
+    case clusterCodes = "cluster-codes"
     /// Stochastic saturated units: X ~ N(0, I_d), L = q(X) + σ·ε with q the 3-level quantiser of `NoisyQuantizer`;
     /// I(X;L) by quadrature, σ solved for the MI asked (< d·1.0397 nats).
     case noisyQuantized = "noisy-quantized"
@@ -60,7 +64,7 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
     case .rectangles: 4
     case .gaussian: latentDimension
     case .antiPCA: 2
-    case .labels, .labelMixing, .noisyQuantized: latentDimension
+    case .labels, .labelMixing, .noisyQuantized, .clusterCodes: latentDimension
     case .labelMixingSimplex, .linearNetwork: 4
     }
   }
@@ -71,7 +75,7 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
     case .blobs, .correlatedBlobs, .rectangles: [1, imageSize, imageSize]
     case .gaussian, .labels: [latentDimension]
     case .antiPCA: [AntiPCA.dimension]
-    case .labelMixing, .noisyQuantized: [latentDimension]
+    case .labelMixing, .noisyQuantized, .clusterCodes: [latentDimension]
     case .labelMixingSimplex: [Self.mixingClasses]
     case .linearNetwork: [LinearNetwork(noise: 1).inputDimension]
     }
@@ -102,6 +106,7 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
     case .labelMixing, .labelMixingSimplex:
       return try mixingSample(mutualInformation: mutualInformation, count: n, using: &rng)
     case .noisyQuantized: return try quantizedSample(mutualInformation: mutualInformation, count: n, using: &rng)
+    case .clusterCodes: return try clusterCodeSample(mutualInformation: mutualInformation, count: n, using: &rng)
     case .linearNetwork:
       let network = try LinearNetwork(noise: 1).withNoise(forMutualInformation: mutualInformation, components: 4)
       let (x, l) = network.sample(count: n, using: &rng)
@@ -126,6 +131,7 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
     case .labelMixing, .labelMixingSimplex: return mixingObservation(count: n, using: &rng).observed.tensor
     case .noisyQuantized:
       return try quantizedSample(mutualInformation: 0, count: n, using: &rng).x
+    case .clusterCodes: return try clusterCodeSample(mutualInformation: 0, count: n, using: &rng).x
     case .linearNetwork: return LinearNetwork(noise: 1).sample(count: n, using: &rng).x.tensor
     default: break
     }
@@ -142,6 +148,9 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
     }
     if [.gaussian, .labels, .noisyQuantized].contains(kind), latentDimension < 1 {
       throw DatasetsError.invalidParameter("latent dimension must be ≥ 1 (got \(latentDimension))")
+    }
+    if kind == .clusterCodes, !(2...8).contains(latentDimension) {
+      throw DatasetsError.invalidParameter("cluster-codes live in 2…8 dimensions (got \(latentDimension))")
     }
     if kind == .labelMixing, !(1...8).contains(latentDimension) {
       throw DatasetsError.invalidParameter("label-mixing clusters live in 1…8 dimensions (got \(latentDimension))")
@@ -186,9 +195,35 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
         }
       }
       return (Tensor(shape: [n, 1, size, size], scalars: pixels), params)
-    case .labels, .labelMixing, .labelMixingSimplex, .noisyQuantized, .linearNetwork:
+    case .labels, .labelMixing, .labelMixingSimplex, .noisyQuantized, .linearNetwork, .clusterCodes:
       preconditionFailure("\(kind.rawValue) is sampled by its own function")
     }
+  }
+
+  /// The lattice centre (25 apart) of class c in d dimensions, the cluster geometry of `labelMixing`.
+  private static func clusterCentre(_ c: Int, dimension d: Int) -> [Double] {
+    var base = 2
+    while Int(pow(Double(base), Double(d))) < mixingClasses { base += 1 }
+    var code = c
+    return (0..<d).map { _ in
+      defer { code /= base }
+      return 25 * Double(code % base)
+    }
+  }
+
+  private func clusterCodeSample(mutualInformation: Double, count n: Int, using rng: inout Xoshiro256) throws
+    -> SyntheticSample
+  {
+    let channel = try LabelChannel.with(classes: Self.mixingClasses, mutualInformation: mutualInformation)
+    let d = latentDimension
+    var x = Matrix.zeros(n, d), l = Matrix.zeros(n, d)
+    for i in 0..<n {
+      for j in 0..<d { x.scalars[i * d + j] = rng.nextGaussian() }
+      let decile = min(Self.mixingClasses - 1, Int(LatentMaps.normalCDF(x.scalars[i * d]) * Double(Self.mixingClasses)))
+      let centre = Self.clusterCentre(channel.transmit(decile, using: &rng), dimension: d)
+      for j in 0..<d { l.scalars[i * d + j] = centre[j] + rng.nextGaussian() }
+    }
+    return SyntheticSample(x: x.tensor, y: l.tensor, xLatent: x, yLatent: l, mutualInformation: channel.mutualInformation)
   }
 
   /// Classes C uniform on 10 and the observed L: cluster points (centres on a lattice 25 apart, unit spread) or the

@@ -23,7 +23,7 @@ struct ValidateCommand: ParsableCommand {
   var compressorOption: SyntheticValidation.CompressorChoice?
 
   var compressor: SyntheticValidation.CompressorChoice {
-    compressorOption ?? ([.labelMixing, .noisyQuantized].contains(task) ? .none : .pca)
+    compressorOption ?? ([.labelMixing, .noisyQuantized, .clusterCodes].contains(task) ? .none : .pca)
   }
 
   @Option(help: "Code dimension per side (default: the task's intrinsic dimension).")
