@@ -22,7 +22,7 @@ TASKS = [
     ("labels (uniform X, d = 4)", ["--task", "labels", "--dimension", "4", "--compressor", "none"], "0,0.6931,1.3863,2.0794"),
     ("labels (uniform X, d = 10)", ["--task", "labels", "--compressor", "none"], "0,0.6931,1.3863,2.0794"),
 ]
-ESTIMATORS = ["ksg", "ksg2", "wkl", "kl"]
+ESTIMATORS = ["auto", "ksg", "ksg2", "wkl", "kl"]
 KS = [3, 5, 10]
 
 

@@ -63,6 +63,8 @@ public enum EstimateNote: Sendable, Equatable, Codable, CustomStringConvertible 
   case tiesBroken(variable: String, columns: [Int])
   /// `share` of the samples had a k-th neighbour at distance 0 (exact ties), counted by Gao et al.'s rule.
   case tiesCounted(variable: String, share: Double)
+  /// The first-choice estimator `from` could not be trusted here (`reason`), so the value is `to`'s.
+  case fallback(from: String, to: String, reason: String)
   /// The Berrett–Samworth–Yuan weights for `dimension` and the requested k are over-determined (they would not sum
   /// to 1, METHOD.md §18.2), so that entropy used the smallest valid k, `used`.
   case neighboursRaised(variable: String, dimension: Int, requested: Int, used: Int)
@@ -99,6 +101,7 @@ public enum EstimateNote: Sendable, Equatable, Codable, CustomStringConvertible 
       "ties in \(variable) columns \(columns) (0-based) broken with seeded jitter"
     case let .tiesCounted(variable, share):
       "\(formatted(100 * share)) % of \(variable) samples have exact ties at their k-th neighbour (counted, Gao et al.)"
+    case let .fallback(from, to, reason): "\(from) \(reason), so this is \(to)'s estimate"
     case let .neighboursRaised(v, d, requested, used):
       "WKL weights for \(v) (d = \(d)) need k ≥ \(used); used k = \(used) instead of \(requested)"
     }

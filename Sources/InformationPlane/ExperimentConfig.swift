@@ -54,7 +54,7 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
   public var layerLatentDimension = 4
   /// The first `evaluationSamples` test images (fixed order) are the MI evaluation set.
   public var evaluationSamples = 10_000
-  public var estimator: MIEstimatorChoice = .ksg
+  public var estimator: MIEstimatorChoice = .auto
   public var k = 5
   /// Standard errors of the entropy-sum and label estimates; nil means the paper's `.sumOfParts` (and lets
   /// config.json files written before this setting existed load unchanged).

@@ -15,7 +15,7 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
   /// Standard errors of the entropy-sum and label estimates (default: the paper's sum of the parts' errors).
   public var standardErrorRule: StandardErrorRule
 
-  public init(latentDimension: Int = 4, estimator: MIEstimatorChoice = .ksg, k: Int = 5,
+  public init(latentDimension: Int = 4, estimator: MIEstimatorChoice = .auto, k: Int = 5,
               standardErrorRule: StandardErrorRule = .sumOfParts) {
     self.latentDimension = latentDimension
     self.estimator = estimator
@@ -55,9 +55,11 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
     return rows
   }
 
-  /// The mi.csv flags of one estimate: its flag names prefixed by the quantity ("I_XL:below-zero").
+  /// The mi.csv flags of one estimate: its flag names, and "ksg-fallback" when `auto` fell back to KSG.
   static func flags(_ estimate: Estimate, prefix: String) -> [String] {
-    estimate.flags.compactMap(\.flagName).map { prefix + ":" + $0 }
+    var names = estimate.flags.compactMap(\.flagName)
+    if estimate.notes.contains(where: { if case .fallback = $0 { true } else { false } }) { names.append("ksg-fallback") }
+    return names.map { prefix + ":" + $0 }
   }
 
   /// The PCA codes of one layer's outputs `[n, …]`: flattened per sample, PCA to min(`latentDimension`, D) refitted

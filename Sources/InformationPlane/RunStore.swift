@@ -47,12 +47,12 @@ public struct LayerInformation: Sendable, Equatable, Codable {
   public var ixlSmoothed: Double
   public var ilySmoothed: Double
   /// Flags of the two estimates (`EstimateNote.flagName`, prefixed "I_XL:" or "I_LY:"), e.g. "I_LY:above-label-entropy";
-  /// empty when both can be trusted.
+  /// empty when both can be trusted. A `fallback` note of `auto` is kept as "I_XL:ksg-fallback" (not a flag).
   public var flags: [String]
 
-  /// Whether I(X;L) or I(L;Y) is flagged.
-  public var ixlFlagged: Bool { flags.contains { $0.hasPrefix("I_XL:") } }
-  public var ilyFlagged: Bool { flags.contains { $0.hasPrefix("I_LY:") } }
+  /// Whether I(X;L) or I(L;Y) is flagged (a fallback alone is not).
+  public var ixlFlagged: Bool { flags.contains { $0.hasPrefix("I_XL:") && !$0.hasSuffix("-fallback") } }
+  public var ilyFlagged: Bool { flags.contains { $0.hasPrefix("I_LY:") && !$0.hasSuffix("-fallback") } }
 
   public init(epoch: Int, layer: String, ixl: Double, ixlStandardError: Double, ily: Double, ilyStandardError: Double,
               ixlSmoothed: Double = .nan, ilySmoothed: Double = .nan, flags: [String] = []) {

@@ -37,7 +37,7 @@ import Testing
     func mae(_ rows: [[String]]) -> Double {
       rows.map { abs(Double($0[1])! - Double($0[0])!) }.reduce(0, +) / Double(rows.count)
     }
-    let auto = try run([]), paper = try run(["--estimator", "wkl"])  // the default (ksg) and the paper's
+    let auto = try run([]), paper = try run(["--estimator", "wkl"])
     #expect(mae(auto) <= 0.05, "\(auto)")
     #expect(auto.allSatisfy { $0[5].isEmpty }, "\(auto)")
     #expect(mae(auto) < mae(paper), "auto \(mae(auto)) vs wkl \(mae(paper))")
@@ -78,10 +78,9 @@ import Testing
     }
   }
 
-  /// The default estimator is ksg for every task and code size (docs/estimator-evidence.md); a named one is kept.
-  @Test func defaultEstimatorIsKSG() throws {
-    for (arguments, expected) in [(["--task", "blobs"], "ksg"), (["--task", "label-mixing"], "ksg"),
-                                  (["--task", "rectangles", "--estimator", "wkl"], "wkl"),
+  /// The default estimator is auto for every task and code size (docs/estimator-evidence.md); a named one is kept.
+  @Test func defaultEstimatorIsAuto() throws {
+    for (arguments, expected) in [(["--task", "blobs"], "auto"), (["--task", "label-mixing"], "auto"),
                                   (["--task", "rectangles", "--estimator", "ksg"], "ksg")] {
       let command = try InfoPlaneCommand.parseAsRoot(["validate"] + arguments)
       let validate = try #require(command as? ValidateCommand)

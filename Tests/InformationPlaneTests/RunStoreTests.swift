@@ -21,7 +21,7 @@ import Testing
       LayerInformation(epoch: 1, layer: "layer 1", ixl: 2.5, ixlStandardError: 0.01, ily: 1.1, ilyStandardError: 0.02,
                        ixlSmoothed: 2.4, ilySmoothed: .nan),
       LayerInformation(epoch: 2, layer: "a,b", ixl: 0.1 + 0.2, ixlStandardError: 1e-17, ily: -0.5, ilyStandardError: 0,
-                       flags: ["I_LY:below-zero", "I_LY:above-label-entropy"]),
+                       flags: ["I_LY:below-zero", "I_XL:ksg-fallback"]),
     ]
     for e in 1...2 { try Data().write(to: store.checkpointURL(epoch: e)) }
     try store.write(metrics: [metrics(1), metrics(2)], information: info)
@@ -31,7 +31,7 @@ import Testing
     #expect(loaded.information[0].ixlSmoothed == 2.4 && loaded.information[0].ilySmoothed.isNaN)
     #expect(loaded.information[1].layer == "a,b")
     #expect(loaded.information[1].ixl == 0.1 + 0.2 && loaded.information[1].ixlStandardError == 1e-17)
-    #expect(loaded.information[0].flags.isEmpty && loaded.information[1].flags == ["I_LY:below-zero", "I_LY:above-label-entropy"])
+    #expect(loaded.information[0].flags.isEmpty && loaded.information[1].flags == ["I_LY:below-zero", "I_XL:ksg-fallback"])
     #expect(loaded.information[1].ilyFlagged && !loaded.information[1].ixlFlagged)
   }
 

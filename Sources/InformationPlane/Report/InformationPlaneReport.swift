@@ -35,7 +35,7 @@ public enum InformationPlaneReport {
     let flagged = information.filter { $0.ixlFlagged || $0.ilyFlagged }
     if !flagged.isEmpty {
       var counts: [String: Int] = [:]
-      for row in flagged { for flag in row.flags { counts[flag, default: 0] += 1 } }
+      for row in flagged { for flag in row.flags where !flag.hasSuffix("-fallback") { counts[flag, default: 0] += 1 } }
       let reasons = counts.keys.sorted().map { key -> String in
         let (quantity, name) = (key.prefix { $0 != ":" }, key.drop { $0 != ":" }.dropFirst())
         let what = quantity == "I_XL" ? "I(X;L)" : "I(L;Y)"
@@ -49,6 +49,11 @@ public enum InformationPlaneReport {
       }
       report.paragraph("Hollow rings mark flagged estimates, which the estimator cannot be trusted on: "
         + reasons.joined(separator: "; ") + ". The flags column of mi.csv names them per epoch and layer.")
+    }
+    let fallbacks = information.filter { $0.flags.contains("I_XL:ksg-fallback") }.count
+    if fallbacks > 0 {
+      report.paragraph("\(fallbacks) I(X;L) estimates are KSG's because the paper's WKL estimate was flagged or failed "
+        + "on those codes (estimator auto).")
     }
     func bound(_ x: [Double]) -> [SVGChart.Layer] {
       guard let h = labelEntropy, let lo = x.filter(\.isFinite).min(), let hi = x.filter(\.isFinite).max() else { return [] }

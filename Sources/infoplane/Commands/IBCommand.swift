@@ -66,10 +66,10 @@ struct IBCommand: ParsableCommand {
   var evalSamples: Int?
 
   @Option(help: """
-    MI estimator: ksg (default: KSG with Gao et al.'s tie rule for I(X;L), Ross's k-NN estimator for I(L;Y)), \
-    ksg2, kl, or wkl (the paper's, as published). docs/estimator-evidence.md has the measurements.
+    MI estimator: auto (default: Ross's k-NN estimator for I(L;Y); the paper's WKL for I(X;L), or KSG where WKL is \
+    flagged), wkl (the paper's, as published), kl, ksg or ksg2. docs/estimator-evidence.md has the measurements.
     """)
-  var estimator: MIEstimatorChoice = .ksg
+  var estimator: MIEstimatorChoice = .auto
 
   @OptionGroup var standardErrorOption: StandardErrorOption
   var standardErrorRule: StandardErrorRule { standardErrorOption.rule }
