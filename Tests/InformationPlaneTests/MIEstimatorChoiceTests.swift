@@ -18,6 +18,18 @@ import Testing
     return (x, y)
   }
 
+  /// X ~ N(0, I₃) and L = q(X), the 3-level quantiser at ±0.6745, exactly (no noise): n = 4000.
+  static func saturatedCodes() -> (Matrix, Matrix) {
+    var rng = Xoshiro256(seed: 5)
+    let n = 4000, d = 3
+    var x = Matrix.zeros(n, d), l = Matrix.zeros(n, d)
+    for i in 0..<(n * d) {
+      x.scalars[i] = rng.nextGaussian()
+      l.scalars[i] = x.scalars[i] < -0.6745 ? -1 : (x.scalars[i] > 0.6745 ? 1 : 0)
+    }
+    return (x, l)
+  }
+
   @Test func smallCodesUseKSGAndWiderOnesWKL() throws {
     let (x2, y2) = Self.gaussianPair(n: 2000, d: 2, rho: 0.6, seed: 1)
     #expect(try MIEstimatorChoice.auto.continuous(x2, y2, k: 5, seed: 3)
@@ -30,13 +42,7 @@ import Testing
   /// Saturated codes: L takes 3 values per coordinate (exact ties, jittered for WKL) — WKL's estimate is flagged
   /// degenerate, so `auto` returns KSG's (tie rule), says so, and stays near the truth H(q(X)) per coordinate.
   @Test func degenerateCodesFallBackToKSG() throws {
-    var rng = Xoshiro256(seed: 5)
-    let n = 4000, d = 3
-    var x = Matrix.zeros(n, d), l = Matrix.zeros(n, d)
-    for i in 0..<(n * d) {
-      x.scalars[i] = rng.nextGaussian()
-      l.scalars[i] = x.scalars[i] < -0.6745 ? -1 : (x.scalars[i] > 0.6745 ? 1 : 0)
-    }
+    let (x, l) = Self.saturatedCodes()
     let wkl = try MIEstimatorChoice.wkl.continuous(x, l, k: 5, seed: 3)
     #expect(wkl.notes.contains { if case .degenerate = $0 { true } else { false } }, "\(wkl)")
     let auto = try MIEstimatorChoice.auto.continuous(x, l, k: 5, seed: 3)
@@ -50,13 +56,7 @@ import Testing
   /// below zero and flags it; the default KSG counts the ties and lands below H(q(X)) = 3·1.0397 by KSG's known
   /// downward bias for strong dependence in 3 + 3 dimensions (measured −0.29, 9 %; allowance 13 % + 4 SE as in KSGTests).
   @Test func saturatedCodesAreFlaggedForWKLAndRightForKSG() throws {
-    var rng = Xoshiro256(seed: 5)
-    let n = 4000, d = 3
-    var x = Matrix.zeros(n, d), l = Matrix.zeros(n, d)
-    for i in 0..<(n * d) {
-      x.scalars[i] = rng.nextGaussian()
-      l.scalars[i] = x.scalars[i] < -0.6745 ? -1 : (x.scalars[i] > 0.6745 ? 1 : 0)
-    }
+    let (x, l) = Self.saturatedCodes()
     let wkl = try MIEstimatorChoice.wkl.continuous(x, l, k: 5, seed: 3)
     #expect(wkl.notes.contains { if case .degenerate = $0 { true } else { false } }, "\(wkl)")
     #expect(wkl.notes.contains(.belowZero) && LayerAnalysis.flags(wkl, prefix: "I_XL").contains("I_XL:degenerate"))

@@ -243,15 +243,10 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
       return (out, classes)
     }
     let d = latentDimension
-    var base = 2
-    while Int(pow(Double(base), Double(d))) < k { base += 1 }
     var out = Matrix.zeros(n, d)
     for i in 0..<n {
-      var code = classes[i]
-      for j in 0..<d {
-        out.scalars[i * d + j] = 25 * Double(code % base) + rng.nextGaussian()
-        code /= base
-      }
+      let centre = Self.clusterCentre(classes[i], dimension: d)
+      for j in 0..<d { out.scalars[i * d + j] = centre[j] + rng.nextGaussian() }
     }
     return (out, classes)
   }
