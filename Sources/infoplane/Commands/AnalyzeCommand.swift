@@ -65,7 +65,9 @@ struct AnalyzeCommand: ParsableCommand {
     let started = Date()
     let rows = try analysis.run(directory: source, output: output) { epoch, rows in
       guard !quiet else { return }
-      let summary = rows.map { String(format: "%@ %.3f/%.3f", $0.layer, $0.ixl, $0.ily) }.joined(separator: "  ")
+      let summary = rows.map {
+        String(format: "%@ %.3f/%.3f", $0.layer, $0.ixl, $0.ily) + ($0.ixlFlagged || $0.ilyFlagged ? " (flagged)" : "")
+      }.joined(separator: "  ")
       standardError("epoch \(epoch)  I(X;L)/I(L;Y) nats: \(summary)  [\(String(format: "%.1f", Date().timeIntervalSince(started))) s]")
     }
     if json {
@@ -75,7 +77,7 @@ struct AnalyzeCommand: ParsableCommand {
         "rows": rows.map { r -> [String: Any] in
           ["epoch": r.epoch, "layer": r.layer, "I_XL": jsonNumber(r.ixl), "I_XL_se": jsonNumber(r.ixlStandardError),
            "I_LY": jsonNumber(r.ily), "I_LY_se": jsonNumber(r.ilyStandardError),
-           "I_XL_smoothed": jsonNumber(r.ixlSmoothed), "I_LY_smoothed": jsonNumber(r.ilySmoothed)]
+           "I_XL_smoothed": jsonNumber(r.ixlSmoothed), "I_LY_smoothed": jsonNumber(r.ilySmoothed), "flags": r.flags]
         },
       ]
       let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
