@@ -69,13 +69,8 @@ public enum EstimateNote: Sendable, Equatable, Codable, CustomStringConvertible 
   /// to 1, METHOD.md §18.2), so that entropy used the smallest valid k, `used`.
   case neighboursRaised(variable: String, dimension: Int, requested: Int, used: Int)
 
-  /// Whether the note says the estimate cannot be trusted as it is.
-  public var isFlag: Bool {
-    switch self {
-    case .belowZero, .aboveLabelEntropy, .degenerate: true
-    default: false
-    }
-  }
+  /// Whether the note says the estimate cannot be trusted as it is (exactly the notes with a `flagName`).
+  public var isFlag: Bool { flagName != nil }
 
   /// A short machine-readable name for flags ("below-zero", "above-label-entropy", "degenerate"), nil otherwise.
   public var flagName: String? {

@@ -46,6 +46,7 @@ public struct NoisyQuantizer: Sendable, Equatable, Codable {
     let intervals = 24_000, lower = -12.0, upper = 12.0
     let h = (upper - lower) / Double(intervals)
     var total = 0.0
+    var exponents = [Double](repeating: 0, count: m)
     for j in 0..<m where pi[j] > 0 {
       let deltas = (0..<m).map { (levels[j] - levels[$0]) / noise }
       var integral = 0.0
@@ -54,7 +55,6 @@ public struct NoisyQuantizer: Sendable, Equatable, Codable {
         let weight = s == 0 || s == intervals ? 1.0 : (s % 2 == 1 ? 4.0 : 2.0)
         // −ln Σ_m π_m exp(e_m), e_m = −u·δ − δ²/2, by log-sum-exp.
         var largest = -Double.infinity
-        var exponents = [Double](repeating: 0, count: m)
         for l in 0..<m where pi[l] > 0 {
           exponents[l] = -u * deltas[l] - deltas[l] * deltas[l] / 2
           largest = max(largest, exponents[l])

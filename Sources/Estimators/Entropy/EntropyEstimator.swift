@@ -58,17 +58,14 @@ extension EntropyEstimator {
     let n = x.rows, d = x.columns
     guard n > k else { throw EstimatorError.tooFewSamples(variable: variable, n: n, k: k) }
     var notes = [EstimateNote]()
-    var kUsed = k
-    if abs(neighbourWeights(dimension: d).reduce(0, +) - 1) > 1e-6 {
-      guard let valid = validNeighbourCount(dimension: d, limit: max(k, d / 4 + 3)) else {
-        throw EstimatorError.overdeterminedWeights(variable: variable, dimension: d, k: k, needed: nil, n: n)
-      }
-      guard valid < n else {
-        throw EstimatorError.overdeterminedWeights(variable: variable, dimension: d, k: k, needed: valid, n: n)
-      }
-      kUsed = valid
-      notes.append(.neighboursRaised(variable: variable, dimension: d, requested: k, used: valid))
+    // k itself when its weights are valid; otherwise the smallest valid k' > k, if samples allow it.
+    guard let kUsed = validNeighbourCount(dimension: d, limit: max(k, d / 4 + 3)) else {
+      throw EstimatorError.overdeterminedWeights(variable: variable, dimension: d, k: k, needed: nil, n: n)
     }
+    guard kUsed < n else {
+      throw EstimatorError.overdeterminedWeights(variable: variable, dimension: d, k: k, needed: kUsed, n: n)
+    }
+    if kUsed != k { notes.append(.neighboursRaised(variable: variable, dimension: d, requested: k, used: kUsed)) }
     var z = x
     var correction = 0.0
     var effectiveRank = d

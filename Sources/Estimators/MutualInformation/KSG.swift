@@ -65,13 +65,11 @@ public struct KSG: MutualInformationEstimator {
       notes.append(.tiesCounted(variable: "(X, Y)", share: Double(tiedCount) / Double(n)))
     }
     var terms = [Double](repeating: 0, count: n)
-    let value: Double
     switch algorithm {
     case .one:
       let radii = eps.map { $0 == 0 ? tiny : $0 }
       let nx = marginalCounts(px, radii: radii), ny = marginalCounts(py, radii: radii)
       for i in 0..<n { terms[i] = psi[kTilde[i]] + psi[n] - psi[nx[i] + 1] - psi[ny[i] + 1] }
-      value = meanAndStandardError(terms).mean
     case .two:
       let ex = marginalRadii(px, neighbours), ey = marginalRadii(py, neighbours)
       // ≤ ε is < nextUp(ε) for doubles.
@@ -80,10 +78,9 @@ public struct KSG: MutualInformationEstimator {
         let kt = Double(kTilde[i])
         terms[i] = psi[kTilde[i]] - 1 / kt + psi[n] - psi[max(nx[i], 1)] - psi[max(ny[i], 1)]
       }
-      value = meanAndStandardError(terms).mean
     }
-    return Estimate(value: value, standardError: meanAndStandardError(terms).standardError, notes: notes)
-      .checkingBounds()
+    let (value, standardError) = meanAndStandardError(terms)
+    return Estimate(value: value, standardError: standardError, notes: notes).checkingBounds()
   }
 
   /// Per sample, the largest max-norm distance in `m` to its joint neighbours (ε_x(i) of algorithm 2).

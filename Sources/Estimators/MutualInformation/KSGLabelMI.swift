@@ -61,7 +61,6 @@ public struct KSGLabelMI: Sendable, Codable, Equatable {
     let (px, preparedNotes) = try preprocessing.prepare(x, variable: "X", stream: 0)
     var notes = preparedNotes
     let n = px.rows
-    let tiny = Double.leastNonzeroMagnitude
     // Per sample: the k-th same-label distance (as a strict radius for the all-label count) and k̃.
     var radii = [Double](repeating: 0, count: n)
     var kTilde = [Int](repeating: k, count: n)
@@ -70,18 +69,15 @@ public struct KSGLabelMI: Sendable, Codable, Equatable {
       let rows = members[c]!
       let index = NeighbourIndex(px.selectingRows(rows), metric: .maxNorm, method: method)
       let neighbours = index.kNearest(k: k)
-      var classRadii = [Double](repeating: 0, count: rows.count)
-      for position in rows.indices {
-        let distance = neighbours.distances[position * k + k - 1]
-        // ≤ d is < nextUp(d); distance 0 becomes "< the least positive double", i.e. exactly 0.
-        classRadii[position] = distance == 0 ? tiny : distance.nextUp
-      }
+      // ≤ d is < nextUp(d) for doubles; for d = 0, nextUp is the least positive double, so exactly distance 0.
+      let kth = rows.indices.map { neighbours.distances[$0 * k + k - 1] }
+      let classRadii = kth.map(\.nextUp)
       // k̃_i = same-label samples within the same closed radius: k without ties, more when ties sit at d_i.
       let counts = index.countWithin(radii: classRadii)
       for (position, row) in rows.enumerated() {
         radii[row] = classRadii[position]
         kTilde[row] = counts[position]
-        if counts[position] != k || classRadii[position] == tiny { tiedCount += 1 }
+        if counts[position] != k || kth[position] == 0 { tiedCount += 1 }
       }
     }
     let m = NeighbourIndex(px, metric: .maxNorm, method: method).countWithin(radii: radii)
