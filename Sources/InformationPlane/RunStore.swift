@@ -50,9 +50,12 @@ public struct LayerInformation: Sendable, Equatable, Codable {
   /// empty when both can be trusted. A `fallback` note of `auto` is kept as "I_XL:ksg-fallback" (not a flag).
   public var flags: [String]
 
+  /// The flags that say an estimate cannot be trusted: `flags` without the fallback marker.
+  public var untrustedFlags: [String] { flags.filter { !$0.hasSuffix("-fallback") } }
+
   /// Whether I(X;L) or I(L;Y) is flagged (a fallback alone is not).
-  public var ixlFlagged: Bool { flags.contains { $0.hasPrefix("I_XL:") && !$0.hasSuffix("-fallback") } }
-  public var ilyFlagged: Bool { flags.contains { $0.hasPrefix("I_LY:") && !$0.hasSuffix("-fallback") } }
+  public var ixlFlagged: Bool { untrustedFlags.contains { $0.hasPrefix("I_XL:") } }
+  public var ilyFlagged: Bool { untrustedFlags.contains { $0.hasPrefix("I_LY:") } }
 
   public init(epoch: Int, layer: String, ixl: Double, ixlStandardError: Double, ily: Double, ilyStandardError: Double,
               ixlSmoothed: Double = .nan, ilySmoothed: Double = .nan, flags: [String] = []) {

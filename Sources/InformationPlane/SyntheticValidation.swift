@@ -51,8 +51,8 @@ public struct SyntheticValidation: Sendable {
   }
 
   /// The estimator used when none is named: `auto` (docs/estimator-evidence.md). Before the known-truth tables of
-  /// trained-layer data this was KSG for ≤ 2-D codes and WKL above; `auto` keeps WKL for continuous codes and adds
-  /// Ross's estimator for labels and a KSG fallback for flagged WKL estimates.
+  /// trained-layer data this was KSG for ≤ 2-D codes and WKL above; `auto` keeps that choice for two continuous codes
+  /// and adds Ross's estimator for labels and a KSG fallback for flagged WKL estimates.
   public static func defaultEstimator(codeDimension: Int) -> MIEstimatorChoice { .auto }
 
   /// One point of the benchmark, in nats.

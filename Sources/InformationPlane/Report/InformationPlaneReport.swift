@@ -35,7 +35,7 @@ public enum InformationPlaneReport {
     let flagged = information.filter { $0.ixlFlagged || $0.ilyFlagged }
     if !flagged.isEmpty {
       var counts: [String: Int] = [:]
-      for row in flagged { for flag in row.flags where !flag.hasSuffix("-fallback") { counts[flag, default: 0] += 1 } }
+      for row in flagged { for flag in row.untrustedFlags { counts[flag, default: 0] += 1 } }
       let reasons = counts.keys.sorted().map { key -> String in
         let (quantity, name) = (key.prefix { $0 != ":" }, key.drop { $0 != ":" }.dropFirst())
         let what = quantity == "I_XL" ? "I(X;L)" : "I(L;Y)"

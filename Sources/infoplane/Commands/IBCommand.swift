@@ -66,7 +66,7 @@ struct IBCommand: ParsableCommand {
   var evalSamples: Int?
 
   @Option(help: """
-    MI estimator: auto (default: Ross's k-NN estimator for I(L;Y); the paper's WKL for I(X;L), or KSG where WKL is \
+    MI estimator: auto (default: Ross's k-NN estimator for I(L;Y); the paper's WKL for I(X;L) (KSG for codes of ≤ 2 coordinates), or KSG where WKL is \
     flagged), wkl (the paper's, as published), kl, ksg or ksg2. docs/estimator-evidence.md has the measurements.
     """)
   var estimator: MIEstimatorChoice = .auto

@@ -18,7 +18,8 @@ struct ValidateCommand: ParsableCommand {
   var task: SyntheticTask.Kind = .blobs
 
   @Option(name: .customLong("compressor"), help: """
-    Compressor: ae, pca or none (default: none for label-mixing and noisy-quantized, whose variables are already     codes; pca otherwise).
+    Compressor: ae, pca or none (default: none for label-mixing, cluster-codes and noisy-quantized, whose \
+    variables are already codes; pca otherwise).
     """)
   var compressorOption: SyntheticValidation.CompressorChoice?
 
@@ -33,13 +34,14 @@ struct ValidateCommand: ParsableCommand {
   var imageSize = 32
 
   @Option(help: """
-    Latent dimension per side for the gaussian and noisy-quantized tasks (default 2 and 4), of X for the labels task     (10), and of the clusters of label-mixing (4; 1…8).
+    Latent dimension per side for the gaussian and noisy-quantized tasks (default 2 and 4), of X for the labels task \
+    (10), and of the clusters of label-mixing and cluster-codes (4).
     """)
   var dimension: Int?
 
   @Option(help: """
-    MI estimator: ksg (default), ksg2, kl or wkl (the paper's). ksg is KSG with Gao et al.'s tie rule for two \
-    continuous variables and Ross's estimator for labels (docs/estimator-evidence.md).
+    MI estimator: auto (default: Ross's estimator for labels; KSG for codes of ≤ 2 coordinates per side, WKL \
+    above, KSG where WKL is flagged), ksg, ksg2, kl or wkl (the paper's). See docs/estimator-evidence.md.
     """)
   var estimator: MIEstimatorChoice?
 
