@@ -5,22 +5,22 @@ import Tensor
 /// Trains an autoencoder compressor: convolutional for square power-of-two images `[n, 1, S, S]` (METHOD.md §6.1),
 /// dense for vectors `[n, D]` (§6.4). L1 or MSE loss, Adam, noise on the input and the code as regularisers (training
 /// only), seeded. The configuration holds only parameters (STYLE.md §2); `fit` returns an `AutoencoderModel`.
-public struct AutoencoderTraining: Sendable, Codable, Equatable {
-  public var epochs: Int
-  public var batchSize: Int
+package struct AutoencoderTraining: Sendable, Codable, Equatable {
+  package var epochs: Int
+  package var batchSize: Int
   /// Adam's learning rate at the start; it then follows a cosine from `learningRate` to `finalLearningRate`.
-  public var learningRate: Float
+  package var learningRate: Float
   /// The learning rate of the last epoch (equal to `learningRate` for a constant rate).
-  public var finalLearningRate: Float
-  public var loss: LossFunction
+  package var finalLearningRate: Float
+  package var loss: LossFunction
   /// Additive Gaussian noise σ on the input during training (the paper's image AE: 0.1).
-  public var inputNoise: Float
+  package var inputNoise: Float
   /// Additive Gaussian noise σ on the code during training (the paper's image AE: 0.02).
-  public var codeNoise: Float
+  package var codeNoise: Float
 
   /// The defaults were tuned on the synthetic benchmark (README "Synthetic validation"): 6000 training images,
   /// batch 100, Adam 3e-3 annealed to 1e-4, instead of the paper's 2000 epochs at a constant 1e-3 with batch 5000.
-  public init(epochs: Int = 40, batchSize: Int = 100, learningRate: Float = 3e-3, finalLearningRate: Float = 1e-4,
+  package init(epochs: Int = 40, batchSize: Int = 100, learningRate: Float = 3e-3, finalLearningRate: Float = 1e-4,
               loss: LossFunction = .l1, inputNoise: Float = 0.1, codeNoise: Float = 0.02) {
     self.epochs = epochs
     self.batchSize = batchSize
@@ -32,7 +32,7 @@ public struct AutoencoderTraining: Sendable, Codable, Equatable {
   }
 
   /// The learning rate of `epoch` (0-based) out of `epochs`: a cosine from `learningRate` to `finalLearningRate`.
-  public func learningRate(epoch: Int) -> Float {
+  package func learningRate(epoch: Int) -> Float {
     guard epochs > 1 else { return learningRate }
     let progress = Double(min(max(epoch, 0), epochs - 1)) / Double(epochs - 1)
     let cosine = 0.5 * (1 + cos(Double.pi * progress))
@@ -41,7 +41,7 @@ public struct AutoencoderTraining: Sendable, Codable, Equatable {
 
   /// Checks the settings.
   /// - Throws: `CompressionError.invalidSetting` naming the setting and the allowed values.
-  public func validate() throws {
+  package func validate() throws {
     guard epochs >= 1 else { throw CompressionError.invalidSetting(name: "epochs", value: "\(epochs)", allowed: "≥ 1") }
     guard batchSize >= 1 else {
       throw CompressionError.invalidSetting(name: "batch size", value: "\(batchSize)", allowed: "≥ 1")
@@ -63,7 +63,7 @@ public struct AutoencoderTraining: Sendable, Codable, Equatable {
 
   /// Whether samples of `sampleShape` (without the batch dimension) get the convolutional autoencoder: `[1, S, S]`
   /// images with S a power of two ≥ 4. Any other shape gets the dense one, on the flattened samples.
-  public static func isConvolutional(sampleShape: [Int]) -> Bool {
+  package static func isConvolutional(sampleShape: [Int]) -> Bool {
     sampleShape.count == 3 && sampleShape[0] == 1 && sampleShape[1] == sampleShape[2] && sampleShape[1] >= 4
       && sampleShape[1] & (sampleShape[1] - 1) == 0
   }
@@ -73,7 +73,7 @@ public struct AutoencoderTraining: Sendable, Codable, Equatable {
   ///   (dense AE on the flattened samples).
   /// - Parameter progress: called after each epoch with (epoch, mean training loss).
   /// - Throws: `CompressionError` for invalid sizes or settings, `NeuralNetworkError` for a non-finite loss.
-  public func fit(_ x: Tensor, latentDimension: Int, seed: UInt64,
+  package func fit(_ x: Tensor, latentDimension: Int, seed: UInt64,
                   progress: ((Int, Double) -> Void)? = nil) throws -> AutoencoderModel {
     try validate()
     guard x.rank >= 2 else { throw CompressionError.shapeMismatch(expected: [-1, -1], found: x.shape) }
@@ -108,14 +108,14 @@ public struct AutoencoderTraining: Sendable, Codable, Equatable {
 }
 
 /// A trained autoencoder: `transform` gives the codes (evaluation mode: no noise, no dropout).
-public struct AutoencoderModel: CompressionModel {
-  public let sampleShape: [Int]
-  public let encoder: Sequential
-  public let decoder: Sequential
-  public let codeDimension: Int
+package struct AutoencoderModel: CompressionModel {
+  package let sampleShape: [Int]
+  package let encoder: Sequential
+  package let decoder: Sequential
+  package let codeDimension: Int
 
   /// Codes of `x` `[n, …sampleShape]`: n × codeDimension.
-  public func transform(_ x: Tensor) throws -> Matrix {
+  package func transform(_ x: Tensor) throws -> Matrix {
     guard Array(x.shape.dropFirst()) == sampleShape else {
       throw CompressionError.shapeMismatch(expected: sampleShape, found: Array(x.shape.dropFirst()))
     }
@@ -126,7 +126,7 @@ public struct AutoencoderModel: CompressionModel {
   }
 
   /// Mean absolute reconstruction error on `x` (held-out data tells whether the code generalises).
-  public func reconstructionError(_ x: Tensor) throws -> Double {
+  package func reconstructionError(_ x: Tensor) throws -> Double {
     guard Array(x.shape.dropFirst()) == sampleShape else {
       throw CompressionError.shapeMismatch(expected: sampleShape, found: Array(x.shape.dropFirst()))
     }

@@ -1,26 +1,26 @@
 /// Minimum, mean and maximum of an array's elements, overall and per column, for `infoplane inspect`.
 ///
 /// NaN and ±Inf are counted apart and left out of the statistics, so one bad value does not hide the rest.
-public struct ArraySummary: Sendable, Equatable {
+package struct ArraySummary: Sendable, Equatable {
   /// Statistics of a set of finite values; nil when there are none.
-  public struct Statistics: Sendable, Equatable {
+  package struct Statistics: Sendable, Equatable {
     /// Number of finite values.
-    public var count: Int
-    public var min: Double?
-    public var mean: Double?
-    public var max: Double?
+    package var count: Int
+    package var min: Double?
+    package var mean: Double?
+    package var max: Double?
   }
 
   /// Over all elements.
-  public var overall: Statistics
+  package var overall: Statistics
   /// Elements that are NaN or ±Inf.
-  public var nonFiniteCount: Int
+  package var nonFiniteCount: Int
   /// Per column (the last axis) of a 2-D array with at least one row; nil otherwise.
-  public var columns: [Statistics]?
+  package var columns: [Statistics]?
 
   /// Summarises `array`.
   /// - Complexity: O(n), one pass.
-  public init(_ array: NPYArray) {
+  package init(_ array: NPYArray) {
     // Per-column sums only when there are rows: a header may claim a huge extent for an empty array.
     let perColumn = array.rank == 2 && array.shape[0] > 0
     let columnCount = perColumn ? array.shape[1] : 1

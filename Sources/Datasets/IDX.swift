@@ -6,17 +6,17 @@ import Foundation
 /// All six IDX types: unsigned byte (0x08 → uint8), signed byte (0x09 → int8), short (0x0B → int16),
 /// int (0x0C → int32), float (0x0D → float32) and double (0x0E → float64).
 /// Spec: Y. LeCun, "THE MNIST DATABASE of handwritten digits", section "FILE FORMATS FOR THE MNIST DATABASE".
-public enum IDX {
+package enum IDX {
   /// Reads the IDX file at `url`; gzip compression is detected from the first bytes, whatever the name.
   /// - Throws: `DatasetsError` naming the file: `.fileNotFound`, `.corruptGzip`, `.badMagic`, `.unsupportedDType`,
   ///   `.truncated`, `.trailingBytes`, `.invalidShape`.
-  public static func read(contentsOf url: URL) throws -> NPYArray {
+  package static func read(contentsOf url: URL) throws -> NPYArray {
     try decode(DatasetFile.read(url), file: url.path)
   }
 
   /// Decodes the bytes of an IDX file, plain or gzip-compressed; `file` names it in errors.
   /// - Throws: As `read(contentsOf:)`.
-  public static func decode(_ data: Data, file: String) throws -> NPYArray {
+  package static func decode(_ data: Data, file: String) throws -> NPYArray {
     try data.withUnsafeBytes { raw in
       guard Gzip.isCompressed(raw) else { return try decodePlain(raw, file: file) }
       let inflated = try Gzip.decompress(raw, file: file)
@@ -27,7 +27,7 @@ public enum IDX {
   /// Writes `array` to `url` atomically, gzip-compressed when the name ends in `.gz`.
   /// - Throws: `DatasetsError.cannotEncode` for int64 or bool arrays, a rank above 255 or an extent above
   ///   4 294 967 295; `.ioFailure` if the file cannot be written.
-  public static func write(_ array: NPYArray, to url: URL) throws {
+  package static func write(_ array: NPYArray, to url: URL) throws {
     var bytes = try encode(array, file: url.path)
     if url.pathExtension == "gz" { bytes = try Gzip.compress(bytes, file: url.path) }
     try DatasetFile.writeAtomically(bytes, to: url)
@@ -35,7 +35,7 @@ public enum IDX {
 
   /// The bytes of an uncompressed IDX file holding `array`; `file` names it in errors.
   /// - Throws: As `write(_:to:)`.
-  public static func encode(_ array: NPYArray, file: String = "IDX data") throws -> [UInt8] {
+  package static func encode(_ array: NPYArray, file: String = "IDX data") throws -> [UInt8] {
     guard let code = typeCode(of: array.dtype) else {
       throw DatasetsError.cannotEncode(
         file: file, format: "IDX",

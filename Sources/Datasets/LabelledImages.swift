@@ -2,13 +2,13 @@ import Foundation
 import Tensor
 
 /// Grey-scale images with one class label each, as the network trains on them.
-public struct LabelledImages: Sendable, Equatable {
+package struct LabelledImages: Sendable, Equatable {
   /// `[N, 1, H, W]` Float32 pixels scaled from 0…255 to [0, 1].
-  public var images: Tensor
+  package var images: Tensor
   /// `N` class labels.
-  public var labels: [Int32]
+  package var labels: [Int32]
 
-  public init(images: Tensor, labels: [Int32]) {
+  package init(images: Tensor, labels: [Int32]) {
     precondition(
       images.rank == 4 && images.shape[0] == labels.count, "images \(images.shape) vs \(labels.count) labels")
     self.images = images
@@ -16,11 +16,11 @@ public struct LabelledImages: Sendable, Equatable {
   }
 
   /// Number of images.
-  public var count: Int { labels.count }
+  package var count: Int { labels.count }
 
   /// Pairs an IDX uint8 `[N, H, W]` image array with an IDX `[N]` label array; the file names appear in errors.
   /// - Throws: `DatasetsError.datasetMismatch` for other dtypes or ranks, or different counts.
-  public init(idxImages: NPYArray, idxLabels: NPYArray, imagesFile: String, labelsFile: String) throws {
+  package init(idxImages: NPYArray, idxLabels: NPYArray, imagesFile: String, labelsFile: String) throws {
     guard case let .uint8(pixels) = idxImages.storage, idxImages.rank == 3 else {
       throw DatasetsError.datasetMismatch(
         images: imagesFile, labels: labelsFile,
@@ -58,12 +58,12 @@ public struct LabelledImages: Sendable, Equatable {
 ///
 /// Fashion-MNIST (Xiao et al. 2017) and MNIST both use these names: 60 000 training and 10 000 test images of
 /// 28×28 pixels in 10 classes.
-public struct IDXDataset: Sendable, Equatable {
-  public var train: LabelledImages
-  public var test: LabelledImages
+package struct IDXDataset: Sendable, Equatable {
+  package var train: LabelledImages
+  package var test: LabelledImages
 
   /// The two splits.
-  public enum Split: String, Sendable, CaseIterable {
+  package enum Split: String, Sendable, CaseIterable {
     case train
     case test
 
@@ -72,18 +72,18 @@ public struct IDXDataset: Sendable, Equatable {
   }
 
   /// Where Debian's `dataset-fashion-mnist` package installs Fashion-MNIST.
-  public static let fashionMNISTDirectory = URL(fileURLWithPath: "/usr/share/datasets/fashion-mnist")
+  package static let fashionMNISTDirectory = URL(fileURLWithPath: "/usr/share/datasets/fashion-mnist")
 
   /// Loads both splits from `directory`.
   /// - Throws: As `load(_:from:)`.
-  public static func load(from directory: URL = fashionMNISTDirectory) throws -> IDXDataset {
+  package static func load(from directory: URL = fashionMNISTDirectory) throws -> IDXDataset {
     IDXDataset(train: try load(.train, from: directory), test: try load(.test, from: directory))
   }
 
   /// Loads one split from `directory`, preferring the plain file over the `.gz` one when both exist.
   /// - Throws: `DatasetsError.missingDatasetDirectory` (with the `apt-get` command for the default directory),
   ///   `.missingDatasetFile` naming the file, `.datasetMismatch`, or any IDX reading error.
-  public static func load(_ split: Split, from directory: URL = fashionMNISTDirectory) throws -> LabelledImages {
+  package static func load(_ split: Split, from directory: URL = fashionMNISTDirectory) throws -> LabelledImages {
     let isDefault = directory.standardizedFileURL.path == fashionMNISTDirectory.path
     try requireDatasetDirectory(directory, installHint: isDefault ? "apt-get install dataset-fashion-mnist" : nil)
     let imagesURL = try locate("\(split.filePrefix)-images-idx3-ubyte", in: directory)

@@ -4,12 +4,12 @@ import Tensor
 /// An image-classification dataset saved with NumPy: `train_images.npy`, `train_labels.npy`, `test_images.npy` and
 /// `test_labels.npy` in one directory. Images are `[n, H, W]` or `[n, 1, H, W]` (uint8 0…255, scaled by 1/255, or
 /// any other numeric dtype, taken as it is); labels are n integers in 0..<`classes`.
-public enum NumPyImageDataset {
+package enum NumPyImageDataset {
   /// Loads both splits, checking every image against `height` × `width`.
   /// - Throws: `DatasetsError.missingDatasetDirectory`, `.missingDatasetFile` naming the file, `.datasetMismatch`
   ///   for another image shape, a count that differs from the labels', a label outside 0..<`classes` or a
   ///   non-finite pixel; or any `.npy` reading error.
-  public static func load(from directory: URL, height: Int = 28, width: Int = 28, classes: Int = 10) throws
+  package static func load(from directory: URL, height: Int = 28, width: Int = 28, classes: Int = 10) throws
     -> (train: LabelledImages, test: LabelledImages)
   {
     try IDXDataset.requireDatasetDirectory(directory, installHint: nil)

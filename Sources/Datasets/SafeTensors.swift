@@ -1,13 +1,13 @@
 import Foundation
 
 /// The named arrays and string metadata of a safetensors file.
-public struct SafeTensorsFile: Sendable, Equatable {
+package struct SafeTensorsFile: Sendable, Equatable {
   /// The arrays by name.
-  public var tensors: [String: NPYArray]
+  package var tensors: [String: NPYArray]
   /// The `__metadata__` map (empty if the file has none).
-  public var metadata: [String: String]
+  package var metadata: [String: String]
 
-  public init(tensors: [String: NPYArray], metadata: [String: String] = [:]) {
+  package init(tensors: [String: NPYArray], metadata: [String: String] = [:]) {
     self.tensors = tensors
     self.metadata = metadata
   }
@@ -19,25 +19,25 @@ public struct SafeTensorsFile: Sendable, Equatable {
 ///
 /// dtypes: F32, F64, I8, I16, I32, I64, U8 and BOOL. Files written here read with Python's
 /// `safetensors.numpy.load_file`. Spec: https://github.com/huggingface/safetensors#format
-public enum SafeTensors {
+package enum SafeTensors {
   /// Writes `tensors` and `metadata` to `url` atomically: a temporary file in the same directory, flushed, then
   /// renamed over `url`, so a crash never leaves a half-written checkpoint.
   /// - Throws: `DatasetsError.cannotEncode` for the reserved name `__metadata__`; `.ioFailure`.
-  public static func write(_ tensors: [String: NPYArray], metadata: [String: String] = [:], to url: URL) throws {
+  package static func write(_ tensors: [String: NPYArray], metadata: [String: String] = [:], to url: URL) throws {
     try DatasetFile.writeAtomically(encode(tensors, metadata: metadata, file: url.path), to: url)
   }
 
   /// Reads the safetensors file at `url`.
   /// - Throws: `DatasetsError` naming the file: `.fileNotFound`, `.truncated`, `.malformedHeader`,
   ///   `.unsupportedDType`, `.invalidShape`, `.badTensorEntry`, `.trailingBytes`.
-  public static func read(contentsOf url: URL) throws -> SafeTensorsFile {
+  package static func read(contentsOf url: URL) throws -> SafeTensorsFile {
     try decode(DatasetFile.read(url), file: url.path)
   }
 
   /// The bytes of a safetensors file: entries sorted by name, data in the same order, header padded with spaces
   /// to a multiple of 8 bytes so every array starts 8-byte aligned in the file.
   /// - Throws: As `write(_:metadata:to:)`.
-  public static func encode(
+  package static func encode(
     _ tensors: [String: NPYArray], metadata: [String: String] = [:], file: String = "safetensors data"
   ) throws -> [UInt8] {
     guard tensors["__metadata__"] == nil else {
@@ -71,7 +71,7 @@ public enum SafeTensors {
 
   /// Decodes the bytes of a safetensors file; `file` names it in errors.
   /// - Throws: As `read(contentsOf:)`.
-  public static func decode(_ data: Data, file: String) throws -> SafeTensorsFile {
+  package static func decode(_ data: Data, file: String) throws -> SafeTensorsFile {
     try data.withUnsafeBytes { try decode($0, file: file) }
   }
 

@@ -4,16 +4,16 @@ import Tensor
 /// The built-in `shapes` dataset: procedurally drawn 28×28 grey images of ten shape classes with random position,
 /// size, rotation and stroke width, anti-aliased from signed distance fields. Needs nothing installed, so the
 /// information-plane experiment runs on a fresh machine; same seed → same images everywhere.
-public enum ShapesDataset {
+package enum ShapesDataset {
   /// Class names, indexed by label.
-  public static let classNames = [
+  package static let classNames = [
     "disk", "ring", "square", "square-outline", "triangle", "triangle-outline", "plus", "bar", "star", "equals",
   ]
-  public static let imageSize = 28
+  package static let imageSize = 28
 
   /// `count` images `[count, 1, 28, 28]` with values in [0, 1], and labels 0…9 in equal proportions (shuffled).
   /// - Throws: `DatasetsError.invalidParameter` when count < 1.
-  public static func generate(count: Int, seed: UInt64) throws -> (images: Tensor, labels: [Int32]) {
+  package static func generate(count: Int, seed: UInt64) throws -> (images: Tensor, labels: [Int32]) {
     guard count >= 1 else { throw DatasetsError.invalidParameter("shapes dataset size must be ≥ 1 (got \(count))") }
     var rng = Xoshiro256(seed: seed)
     var labels = (0..<count).map { Int32($0 % classNames.count) }

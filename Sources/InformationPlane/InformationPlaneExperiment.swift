@@ -126,7 +126,7 @@ public struct InformationPlaneExperiment {
   }
 
   /// The report of the run so far.
-  public func report(metrics: [EpochSummary], information: [LayerInformation], labelEntropy: Double? = nil) -> HTMLReport {
+  package func report(metrics: [EpochSummary], information: [LayerInformation], labelEntropy: Double? = nil) -> HTMLReport {
     InformationPlaneReport.make(
       title: "Information plane — \(config.dataset.rawValue), \(metrics.count) epochs", settings: config.settingsTable,
       metrics: metrics, information: information, layerOrder: Self.layerNames, labelEntropy: labelEntropy)

@@ -7,9 +7,9 @@ import Tensor
 /// The synthetic benchmark with known MI (the paper's Algorithm 1, METHOD.md §8): fit a compressor once on
 /// independent samples of the task, then for each MI value draw a fresh sample, compress both sides, estimate, and
 /// compare with the truth — and with the same estimator on the uncompressed latent parameters.
-public struct SyntheticValidation: Sendable {
+package struct SyntheticValidation: Sendable {
   /// How the observed variables are compressed before estimation.
-  public enum CompressorChoice: String, Sendable, Codable, CaseIterable {
+  package enum CompressorChoice: String, Sendable, Codable, CaseIterable {
     /// Convolutional autoencoder for images, dense autoencoder for vectors.
     case ae
     /// PCA (centred, not whitened).
@@ -18,23 +18,23 @@ public struct SyntheticValidation: Sendable {
     case none
   }
 
-  public var task: SyntheticTask
-  public var compressor: CompressorChoice
+  package var task: SyntheticTask
+  package var compressor: CompressorChoice
   /// Code dimension per side (default: the task's intrinsic dimension).
-  public var latentDimension: Int
-  public var estimator: MIEstimatorChoice
-  public var k: Int
+  package var latentDimension: Int
+  package var estimator: MIEstimatorChoice
+  package var k: Int
   /// Samples per MI value.
-  public var samples: Int
+  package var samples: Int
   /// Independent samples the compressor is fitted on (the paper: 6000).
-  public var trainingSamples: Int
-  public var seed: UInt64
+  package var trainingSamples: Int
+  package var seed: UInt64
   /// Autoencoder training (ignored for PCA / none).
-  public var autoencoder: AutoencoderTraining
+  package var autoencoder: AutoencoderTraining
   /// Standard errors of the wkl/kl estimates (default: the paper's sum of the parts' errors).
-  public var standardErrorRule: StandardErrorRule
+  package var standardErrorRule: StandardErrorRule
 
-  public init(task: SyntheticTask, compressor: CompressorChoice = .pca, latentDimension: Int? = nil,
+  package init(task: SyntheticTask, compressor: CompressorChoice = .pca, latentDimension: Int? = nil,
               estimator: MIEstimatorChoice? = nil, k: Int = 5, samples: Int = 5000, trainingSamples: Int = 6000,
               seed: UInt64 = 0, autoencoder: AutoencoderTraining = AutoencoderTraining(),
               standardErrorRule: StandardErrorRule = .sumOfParts) {
@@ -53,21 +53,21 @@ public struct SyntheticValidation: Sendable {
   /// The estimator used when none is named: `auto` (docs/estimator-evidence.md). Before the known-truth tables of
   /// trained-layer data this was KSG for ≤ 2-D codes and WKL above; `auto` keeps that choice for two continuous codes
   /// and adds Ross's estimator for labels and a KSG fallback for flagged WKL estimates.
-  public static func defaultEstimator(codeDimension: Int) -> MIEstimatorChoice { .auto }
+  package static func defaultEstimator(codeDimension: Int) -> MIEstimatorChoice { .auto }
 
   /// One point of the benchmark, in nats.
-  public struct Point: Sendable, Equatable, Codable {
-    public var trueMI: Double
-    public var estimate: Double
-    public var standardError: Double
+  package struct Point: Sendable, Equatable, Codable {
+    package var trueMI: Double
+    package var estimate: Double
+    package var standardError: Double
     /// The same estimator on the uncompressed f1 parameters (the paper's "coordinates" curve); NaN when the task has
     /// none (`linear-network`).
-    public var latentEstimate: Double
-    public var latentStandardError: Double
+    package var latentEstimate: Double
+    package var latentStandardError: Double
     /// Flags of the compressed estimate (`EstimateNote.flagName`), e.g. "below-zero".
-    public var flags: [String] = []
+    package var flags: [String] = []
 
-    public init(trueMI: Double, estimate: Double, standardError: Double, latentEstimate: Double,
+    package init(trueMI: Double, estimate: Double, standardError: Double, latentEstimate: Double,
                 latentStandardError: Double, flags: [String] = []) {
       self.trueMI = trueMI
       self.estimate = estimate
@@ -85,20 +85,20 @@ public struct SyntheticValidation: Sendable {
   }
 
   /// Seconds spent per stage: wall-clock time, and the CPU time of the whole process (all threads) during it.
-  public struct Timings: Sendable, Equatable, Codable {
-    public var compressorTraining = 0.0
-    public var sampling = 0.0
-    public var compression = 0.0
-    public var estimation = 0.0
-    public var compressorTrainingCPU = 0.0
-    public var samplingCPU = 0.0
-    public var compressionCPU = 0.0
-    public var estimationCPU = 0.0
+  package struct Timings: Sendable, Equatable, Codable {
+    package var compressorTraining = 0.0
+    package var sampling = 0.0
+    package var compression = 0.0
+    package var estimation = 0.0
+    package var compressorTrainingCPU = 0.0
+    package var samplingCPU = 0.0
+    package var compressionCPU = 0.0
+    package var estimationCPU = 0.0
 
     /// Total wall-clock seconds.
-    public var total: Double { compressorTraining + sampling + compression + estimation }
+    package var total: Double { compressorTraining + sampling + compression + estimation }
     /// Total CPU seconds.
-    public var totalCPU: Double { compressorTrainingCPU + samplingCPU + compressionCPU + estimationCPU }
+    package var totalCPU: Double { compressorTrainingCPU + samplingCPU + compressionCPU + estimationCPU }
   }
 
   /// CPU seconds used by this process so far, all threads.
@@ -110,7 +110,7 @@ public struct SyntheticValidation: Sendable {
 
   /// Checks every setting before any work starts.
   /// - Throws: `DatasetsError.invalidParameter` naming the problem.
-  public func validate(mutualInformation values: [Double]) throws {
+  package func validate(mutualInformation values: [Double]) throws {
     guard !values.isEmpty else { throw DatasetsError.invalidParameter("the MI grid is empty") }
     if let bad = values.first(where: { !($0 >= 0) || !$0.isFinite }) {
       throw DatasetsError.invalidParameter("MI values must be finite and ≥ 0 nats (got \(bad))")
@@ -152,7 +152,7 @@ public struct SyntheticValidation: Sendable {
   /// Runs the benchmark over `values` (nats).
   /// - Parameter trainingProgress: called after each autoencoder epoch with (epoch, mean training loss).
   /// - Parameter progress: called after each point with (index, point).
-  public func run(mutualInformation values: [Double], trainingProgress: ((Int, Double) -> Void)? = nil,
+  package func run(mutualInformation values: [Double], trainingProgress: ((Int, Double) -> Void)? = nil,
                   progress: (Int, Point) -> Void = { _, _ in })
     throws -> (points: [Point], timings: Timings, notes: [String])
   {
@@ -244,7 +244,7 @@ public struct SyntheticValidation: Sendable {
 
   /// Parses an MI grid: a comma-separated list ("0,1,2.5") or a range "a:b:count" (inclusive, like linspace).
   /// - Throws: `DatasetsError.invalidParameter` for malformed text.
-  public static func parseGrid(_ text: String) throws -> [Double] {
+  package static func parseGrid(_ text: String) throws -> [Double] {
     let parts = text.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
     if parts.count == 3 {
       guard let a = Double(parts[0]), let b = Double(parts[1]), let count = Int(parts[2]), count >= 1 else {

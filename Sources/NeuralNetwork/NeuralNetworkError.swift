@@ -1,5 +1,5 @@
 /// Everything in `NeuralNetwork` that user input (data, command line, files) can cause.
-public enum NeuralNetworkError: Error, Equatable, CustomStringConvertible {
+package enum NeuralNetworkError: Error, Equatable, CustomStringConvertible {
   /// A sample's shape (without the batch axis) does not fit a layer.
   case inputShape(layer: String, expected: String, found: [Int])
   /// A label outside `0..<classes` at a 0-based sample index.
@@ -13,7 +13,7 @@ public enum NeuralNetworkError: Error, Equatable, CustomStringConvertible {
   /// A checkpoint file could not be read or does not match the model.
   case checkpoint(path: String, reason: String)
 
-  public var description: String {
+  package var description: String {
     switch self {
     case let .inputShape(layer, expected, found):
       "\(layer) expects samples of shape \(expected) but got \(found); resize the data or build the model for it."

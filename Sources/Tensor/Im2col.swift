@@ -5,24 +5,24 @@
 /// (channel, kernel row, kernel column) as PyTorch's `Conv2d` weight `[Cout, C, kh, kw]` flattens, and
 /// `columnCount = outH·outW` columns, ordered (output row, output column). A convolution is then the GEMM
 /// `Y[Cout, outH·outW] = W[Cout, C·kh·kw] · columns`.
-public struct ConvolutionGeometry: Sendable, Equatable, Hashable, Codable {
-  public let channels: Int
-  public let height: Int
-  public let width: Int
-  public let kernelHeight: Int
-  public let kernelWidth: Int
-  public let strideHeight: Int
-  public let strideWidth: Int
-  public let paddingTop: Int
-  public let paddingLeft: Int
-  public let paddingBottom: Int
-  public let paddingRight: Int
+package struct ConvolutionGeometry: Sendable, Equatable, Hashable, Codable {
+  package let channels: Int
+  package let height: Int
+  package let width: Int
+  package let kernelHeight: Int
+  package let kernelWidth: Int
+  package let strideHeight: Int
+  package let strideWidth: Int
+  package let paddingTop: Int
+  package let paddingLeft: Int
+  package let paddingBottom: Int
+  package let paddingRight: Int
 
   /// A window geometry; sizes ≥ 1, paddings ≥ 0, and the padded image at least as large as the kernel.
   ///
   /// Preconditions (a programming error between modules, not user input: layers validate their configuration
   /// first): violating them traps with the offending values.
-  public init(
+  package init(
     channels: Int, height: Int, width: Int, kernelHeight: Int, kernelWidth: Int,
     strideHeight: Int = 1, strideWidth: Int = 1,
     paddingTop: Int = 0, paddingLeft: Int = 0, paddingBottom: Int = 0, paddingRight: Int = 0
@@ -54,15 +54,15 @@ public struct ConvolutionGeometry: Sendable, Equatable, Hashable, Codable {
   }
 
   /// Rows of the output feature map.
-  public var outputHeight: Int { (height + paddingTop + paddingBottom - kernelHeight) / strideHeight + 1 }
+  package var outputHeight: Int { (height + paddingTop + paddingBottom - kernelHeight) / strideHeight + 1 }
   /// Columns of the output feature map.
-  public var outputWidth: Int { (width + paddingLeft + paddingRight - kernelWidth) / strideWidth + 1 }
+  package var outputWidth: Int { (width + paddingLeft + paddingRight - kernelWidth) / strideWidth + 1 }
   /// Rows of the column matrix: `channels · kernelHeight · kernelWidth`.
-  public var columnRows: Int { channels * kernelHeight * kernelWidth }
+  package var columnRows: Int { channels * kernelHeight * kernelWidth }
   /// Columns of the column matrix: `outputHeight · outputWidth`.
-  public var columnCount: Int { outputHeight * outputWidth }
+  package var columnCount: Int { outputHeight * outputWidth }
   /// Elements of one input image: `channels · height · width`.
-  public var imageCount: Int { channels * height * width }
+  package var imageCount: Int { channels * height * width }
 
   /// For kernel offset `kj`, the output columns whose input column `ox·stride − paddingLeft + kj` lies inside the
   /// image; the others read padding.
@@ -87,7 +87,7 @@ public struct ConvolutionGeometry: Sendable, Equatable, Hashable, Codable {
   ///   - columnStride: the row stride of `columns` (≥ `columnCount`); a larger stride places several images' columns
   ///     side by side, e.g. `n · columnCount` for a batch GEMM over n images.
   /// - Complexity: O(columnRows · columnCount).
-  public func im2col(
+  package func im2col(
     _ image: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Float>, columnStride: Int? = nil
   ) {
     let ld = columnStride ?? columnCount
@@ -138,7 +138,7 @@ public struct ConvolutionGeometry: Sendable, Equatable, Hashable, Codable {
   ///   - columns: the `columnRows × columnCount` matrix with row stride `columnStride` (default `columnCount`).
   ///   - image: `[C, H, W]`, row-major, `imageCount` floats, receives the sums.
   /// - Complexity: O(columnRows · columnCount).
-  public func col2im(
+  package func col2im(
     _ columns: UnsafePointer<Float>, columnStride: Int? = nil, addingInto image: UnsafeMutablePointer<Float>
   ) {
     let ld = columnStride ?? columnCount

@@ -2,17 +2,42 @@
 ///
 /// The estimators' input type (DESIGN.md: Float64 accumulation in estimators).
 public struct Matrix: Sendable, Equatable, CustomStringConvertible {
+  /// Number of samples.
   public let rows: Int
+  /// Dimension of each sample.
   public let columns: Int
-  /// Row-major elements; `scalars[r * columns + c]`.
-  public var scalars: [Double]
+  /// Row-major elements; `scalars[r * columns + c]`. Read-only from outside: write through `subscript(row:column:)`
+  /// or `withMutableScalars(_:)`, which keep the count equal to rows × columns.
+  public private(set) var scalars: [Double]
 
+  /// Runs `body` with the elements (row-major) to change in place, without copying them; `body` must not change
+  /// their count (a precondition).
+  public mutating func withMutableScalars<R>(_ body: (inout [Double]) throws -> R) rethrows -> R {
+    let count = scalars.count
+    defer { precondition(scalars.count == count, "withMutableScalars changed the element count of a \(rows)×\(columns) matrix") }
+    return try body(&scalars)
+  }
+
+  /// A `rows × columns` matrix over row-major `scalars`; the count must match.
   public init(rows: Int, columns: Int, scalars: [Double]) {
     precondition(rows >= 0 && columns >= 0, "Matrix needs non-negative extents, got \(rows)×\(columns)")
     precondition(scalars.count == rows * columns, "Matrix \(rows)×\(columns) needs \(rows * columns) scalars, got \(scalars.count)")
     self.rows = rows
     self.columns = columns
     self.scalars = scalars
+  }
+
+  /// The element at flat (row-major) position `index`, 0-based.
+  package subscript(flat index: Int) -> Double {
+    get { scalars[index] }
+    set { scalars[index] = newValue }
+  }
+
+  /// Runs `body` with a mutable pointer to the elements (row-major) for hot loops.
+  package mutating func withUnsafeMutableScalars<R>(_ body: (inout UnsafeMutableBufferPointer<Double>) throws -> R)
+    rethrows -> R
+  {
+    try scalars.withUnsafeMutableBufferPointer(body)
   }
 
   /// A matrix of zeros.
@@ -38,6 +63,7 @@ public struct Matrix: Sendable, Equatable, CustomStringConvertible {
     self.init(rows: tensor.shape[0], columns: tensor.shape[1], scalars: tensor.scalars.map(Double.init))
   }
 
+  /// The element in `row`, `column` (0-based).
   public subscript(row: Int, column: Int) -> Double {
     get { scalars[row * columns + column] }
     set { scalars[row * columns + column] = newValue }

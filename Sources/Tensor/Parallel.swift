@@ -3,12 +3,12 @@ import Foundation
 import Synchronization
 
 /// Process-wide threading settings for the numeric kernels.
-public enum Parallelism {
+package enum Parallelism {
   private static let limit = Atomic<Int>(0)
 
   /// The number of worker threads kernels may use: `ProcessInfo.activeProcessorCount` unless lowered by
   /// `setMaximumThreads(_:)` (benchmarks compare 1 and 2 threads this way).
-  public static var maximumThreads: Int {
+  package static var maximumThreads: Int {
     let configured = limit.load(ordering: .relaxed)
     return configured > 0 ? min(configured, cores) : cores
   }
@@ -18,7 +18,7 @@ public enum Parallelism {
   private static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
   /// Caps the worker threads; `0` restores the default (all active cores).
-  public static func setMaximumThreads(_ count: Int) {
+  package static func setMaximumThreads(_ count: Int) {
     limit.store(max(0, count), ordering: .relaxed)
   }
 }
@@ -31,7 +31,7 @@ public enum Parallelism {
 ///   - count: the number of iterations.
 ///   - minimumChunk: the fewest iterations worth a thread of their own; small loops stay on the caller's thread.
 ///   - body: receives a half-open range of iteration indices; ranges are disjoint and cover `0..<count`.
-public func parallelFor(
+package func parallelFor(
   _ count: Int, minimumChunk: Int = 1, _ body: @Sendable (Range<Int>) -> Void
 ) {
   guard count > 0 else { return }
@@ -56,11 +56,11 @@ enum ParallelForState {
 
 /// A raw pointer that may cross into `parallelFor` bodies. The caller guarantees that the chunks write disjoint
 /// elements and that the memory outlives the loop. The only `@unchecked Sendable` in the package (STYLE.md §3).
-public struct SendablePointer<Element>: @unchecked Sendable {
-  public let base: UnsafeMutablePointer<Element>
-  @inlinable public init(_ base: UnsafeMutablePointer<Element>) { self.base = base }
-  @inlinable public init(_ base: UnsafePointer<Element>) { self.base = UnsafeMutablePointer(mutating: base) }
-  @inlinable public subscript(index: Int) -> Element {
+package struct SendablePointer<Element>: @unchecked Sendable {
+  package let base: UnsafeMutablePointer<Element>
+  @inlinable package init(_ base: UnsafeMutablePointer<Element>) { self.base = base }
+  @inlinable package init(_ base: UnsafePointer<Element>) { self.base = UnsafeMutablePointer(mutating: base) }
+  @inlinable package subscript(index: Int) -> Element {
     get { base[index] }
     nonmutating set { base[index] = newValue }
   }

@@ -1,11 +1,11 @@
 extension Tensor {
   /// Applies `transform` to every element.
-  public func map(_ transform: (Float) -> Float) -> Tensor {
+  package func map(_ transform: (Float) -> Float) -> Tensor {
     Tensor(shape: shape, scalars: scalars.map(transform))
   }
 
   /// Combines corresponding elements of two tensors of the same shape.
-  public func zipMap(_ other: Tensor, _ combine: (Float, Float) -> Float) -> Tensor {
+  package func zipMap(_ other: Tensor, _ combine: (Float, Float) -> Float) -> Tensor {
     precondition(shape == other.shape, "zipMap needs equal shapes, got \(shape) and \(other.shape)")
     var out = [Float](repeating: 0, count: count)
     scalars.withUnsafeBufferPointer { a in
@@ -16,21 +16,21 @@ extension Tensor {
     return Tensor(shape: shape, scalars: out)
   }
 
-  public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.zipMap(rhs, +) }
-  public static func - (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.zipMap(rhs, -) }
-  public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.zipMap(rhs, *) }
-  public static func / (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.zipMap(rhs, /) }
-  public static func + (lhs: Tensor, rhs: Float) -> Tensor { lhs.map { $0 + rhs } }
-  public static func - (lhs: Tensor, rhs: Float) -> Tensor { lhs.map { $0 - rhs } }
-  public static func * (lhs: Tensor, rhs: Float) -> Tensor { lhs.map { $0 * rhs } }
-  public static func * (lhs: Float, rhs: Tensor) -> Tensor { rhs.map { lhs * $0 } }
-  public static func / (lhs: Tensor, rhs: Float) -> Tensor { lhs.map { $0 / rhs } }
-  public static prefix func - (operand: Tensor) -> Tensor { operand.map { -$0 } }
+  package static func + (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.zipMap(rhs, +) }
+  package static func - (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.zipMap(rhs, -) }
+  package static func * (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.zipMap(rhs, *) }
+  package static func / (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.zipMap(rhs, /) }
+  package static func + (lhs: Tensor, rhs: Float) -> Tensor { lhs.map { $0 + rhs } }
+  package static func - (lhs: Tensor, rhs: Float) -> Tensor { lhs.map { $0 - rhs } }
+  package static func * (lhs: Tensor, rhs: Float) -> Tensor { lhs.map { $0 * rhs } }
+  package static func * (lhs: Float, rhs: Tensor) -> Tensor { rhs.map { lhs * $0 } }
+  package static func / (lhs: Tensor, rhs: Float) -> Tensor { lhs.map { $0 / rhs } }
+  package static prefix func - (operand: Tensor) -> Tensor { operand.map { -$0 } }
 
   /// In-place `self += alpha * other` (same shape).
-  public mutating func addScaled(_ other: Tensor, by alpha: Float = 1) {
+  package mutating func addScaled(_ other: Tensor, by alpha: Float = 1) {
     precondition(shape == other.shape, "addScaled needs equal shapes, got \(shape) and \(other.shape)")
-    scalars.withUnsafeMutableBufferPointer { a in
+    withUnsafeMutableScalars { a in
       other.scalars.withUnsafeBufferPointer { b in
         for i in 0..<a.count { a[i] += alpha * b[i] }
       }
@@ -40,23 +40,23 @@ extension Tensor {
 
 extension Tensor {
   /// Sum of all elements, accumulated in Double.
-  public func sum() -> Float {
+  package func sum() -> Float {
     var total = 0.0
     for v in scalars { total += Double(v) }
     return Float(total)
   }
 
   /// Mean of all elements (0 for an empty tensor).
-  public func mean() -> Float { count == 0 ? 0 : Float(Double(sum()) / Double(count)) }
+  package func mean() -> Float { count == 0 ? 0 : Float(Double(sum()) / Double(count)) }
 
   /// Largest element (nil when empty).
-  public func max() -> Float? { scalars.max() }
+  package func max() -> Float? { scalars.max() }
 
   /// Smallest element (nil when empty).
-  public func min() -> Float? { scalars.min() }
+  package func min() -> Float? { scalars.min() }
 
   /// Sums over `axis`, removing it from the shape.
-  public func sum(alongAxis axis: Int) -> Tensor {
+  package func sum(alongAxis axis: Int) -> Tensor {
     precondition(axis >= 0 && axis < rank, "axis \(axis) out of range for shape \(shape)")
     let outer = shape[..<axis].reduce(1, *)
     let extent = shape[axis]
@@ -78,7 +78,7 @@ extension Tensor {
   }
 
   /// Index of the largest element of each row of an `[N, D]` tensor.
-  public func argmaxRows() -> [Int] {
+  package func argmaxRows() -> [Int] {
     precondition(rank == 2, "argmaxRows needs a rank-2 tensor, got shape \(shape)")
     let (n, d) = (shape[0], shape[1])
     return (0..<n).map { r in

@@ -4,8 +4,9 @@
 public struct Tensor: Sendable, Equatable, CustomStringConvertible {
   /// Extent of each axis; the product equals `scalars.count`.
   public private(set) var shape: [Int]
-  /// The elements, row-major.
-  public var scalars: [Float]
+  /// The elements, row-major. Read-only from outside: write through `withMutableScalars(_:)`, which keeps the
+  /// count equal to the shape's product.
+  public private(set) var scalars: [Float]
 
   /// A tensor over `scalars` with `shape`; the element count must match.
   public init(shape: [Int], scalars: [Float]) {
@@ -26,7 +27,7 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
   public static func zeros(_ shape: [Int]) -> Tensor { Tensor(repeating: 0, shape: shape) }
 
   /// Uniform samples in `[low, high)` drawn from `rng`.
-  public static func uniform(
+  package static func uniform(
     _ shape: [Int], low: Float = 0, high: Float = 1, using rng: inout Xoshiro256
   ) -> Tensor {
     let count = shape.reduce(1, *)
@@ -36,13 +37,34 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// Normal samples with `mean` and standard deviation `std` drawn from `rng`.
-  public static func normal(
+  package static func normal(
     _ shape: [Int], mean: Float = 0, std: Float = 1, using rng: inout Xoshiro256
   ) -> Tensor {
     let count = shape.reduce(1, *)
     var values = [Float](repeating: 0, count: count)
     for i in 0..<count { values[i] = mean + std * Float(rng.nextGaussian()) }
     return Tensor(shape: shape, scalars: values)
+  }
+
+  /// Runs `body` with the elements (row-major) to change in place, without copying them; `body` must not change
+  /// their count (a precondition: the shape stays valid).
+  public mutating func withMutableScalars<R>(_ body: (inout [Float]) throws -> R) rethrows -> R {
+    let count = scalars.count
+    defer { precondition(scalars.count == count, "withMutableScalars changed the element count of a \(shape) tensor") }
+    return try body(&scalars)
+  }
+
+  /// The element at flat (row-major) position `index`, 0-based.
+  package subscript(flat index: Int) -> Float {
+    get { scalars[index] }
+    set { scalars[index] = newValue }
+  }
+
+  /// Runs `body` with a mutable pointer to the elements (row-major, `count` of them) for hot loops.
+  package mutating func withUnsafeMutableScalars<R>(_ body: (inout UnsafeMutableBufferPointer<Float>) throws -> R)
+    rethrows -> R
+  {
+    try scalars.withUnsafeMutableBufferPointer(body)
   }
 
   /// Number of axes.

@@ -100,7 +100,7 @@ import Tensor
       try PCA(components: 1).fit(Tensor.zeros([1, 3]), seed: 0)
     }
     var bad = x
-    bad.scalars[7] = .nan
+    bad[flat: 7] = .nan
     #expect(throws: CompressionError.nonFinite(row: 2, column: 1)) { try PCA(components: 1).fit(bad, seed: 0) }
     var rng = Xoshiro256(seed: 9)
     let model = try PCA(components: 1).fit(Tensor.uniform([10, 3], using: &rng), seed: 0)

@@ -12,8 +12,8 @@ import Testing
     var rng = Xoshiro256(seed: seed)
     var x = Matrix.zeros(n, d), y = Matrix.zeros(n, d)
     for i in 0..<(n * d) {
-      x.scalars[i] = rng.nextGaussian()
-      y.scalars[i] = rho * x.scalars[i] + (1 - rho * rho).squareRoot() * rng.nextGaussian()
+      x[flat: i] = rng.nextGaussian()
+      y[flat: i] = rho * x.scalars[i] + (1 - rho * rho).squareRoot() * rng.nextGaussian()
     }
     return (x, y)
   }
@@ -24,8 +24,8 @@ import Testing
     let n = 4000, d = 3
     var x = Matrix.zeros(n, d), l = Matrix.zeros(n, d)
     for i in 0..<(n * d) {
-      x.scalars[i] = rng.nextGaussian()
-      l.scalars[i] = x.scalars[i] < -0.6745 ? -1 : (x.scalars[i] > 0.6745 ? 1 : 0)
+      x[flat: i] = rng.nextGaussian()
+      l[flat: i] = x.scalars[i] < -0.6745 ? -1 : (x.scalars[i] > 0.6745 ? 1 : 0)
     }
     return (x, l)
   }
@@ -76,8 +76,8 @@ import Testing
     for i in 0..<n {
       let c = rng.nextInt(below: 10)
       for j in 0..<4 {
-        x.scalars[i * 4 + j] = rng.nextGaussian()
-        l.scalars[i * 4 + j] = 25 * Double((c >> j) & 1) + rng.nextGaussian()
+        x[flat: i * 4 + j] = rng.nextGaussian()
+        l[flat: i * 4 + j] = 25 * Double((c >> j) & 1) + rng.nextGaussian()
       }
     }
     let ksg = try MIEstimatorChoice.ksg.continuous(x, l, k: 5, seed: 1)

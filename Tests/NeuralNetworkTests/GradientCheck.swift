@@ -31,8 +31,8 @@ func gradientCheck(
     for i in indices {
       var plus = inputs
       var minus = inputs
-      plus[k].scalars[i] += h
-      minus[k].scalars[i] -= h
+      plus[k][flat: i] += h
+      minus[k][flat: i] -= h
       let numeric = (objective(plus) - objective(minus)) / Double(2 * h)
       let violation = Swift.abs(Double(analytic.scalars[i]) - numeric) - (atol + rtol * Swift.abs(numeric))
       worst = max(worst, violation)

@@ -104,7 +104,7 @@ import Tensor
     let labels = [Int32](repeating: 1, count: 8)
     let loader = try DataLoader(images: images, labels: labels, classes: 10, batchSize: 4, shuffle: false, seed: 0)
     try trainer.trainEpoch(loader)
-    images.scalars[4 * 784 + 10] = .nan  // sample 4 is in the second batch
+    images[flat: 4 * 784 + 10] = .nan  // sample 4 is in the second batch
     let before = classifier.network.namedParameters.map { $0.parameter.value }
     let bad = try DataLoader(images: images, labels: labels, classes: 10, batchSize: 4, shuffle: false, seed: 0)
     let error = try #require(throws: NeuralNetworkError.self) { try trainer.trainEpoch(bad) }

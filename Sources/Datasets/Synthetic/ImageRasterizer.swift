@@ -2,15 +2,15 @@ import Foundation
 
 /// The "f2" maps of the synthetic benchmark (METHOD.md §7.3): parameters rendered to single-channel images with
 /// values in [0, 1]. Images are returned row-major `[height][width]` (row = y, column = x), Float32.
-public enum ImageRasterizer {
+package enum ImageRasterizer {
   /// Isotropic Gaussian bump exp(−10·[(x − u₀)² + (y − u₁)²]) on the grid x_c = c/(W−1), y_r = r/(H−1).
-  public static func blob(_ u0: Double, _ u1: Double, width: Int, height: Int) -> [Float] {
+  package static func blob(_ u0: Double, _ u1: Double, width: Int, height: Int) -> [Float] {
     correlatedBlob((u0, u1, 0, 0, 0.5), width: width, height: height)
   }
 
   /// Anisotropic, correlated bump with five parameters in [0, 1]:
   /// exp(−10·[(1+u₂)²(x−u₀)² + (1+u₃)²(y−u₁)² + (2u₄−1)(1+u₂)(1+u₃)(x−u₀)(y−u₁)]).
-  public static func correlatedBlob(
+  package static func correlatedBlob(
     _ u: (Double, Double, Double, Double, Double), width: Int, height: Int
   ) -> [Float] {
     var image = [Float](repeating: 0, count: width * height)
@@ -33,7 +33,7 @@ public enum ImageRasterizer {
   /// Anti-aliased rectangle: pixel (i, j) = overlap([i, i+1], [x0, x1]) × overlap([j, j+1], [y0, y1]), where i runs
   /// along x. Returned row-major with row = i (the paper's first array axis is x), i.e. `image[i * height + j]`.
   /// Coordinates are clipped to the image (METHOD.md §15.12).
-  public static func rectangle(
+  package static func rectangle(
     x0: Double, x1: Double, y0: Double, y1: Double, width: Int, height: Int
   ) -> [Float] {
     func overlap(_ p: Int, _ lo: Double, _ hi: Double) -> Double {

@@ -6,17 +6,17 @@ import Tensor
 /// N(0, 1/D). Codes X̃ = A·X and L̃ = B·L by linear projections (the PCA fitted per epoch) are jointly Gaussian, so
 /// I(X̃;L̃) = ½·[ln det Σ_X̃ + ln det Σ_L̃ − ln det Σ_joint] with Σ_X̃ = AΣAᵀ, Σ_L̃ = B(WΣWᵀ + σ²I)Bᵀ and
 /// Σ_X̃L̃ = AΣWᵀBᵀ — evaluated with the population covariances and the projections actually fitted.
-public struct LinearNetwork: Sendable, Equatable, Codable {
+package struct LinearNetwork: Sendable, Equatable, Codable {
   /// D, the input dimension (≥ 64 in the validation task).
-  public var inputDimension: Int
+  package var inputDimension: Int
   /// The layer width.
-  public var width: Int
+  package var width: Int
   /// The noise σ (absolute).
-  public var noise: Double
+  package var noise: Double
   /// W, width × D row-major.
-  public let weights: [Double]
+  package let weights: [Double]
 
-  public init(inputDimension: Int = 64, width: Int = 16, noise: Double, weightSeed: UInt64 = 0x11E4) {
+  package init(inputDimension: Int = 64, width: Int = 16, noise: Double, weightSeed: UInt64 = 0x11E4) {
     self.inputDimension = inputDimension
     self.width = width
     self.noise = noise
@@ -26,26 +26,26 @@ public struct LinearNetwork: Sendable, Equatable, Codable {
   }
 
   /// The variances λ_i of X's coordinates, largest first.
-  public var inputVariances: [Double] { (0..<inputDimension).map { exp(-Double($0) / 6) } }
+  package var inputVariances: [Double] { (0..<inputDimension).map { exp(-Double($0) / 6) } }
 
   /// n samples: X `[n, D]` and L `[n, width]`.
-  public func sample(count n: Int, using rng: inout Xoshiro256) -> (x: Matrix, l: Matrix) {
+  package func sample(count n: Int, using rng: inout Xoshiro256) -> (x: Matrix, l: Matrix) {
     let d = inputDimension, w = width
     let sd = inputVariances.map { $0.squareRoot() }
-    var x = Matrix.zeros(n, d), l = Matrix.zeros(n, w)
+    var x = [Double](repeating: 0, count: n * d), l = [Double](repeating: 0, count: n * w)
     for i in 0..<n {
-      for j in 0..<d { x.scalars[i * d + j] = sd[j] * rng.nextGaussian() }
+      for j in 0..<d { x[i * d + j] = sd[j] * rng.nextGaussian() }
       for r in 0..<w {
         var acc = 0.0
-        for j in 0..<d { acc += weights[r * d + j] * x.scalars[i * d + j] }
-        l.scalars[i * w + r] = acc + noise * rng.nextGaussian()
+        for j in 0..<d { acc += weights[r * d + j] * x[i * d + j] }
+        l[i * w + r] = acc + noise * rng.nextGaussian()
       }
     }
-    return (x, l)
+    return (Matrix(rows: n, columns: d, scalars: x), Matrix(rows: n, columns: w, scalars: l))
   }
 
   /// I(A·X; B·L) in nats for projections A (a × D) and B (b × width), row-major.
-  public func mutualInformation(projectingX a: [Double], rows ra: Int, projectingL b: [Double], rows rb: Int) -> Double {
+  package func mutualInformation(projectingX a: [Double], rows ra: Int, projectingL b: [Double], rows rb: Int) -> Double {
     let d = inputDimension, w = width
     let lambda = inputVariances
     // AΣ (ra × D), then AΣAᵀ and AΣWᵀ.
@@ -69,7 +69,7 @@ public struct LinearNetwork: Sendable, Equatable, Codable {
   }
 
   /// Σ_L = WΣWᵀ + σ²I, width × width row-major.
-  public var layerCovariance: [Double] {
+  package var layerCovariance: [Double] {
     let d = inputDimension, w = width
     let lambda = inputVariances
     var c = [Double](repeating: 0, count: w * w)
@@ -85,7 +85,7 @@ public struct LinearNetwork: Sendable, Equatable, Codable {
 
   /// I(X̃;L̃) with the population principal axes (the top `components` of Σ and of Σ_L) — what a PCA fitted on
   /// many samples converges to.
-  public func populationMutualInformation(components c: Int) -> Double {
+  package func populationMutualInformation(components c: Int) -> Double {
     let d = inputDimension, w = width
     var a = [Double](repeating: 0, count: c * d)
     for r in 0..<c { a[r * d + r] = 1 }  // Σ is diagonal with decreasing variances
@@ -98,7 +98,7 @@ public struct LinearNetwork: Sendable, Equatable, Codable {
 
   /// The network with the noise σ whose population-PCA MI (`components` per side) is `target` nats, by bisection
   /// on ln σ. - Throws: `DatasetsError.invalidParameter` for targets outside (0, the σ → 0 limit).
-  public func withNoise(forMutualInformation target: Double, components: Int) throws -> LinearNetwork {
+  package func withNoise(forMutualInformation target: Double, components: Int) throws -> LinearNetwork {
     var copy = self
     copy.noise = 1e-4
     let top = copy.populationMutualInformation(components: components)

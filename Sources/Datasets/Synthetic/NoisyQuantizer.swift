@@ -9,38 +9,38 @@ import Tensor
 /// (substituting l = a_j + σu), by the composite Simpson rule on u ∈ [−12, 12] with 24 000 intervals: the integrand is
 /// smooth and grows at most linearly, so the truncated Gaussian tail (< 1e-32) and the rule's error (checked
 /// against scipy's adaptive quadrature to 1e-12, bench/mixed_mi.py) are far below any estimator's error.
-public struct NoisyQuantizer: Sendable, Equatable, Codable {
+package struct NoisyQuantizer: Sendable, Equatable, Codable {
   /// Output levels a_1 < … < a_m.
-  public var levels: [Double]
+  package var levels: [Double]
   /// Thresholds t_1 < … < t_{m−1}: q(x) = a_j for x ∈ (t_{j−1}, t_j].
-  public var thresholds: [Double]
+  package var thresholds: [Double]
   /// Noise standard deviation σ > 0.
-  public var noise: Double
+  package var noise: Double
 
-  public init(levels: [Double] = [-1, 0, 1], thresholds: [Double] = [-0.6745, 0.6745], noise: Double) {
+  package init(levels: [Double] = [-1, 0, 1], thresholds: [Double] = [-0.6745, 0.6745], noise: Double) {
     self.levels = levels
     self.thresholds = thresholds
     self.noise = noise
   }
 
   /// π_j, the probability of each level under X ~ N(0, 1).
-  public var levelProbabilities: [Double] {
+  package var levelProbabilities: [Double] {
     let cuts = [-Double.infinity] + thresholds + [Double.infinity]
     return (0..<levels.count).map { j in LatentMaps.normalCDF(cuts[j + 1]) - LatentMaps.normalCDF(cuts[j]) }
   }
 
   /// H(q(X)) in nats: the limit of I(X;L) per unit as σ → 0.
-  public var levelEntropy: Double { levelProbabilities.reduce(0) { $0 - ($1 > 0 ? $1 * log($1) : 0) } }
+  package var levelEntropy: Double { levelProbabilities.reduce(0) { $0 - ($1 > 0 ? $1 * log($1) : 0) } }
 
   /// q(x).
-  public func quantize(_ x: Double) -> Double {
+  package func quantize(_ x: Double) -> Double {
     var j = 0
     while j < thresholds.count, x > thresholds[j] { j += 1 }
     return levels[j]
   }
 
   /// I(X;L) of one unit in nats, by quadrature.
-  public var mutualInformationPerUnit: Double {
+  package var mutualInformationPerUnit: Double {
     let pi = levelProbabilities
     let m = levels.count
     let intervals = 24_000, lower = -12.0, upper = 12.0
@@ -72,7 +72,7 @@ public struct NoisyQuantizer: Sendable, Equatable, Codable {
   /// The quantiser with the same levels whose noise σ gives `target` nats per unit (0 < target < H(q(X))), by
   /// bisection on ln σ (I decreases in σ).
   /// - Throws: `DatasetsError.invalidParameter` when the target is outside (0, H(q(X))).
-  public func withNoise(forMutualInformationPerUnit target: Double) throws -> NoisyQuantizer {
+  package func withNoise(forMutualInformationPerUnit target: Double) throws -> NoisyQuantizer {
     let top = levelEntropy
     guard target > 0, target < top - 1e-9 else {
       throw DatasetsError.invalidParameter(String(

@@ -5,9 +5,9 @@ import Tensor
 ///
 /// Latent Gaussians (ξ, η) with I(ξ;η) = I are mapped by injective maps f1 (to uniform coordinates / rectangle corners)
 /// and f2 (rasterised to images, or embedded in R³²), so the MI between the two observed variables is still I.
-public struct SyntheticTask: Sendable, Equatable, Codable {
+package struct SyntheticTask: Sendable, Equatable, Codable {
   /// The task families of the paper.
-  public enum Kind: String, CaseIterable, Codable, Sendable {
+  package enum Kind: String, CaseIterable, Codable, Sendable {
     /// Isotropic Gaussian bump at a uniform position (2 latent dimensions per side).
     case blobs
     /// Anisotropic, correlated bump (5 latent dimensions per side).
@@ -39,25 +39,25 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
   }
 
   /// Whether Y is a class label (the estimate is I(X;Y) with Y discrete).
-  public var hasLabels: Bool { [.labels, .labelMixing, .labelMixingSimplex].contains(kind) }
+  package var hasLabels: Bool { [.labels, .labelMixing, .labelMixingSimplex].contains(kind) }
 
   /// Classes of the label-mixing tasks.
-  public static let mixingClasses = 10
+  package static let mixingClasses = 10
 
-  public var kind: Kind
+  package var kind: Kind
   /// Image side in pixels for the image tasks (16 or 32 in the paper).
-  public var imageSize: Int
+  package var imageSize: Int
   /// Latent dimension per side for `.gaussian`, and the dimension of X for `.labels`.
-  public var latentDimension: Int
+  package var latentDimension: Int
 
-  public init(kind: Kind, imageSize: Int = 32, latentDimension: Int? = nil) {
+  package init(kind: Kind, imageSize: Int = 32, latentDimension: Int? = nil) {
     self.kind = kind
     self.imageSize = imageSize
     self.latentDimension = latentDimension ?? (kind == .labels ? 10 : ([.gaussian, .antiPCA].contains(kind) ? 2 : 4))
   }
 
   /// Latent (intrinsic) dimension of one side: what a compressor should keep.
-  public var intrinsicDimension: Int {
+  package var intrinsicDimension: Int {
     switch kind {
     case .blobs: 2
     case .correlatedBlobs: 5
@@ -70,7 +70,7 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
   }
 
   /// Shape of one observed sample of X: `[1, H, W]` for images, `[D]` for vectors.
-  public var sampleShape: [Int] {
+  package var sampleShape: [Int] {
     switch kind {
     case .blobs, .correlatedBlobs, .rectangles: [1, imageSize, imageSize]
     case .gaussian, .labels: [latentDimension]
@@ -83,7 +83,7 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
 
   /// The MI the task actually realises for a requested value: exact except for `.labels`, where N = round(e^I) ≥ 1
   /// classes give I = ln N.
-  public func realisedMutualInformation(for requested: Double) -> Double {
+  package func realisedMutualInformation(for requested: Double) -> Double {
     kind == .labels ? log(Double(labelClassCount(for: requested))) : requested
   }
 
@@ -94,7 +94,7 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
   ///   the f1 latent parameters of both sides (n × intrinsic dimension; for `.labels` y's latent is the label),
   ///   and the true MI.
   /// - Throws: `DatasetsError.invalidParameter` for MI < 0, n < 1, or sizes < 2.
-  public func sample(
+  package func sample(
     mutualInformation: Double, count n: Int, using rng: inout Xoshiro256
   ) throws -> SyntheticSample {
     try validate(count: n)
@@ -124,7 +124,7 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
 
   /// n samples of X alone from independent uniform latents (to train a compressor that does not depend on the MI,
   /// as the paper does).
-  public func independentSample(count n: Int, using rng: inout Xoshiro256) throws -> Tensor {
+  package func independentSample(count n: Int, using rng: inout Xoshiro256) throws -> Tensor {
     try validate(count: n)
     switch kind {
     case .labels: return Tensor.uniform([n, latentDimension], using: &rng)
@@ -136,8 +136,7 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
     default: break
     }
     let d = kind == .antiPCA ? 1 : intrinsicDimension
-    var xi = Matrix.zeros(n, d)
-    for i in 0..<(n * d) { xi.scalars[i] = rng.nextGaussian() }
+    let xi = Matrix(rows: n, columns: d, scalars: (0..<(n * d)).map { _ in rng.nextGaussian() })
     return observe(xi, using: &rng).observed
   }
 
@@ -178,8 +177,7 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
       return (Tensor(shape: [n, AntiPCA.dimension], scalars: out), params)
     case .blobs, .correlatedBlobs, .rectangles:
       let d = latent.columns
-      var params = Matrix.zeros(n, d)
-      for i in 0..<(n * d) { params.scalars[i] = LatentMaps.normalCDF(latent.scalars[i]) }
+      let params = Matrix(rows: n, columns: d, scalars: latent.scalars.map(LatentMaps.normalCDF))
       var pixels = [Float]()
       pixels.reserveCapacity(n * size * size)
       for i in 0..<n {
@@ -216,13 +214,14 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
   {
     let channel = try LabelChannel.with(classes: Self.mixingClasses, mutualInformation: mutualInformation)
     let d = latentDimension
-    var x = Matrix.zeros(n, d), l = Matrix.zeros(n, d)
+    var xs = [Double](repeating: 0, count: n * d), ls = [Double](repeating: 0, count: n * d)
     for i in 0..<n {
-      for j in 0..<d { x.scalars[i * d + j] = rng.nextGaussian() }
-      let decile = min(Self.mixingClasses - 1, Int(LatentMaps.normalCDF(x.scalars[i * d]) * Double(Self.mixingClasses)))
+      for j in 0..<d { xs[i * d + j] = rng.nextGaussian() }
+      let decile = min(Self.mixingClasses - 1, Int(LatentMaps.normalCDF(xs[i * d]) * Double(Self.mixingClasses)))
       let centre = Self.clusterCentre(channel.transmit(decile, using: &rng), dimension: d)
-      for j in 0..<d { l.scalars[i * d + j] = centre[j] + rng.nextGaussian() }
+      for j in 0..<d { ls[i * d + j] = centre[j] + rng.nextGaussian() }
     }
+    let x = Matrix(rows: n, columns: d, scalars: xs), l = Matrix(rows: n, columns: d, scalars: ls)
     return SyntheticSample(x: x.tensor, y: l.tensor, xLatent: x, yLatent: l, mutualInformation: channel.mutualInformation)
   }
 
@@ -238,7 +237,7 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
         let top = logits.max()!
         let e = logits.map { exp($0 - top) }
         let sum = e.reduce(0, +)
-        for j in 0..<k { out.scalars[i * k + j] = e[j] / sum }
+        for j in 0..<k { out[flat: i * k + j] = e[j] / sum }
       }
       return (out, classes)
     }
@@ -246,7 +245,7 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
     var out = Matrix.zeros(n, d)
     for i in 0..<n {
       let centre = Self.clusterCentre(classes[i], dimension: d)
-      for j in 0..<d { out.scalars[i * d + j] = centre[j] + rng.nextGaussian() }
+      for j in 0..<d { out[flat: i * d + j] = centre[j] + rng.nextGaussian() }
     }
     return (out, classes)
   }
@@ -272,9 +271,9 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
       : try NoisyQuantizer(noise: 1).withNoise(forMutualInformationPerUnit: mutualInformation / Double(d))
     var x = Matrix.zeros(n, d), l = Matrix.zeros(n, d)
     for i in 0..<(n * d) {
-      x.scalars[i] = rng.nextGaussian()
+      x[flat: i] = rng.nextGaussian()
       let source = mutualInformation == 0 ? rng.nextGaussian() : x.scalars[i]
-      l.scalars[i] = quantizer.quantize(source) + quantizer.noise * rng.nextGaussian()
+      l[flat: i] = quantizer.quantize(source) + quantizer.noise * rng.nextGaussian()
     }
     let truth = mutualInformation == 0 ? 0 : Double(d) * quantizer.mutualInformationPerUnit
     return SyntheticSample(x: x.tensor, y: l.tensor, xLatent: x, yLatent: l, mutualInformation: truth)
@@ -294,21 +293,21 @@ public struct SyntheticTask: Sendable, Equatable, Codable {
 }
 
 /// One draw of a synthetic task: observed pairs, their f1 parameters, and the true MI in nats.
-public struct SyntheticSample: Sendable {
+package struct SyntheticSample: Sendable {
   /// Observed X: `[n, 1, H, W]` images or `[n, D]` vectors.
-  public var x: Tensor
+  package var x: Tensor
   /// Observed Y, same layout as x (or `[n, 1]` class indices for the label task).
-  public var y: Tensor
+  package var y: Tensor
   /// f1 parameters of X (n × intrinsic dimension): the "uncompressed latents" curve of the paper.
-  public var xLatent: Matrix
-  public var yLatent: Matrix
+  package var xLatent: Matrix
+  package var yLatent: Matrix
   /// The true I(X;Y) in nats (for `.linearNetwork`, with the population principal axes; the validation recomputes it
   /// with the axes it fits, `linearNetwork`).
-  public var mutualInformation: Double
+  package var mutualInformation: Double
   /// The network of a `.linearNetwork` sample.
-  public var linearNetwork: LinearNetwork?
+  package var linearNetwork: LinearNetwork?
 
-  public init(x: Tensor, y: Tensor, xLatent: Matrix, yLatent: Matrix, mutualInformation: Double,
+  package init(x: Tensor, y: Tensor, xLatent: Matrix, yLatent: Matrix, mutualInformation: Double,
               linearNetwork: LinearNetwork? = nil) {
     self.x = x
     self.y = y
@@ -320,11 +319,11 @@ public struct SyntheticSample: Sendable {
 }
 
 /// The anti-PCA embedding of METHOD.md §7.4: informative x and nuisance z in [−1, 1] mapped into R³².
-public enum AntiPCA {
-  public static let dimension = 32
+package enum AntiPCA {
+  package static let dimension = 32
 
   /// a_j = x + j·z, e_j = max(a_j, 0.1·j·a_j) for j = 0..31, then e₀ = x and e₁ = z (so the map is injective).
-  public static func embed(_ x: Double, _ z: Double) -> [Double] {
+  package static func embed(_ x: Double, _ z: Double) -> [Double] {
     var e = (0..<dimension).map { j -> Double in
       let a = x + Double(j) * z
       return max(a, 0.1 * Double(j) * a)

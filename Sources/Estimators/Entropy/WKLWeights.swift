@@ -8,9 +8,9 @@ import Foundation
 /// 3. e_j, rhs 0, for each 0-based j ∉ {⌊i·k/d⌋ − 1 : i = 1…d}.
 /// When the system is over-determined (1 + ⌊d/4⌋ + zeroed rows > k) the weights no longer sum to 1 (§18.2);
 /// the entropy estimators report that as `EstimateNote.weightsDoNotSumToOne`.
-public enum WKLWeights {
+package enum WKLWeights {
   /// The k weights for dimension d.
-  public static func weights(dimension d: Int, k: Int) -> [Double] {
+  package static func weights(dimension d: Int, k: Int) -> [Double] {
     precondition(d >= 1 && k >= 1, "WKL weights need d ≥ 1 and k ≥ 1, got d = \(d), k = \(k)")
     var w = [Double](repeating: 0, count: k)
     guard d > 4 else {

@@ -17,14 +17,14 @@ public struct NeighbourIndex: Sendable {
   }
 
   /// The first dimension at which `.automatic` uses brute force for any n.
-  public static let bruteForceMinimumDimension = 14
+  package static let bruteForceMinimumDimension = 14
   /// The first dimension at which `.automatic` uses brute force when n ≤ `smallSampleLimit`.
-  public static let smallSampleBruteForceMinimumDimension = 10
+  package static let smallSampleBruteForceMinimumDimension = 10
   /// The sample count up to which the lower cut-over applies.
-  public static let smallSampleLimit = 30_000
+  package static let smallSampleLimit = 30_000
 
   /// Whether `.automatic` searches n samples of dimension d by brute force.
-  public static func prefersBruteForce(count n: Int, dimension d: Int) -> Bool {
+  package static func prefersBruteForce(count n: Int, dimension d: Int) -> Bool {
     d >= bruteForceMinimumDimension || (d >= smallSampleBruteForceMinimumDimension && n <= smallSampleLimit)
   }
 
@@ -35,15 +35,15 @@ public struct NeighbourIndex: Sendable {
 
   let storage: Storage
   /// The metric of every query.
-  public let metric: Metric
+  package let metric: Metric
   /// Samples n.
-  public let count: Int
+  package let count: Int
   /// Dimension d.
-  public let dimension: Int
+  package let dimension: Int
 
   /// Indexes the rows of `points` (n×d, finite values).
   /// - Complexity: O(n·d·log n) for the KD-tree, O(n·d) for brute force.
-  public init(_ points: Matrix, metric: Metric, method: Method = .automatic) {
+  package init(_ points: Matrix, metric: Metric, method: Method = .automatic) {
     self.metric = metric
     count = points.rows
     dimension = points.columns
@@ -57,7 +57,7 @@ public struct NeighbourIndex: Sendable {
   }
 
   /// Whether this index searches by brute force (otherwise a KD-tree).
-  public var usesBruteForce: Bool {
+  package var usesBruteForce: Bool {
     if case .brute = storage { return true }
     return false
   }
@@ -65,7 +65,7 @@ public struct NeighbourIndex: Sendable {
   /// The k nearest neighbours of every sample, excluding the sample itself.
   /// - Precondition: 1 ≤ k < n (the estimators check this and throw `EstimatorError.tooFewSamples` first).
   /// - Complexity: expected O(n log n) for the KD-tree at fixed low d; O(n²·d) for brute force.
-  public func kNearest(k: Int) -> Neighbours {
+  package func kNearest(k: Int) -> Neighbours {
     precondition(k >= 1 && k < count, "kNearest needs 1 ≤ k < n, got k = \(k), n = \(count)")
     switch storage {
     case .tree(let t): return t.kNearest(k: k)
@@ -75,7 +75,7 @@ public struct NeighbourIndex: Sendable {
 
   /// For every sample i, the number of other samples j with distance(i, j) < radii[i] (strictly inside).
   /// - Parameter radii: one radius per sample, n values.
-  public func countWithin(radii: [Double]) -> [Int] {
+  package func countWithin(radii: [Double]) -> [Int] {
     precondition(radii.count == count, "countWithin needs \(count) radii, got \(radii.count)")
     switch storage {
     case .tree(let t): return t.countWithin(radii: radii)

@@ -2,18 +2,18 @@
 ///
 /// Row i lists its neighbours nearest first; equal distances are ordered by the smaller sample index, so the
 /// result is unique and the same for the KD-tree and the brute-force path.
-public struct Neighbours: Sendable, Equatable {
+package struct Neighbours: Sendable, Equatable {
   /// The number of samples n.
-  public let count: Int
+  package let count: Int
   /// Neighbours per sample.
-  public let k: Int
+  package let k: Int
   /// n×k distances (in the index's metric), row-major: `distances[i * k + j]` is sample i's (j+1)-th nearest.
-  public var distances: [Double]
+  package var distances: [Double]
   /// n×k sample indices (0-based rows of the indexed matrix), aligned with `distances`.
-  public var indices: [Int]
+  package var indices: [Int]
 
   /// The distance from sample `i` to its `j`-th nearest neighbour, j = 1…k.
-  public func distance(_ i: Int, neighbour j: Int) -> Double { distances[i * k + j - 1] }
+  package func distance(_ i: Int, neighbour j: Int) -> Double { distances[i * k + j - 1] }
 }
 
 /// A fixed-capacity list of the best (raw distance, original index) pairs found so far, sorted ascending.

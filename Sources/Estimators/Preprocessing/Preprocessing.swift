@@ -52,7 +52,7 @@ public struct Preprocessing: Sendable, Codable, Equatable {
       guard zip(sorted, sorted.dropFirst()).contains(where: { $0 == $1 }) else { continue }
       let spread = standardDeviation(column)
       let scale = tieJitter * (spread > 0 ? spread : max(1, abs(sorted[0])))
-      m.scalars.withUnsafeMutableBufferPointer { x in
+      m.withUnsafeMutableScalars { x in
         for r in 0..<n { x[r &* d &+ c] += scale * rng.nextGaussian() }
       }
       jittered.append(c)

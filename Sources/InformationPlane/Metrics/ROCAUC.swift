@@ -1,10 +1,10 @@
 /// Area under the ROC curve, binary and multi-class one-vs-one (Hand & Till 2001; scikit-learn's
 /// `roc_auc_score(multi_class="ovo", average="macro")`, which the paper reports).
-public enum ROCAUC {
+package enum ROCAUC {
   /// Binary AUC: the probability that a random positive scores above a random negative, ties counting ½
   /// (Mann–Whitney U with average ranks). NaN when either class is absent.
   /// - Complexity: O(n log n).
-  public static func binary(scores: [Double], positive: [Bool]) -> Double {
+  package static func binary(scores: [Double], positive: [Bool]) -> Double {
     precondition(scores.count == positive.count, "ROCAUC.binary: \(scores.count) scores for \(positive.count) labels")
     let order = scores.indices.sorted { scores[$0] < scores[$1] }
     var rankSumPositive = 0.0
@@ -28,7 +28,7 @@ public enum ROCAUC {
   ///   - labels: n class indices in 0..<c.
   /// - Returns: the mean over pairs (a, b) of ½·[AUC(a vs b by score a) + AUC(b vs a by score b)]; NaN when fewer
   ///   than two classes are present.
-  public static func oneVsOne(scores: [Double], classes c: Int, labels: [Int32]) -> Double {
+  package static func oneVsOne(scores: [Double], classes c: Int, labels: [Int32]) -> Double {
     precondition(scores.count == labels.count * c, "ROCAUC.oneVsOne: scores must be n×c")
     let present = Array(Set(labels.map(Int.init))).sorted()
     guard present.count >= 2 else { return .nan }

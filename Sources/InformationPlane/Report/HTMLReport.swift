@@ -1,21 +1,21 @@
 import Foundation
 
 /// A self-contained HTML page: inline CSS and SVG, no scripts, no network access; opens offline in any browser.
-public struct HTMLReport: Sendable {
-  public var title: String
+package struct HTMLReport: Sendable {
+  package var title: String
   private var body: [String] = []
   private var chartCount = 0
 
-  public init(title: String) { self.title = title }
+  package init(title: String) { self.title = title }
 
   /// A section heading.
-  public mutating func heading(_ text: String) { body.append("<h2>\(escape(text))</h2>") }
+  package mutating func heading(_ text: String) { body.append("<h2>\(escape(text))</h2>") }
 
   /// A paragraph of plain text (escaped).
-  public mutating func paragraph(_ text: String) { body.append("<p>\(escape(text))</p>") }
+  package mutating func paragraph(_ text: String) { body.append("<p>\(escape(text))</p>") }
 
   /// A row of charts laid out in a responsive grid; each gets a page-unique identifier.
-  public mutating func charts(_ charts: [SVGChart]) {
+  package mutating func charts(_ charts: [SVGChart]) {
     let rendered = charts.map { chart -> String in
       var c = chart
       chartCount += 1
@@ -26,14 +26,14 @@ public struct HTMLReport: Sendable {
   }
 
   /// A table with a header row; cells are escaped.
-  public mutating func table(header: [String], rows: [[String]]) {
+  package mutating func table(header: [String], rows: [[String]]) {
     var html = "<table><thead><tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
     for row in rows { html += "<tr>" + row.map { "<td>\(escape($0))</td>" }.joined() + "</tr>" }
     body.append(html + "</tbody></table>")
   }
 
   /// The complete document.
-  public func render() -> String {
+  package func render() -> String {
     """
     <!DOCTYPE html>
     <html lang="en"><head><meta charset="utf-8">
@@ -58,7 +58,7 @@ public struct HTMLReport: Sendable {
   }
 
   /// Writes the document atomically (temporary file, then rename).
-  public func write(to url: URL) throws {
+  package func write(to url: URL) throws {
     try Data(render().utf8).write(to: url, options: .atomic)
   }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The HTML report of an information-plane run: the plane per layer, MI against epochs, training curves, settings.
-public enum InformationPlaneReport {
+package enum InformationPlaneReport {
   /// Builds the report.
   /// - Parameters:
   ///   - title: page title (the run's name).
@@ -9,7 +9,7 @@ public enum InformationPlaneReport {
   ///   - metrics: per-epoch training metrics (may be empty, e.g. for `analyze`).
   ///   - information: per-epoch, per-layer MI with smoothed columns.
   ///   - layerOrder: layers in display order (default: order of first appearance).
-  public static func make(
+  package static func make(
     title: String, settings: [(String, String)], metrics: [EpochSummary], information: [LayerInformation],
     layerOrder: [String]? = nil, notes: [String] = [], labelEntropy: Double? = nil
   ) -> HTMLReport {

@@ -3,9 +3,9 @@ import Foundation
 /// A small, dependency-free 2-D chart rendered as inline SVG (for self-contained HTML reports that open offline).
 ///
 /// Layers are drawn in order: bands, lines, error bars, points. Axis ranges cover all data unless fixed.
-public struct SVGChart: Sendable {
+package struct SVGChart: Sendable {
   /// One drawable layer.
-  public enum Layer: Sendable {
+  package enum Layer: Sendable {
     /// A polyline through the points (NaN points break the line).
     case line(x: [Double], y: [Double], color: String, width: Double = 2, dashed: Bool = false, label: String? = nil)
     /// Markers; `colors` (one per point) overrides `color` when given; `hollow` draws rings (flagged estimates).
@@ -19,19 +19,19 @@ public struct SVGChart: Sendable {
     case gradientPath(x: [Double], y: [Double], colors: [String], width: Double = 2.5, label: String? = nil)
   }
 
-  public var title: String
-  public var xLabel: String
-  public var yLabel: String
-  public var width: Double
-  public var height: Double
-  public var layers: [Layer] = []
+  package var title: String
+  package var xLabel: String
+  package var yLabel: String
+  package var width: Double
+  package var height: Double
+  package var layers: [Layer] = []
   /// Fixed axis ranges; nil = fit the data (with 5 % padding).
-  public var xRange: ClosedRange<Double>?
-  public var yRange: ClosedRange<Double>?
+  package var xRange: ClosedRange<Double>?
+  package var yRange: ClosedRange<Double>?
   /// Unique within one HTML page (used for the clip path's id); defaults to the title.
-  public var identifier: String
+  package var identifier: String
 
-  public init(title: String, xLabel: String, yLabel: String, width: Double = 420, height: Double = 320) {
+  package init(title: String, xLabel: String, yLabel: String, width: Double = 420, height: Double = 320) {
     self.title = title
     self.xLabel = xLabel
     self.yLabel = yLabel
@@ -43,7 +43,7 @@ public struct SVGChart: Sendable {
   private let margin = (left: 58.0, right: 14.0, top: 30.0, bottom: 46.0)
 
   /// The chart as an `<svg>` element.
-  public func render() -> String {
+  package func render() -> String {
     let xs = layers.flatMap { Self.xExtent(of: $0) }.filter(\.isFinite)
     let ys = layers.flatMap { Self.yExtent(of: $0) }.filter(\.isFinite)
     let xr = xRange ?? Self.padded(xs)
@@ -198,7 +198,7 @@ public struct SVGChart: Sendable {
 func f(_ v: Double) -> String { String(format: "%.2f", v) }
 
 /// Escapes text for HTML and SVG.
-public func escape(_ text: String) -> String {
+package func escape(_ text: String) -> String {
   var out = ""
   for ch in text {
     switch ch {
@@ -213,7 +213,7 @@ public func escape(_ text: String) -> String {
 }
 
 /// A colour ramp (viridis-like, 5 stops) for values t in [0, 1]: early epochs dark purple, late epochs yellow.
-public func rampColor(_ t: Double) -> String {
+package func rampColor(_ t: Double) -> String {
   let stops: [(Double, Double, Double)] = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)]
   let s = min(max(t.isFinite ? t : 0, 0), 1) * Double(stops.count - 1)
   let i = min(Int(s), stops.count - 2)

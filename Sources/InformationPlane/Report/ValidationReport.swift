@@ -2,8 +2,8 @@ import Foundation
 
 /// The HTML report of `infoplane validate`: estimate against the true MI with the identity line and a ±SE band,
 /// for the compressed variables and for the uncompressed latent parameters.
-public enum ValidationReport {
-  public static func make(title: String, points: [SyntheticValidation.Point], settings: [(String, String)],
+package enum ValidationReport {
+  package static func make(title: String, points: [SyntheticValidation.Point], settings: [(String, String)],
                           notes: [String]) -> HTMLReport {
     var report = HTMLReport(title: title)
     let truth = points.map(\.trueMI)
@@ -49,7 +49,7 @@ public enum ValidationReport {
 
   /// Mean absolute errors (compressed, uncompressed latents) in nats over the points whose true MI is within 1e-9
   /// of one of `values` (every point when `values` is nil); nil when no point matches.
-  public static func meanAbsoluteError(_ points: [SyntheticValidation.Point], at values: [Double]? = nil)
+  package static func meanAbsoluteError(_ points: [SyntheticValidation.Point], at values: [Double]? = nil)
     -> (compressed: Double, latent: Double, count: Int)?
   {
     let chosen = points.filter { p in values.map { $0.contains { abs($0 - p.trueMI) < 1e-9 } } ?? true }
@@ -60,7 +60,7 @@ public enum ValidationReport {
   }
 
   /// `results.csv`: one row per MI value.
-  public static func csv(_ points: [SyntheticValidation.Point]) -> String {
+  package static func csv(_ points: [SyntheticValidation.Point]) -> String {
     var text = "true_mi,estimate,standard_error,latent_estimate,latent_standard_error,flags\n"
     for p in points {
       text += ([p.trueMI, p.estimate, p.standardError, p.latentEstimate, p.latentStandardError].map { "\($0)" }

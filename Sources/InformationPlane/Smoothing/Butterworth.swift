@@ -1,15 +1,15 @@
 import Foundation
 
 /// A digital IIR filter in transfer-function form: numerator `b` and denominator `a` (a[0] = 1).
-public struct IIRFilter: Sendable, Equatable {
-  public var b: [Double]
-  public var a: [Double]
+package struct IIRFilter: Sendable, Equatable {
+  package var b: [Double]
+  package var a: [Double]
 
   /// Digital Butterworth low-pass, as SciPy's `butter(order, cutoff)`: analog prototype poles on the unit circle,
   /// frequency pre-warping, bilinear transform (fs = 2), expanded to polynomials.
   /// - Parameter cutoff: −3 dB frequency as a fraction of Nyquist, in (0, 1).
   /// - Throws: `InformationPlaneError.invalidButterworth` for order < 1 or cutoff outside (0, 1).
-  public static func butterworthLowPass(order: Int, cutoff: Double) throws -> IIRFilter {
+  package static func butterworthLowPass(order: Int, cutoff: Double) throws -> IIRFilter {
     guard order >= 1, cutoff > 0, cutoff < 1 else {
       throw InformationPlaneError.invalidButterworth(order: order, cutoff: cutoff)
     }
@@ -37,7 +37,7 @@ public struct IIRFilter: Sendable, Equatable {
   }
 
   /// Steady-state initial conditions of the transposed direct form II for a unit step (SciPy's `lfilter_zi`).
-  public var steadyStateInitialConditions: [Double] {
+  package var steadyStateInitialConditions: [Double] {
     let n = max(a.count, b.count)
     guard n > 1 else { return [] }
     let an = a + [Double](repeating: 0, count: n - a.count)
@@ -80,7 +80,7 @@ public struct IIRFilter: Sendable, Equatable {
   /// Zero-phase filtering (SciPy's `filtfilt` with `padtype="odd"`): odd extension of `padLength` samples at both
   /// ends, forward pass from `zi·x₀`, backward pass from `zi·y_last`, extension removed.
   /// - Precondition: `padLength < x.count`.
-  public func filtfilt(_ x: [Double], padLength: Int) -> [Double] {
+  package func filtfilt(_ x: [Double], padLength: Int) -> [Double] {
     precondition(padLength >= 0 && padLength < max(x.count, 1), "filtfilt: padLength \(padLength) needs fewer than \(x.count) samples")
     guard !x.isEmpty else { return [] }
     let n = x.count

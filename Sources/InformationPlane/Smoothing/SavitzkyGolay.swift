@@ -6,20 +6,20 @@
 ///   as SciPy ≥ 1.8 does (METHOD.md §18.5).
 /// - The first and last ⌊W/2⌋ outputs come from the polynomials fitted to the first and last W samples, evaluated at
 ///   those samples' own positions ("interp" mode).
-public struct SavitzkyGolay: Sendable, Equatable, Codable {
+package struct SavitzkyGolay: Sendable, Equatable, Codable {
   /// Window length in samples, 1 ≤ window ≤ series length.
-  public var window: Int
+  package var window: Int
   /// Polynomial degree, 0 ≤ polyorder < window.
-  public var polyorder: Int
+  package var polyorder: Int
 
-  public init(window: Int, polyorder: Int) {
+  package init(window: Int, polyorder: Int) {
     self.window = window
     self.polyorder = polyorder
   }
 
   /// The smoothed series, same length as `x`.
   /// - Throws: `InformationPlaneError.invalidWindow` when the window is longer than the series or not above `polyorder`.
-  public func apply(_ x: [Double]) throws -> [Double] {
+  package func apply(_ x: [Double]) throws -> [Double] {
     let n = x.count
     guard window >= 1, window <= n, polyorder >= 0, polyorder < window else {
       throw InformationPlaneError.invalidWindow(window: window, polyorder: polyorder, length: n)

@@ -3,24 +3,24 @@ import Tensor
 /// A learned tensor shared by a layer, the tape and an optimizer (identity matters, so a class; STYLE.md §3).
 ///
 /// `gradient` has the shape of `value` and accumulates over `Tape.backward(from:)` calls until `zeroGradient()`.
-public final class Parameter {
+package final class Parameter {
   /// The current weights.
-  public var value: Tensor
+  package var value: Tensor
   /// The accumulated gradient of the loss with respect to `value`.
-  public var gradient: Tensor
+  package var gradient: Tensor
 
   /// A parameter holding `value`, with a zero gradient.
-  public init(_ value: Tensor) {
+  package init(_ value: Tensor) {
     self.value = value
     self.gradient = Tensor.zeros(value.shape)
   }
 
   /// The shape of `value`.
-  public var shape: [Int] { value.shape }
+  package var shape: [Int] { value.shape }
 
   /// Sets every gradient element to zero.
-  public func zeroGradient() {
-    gradient.scalars.withUnsafeMutableBufferPointer { g in
+  package func zeroGradient() {
+    gradient.withUnsafeMutableScalars { g in
       guard let base = g.baseAddress else { return }
       base.initialize(repeating: 0, count: g.count)
     }

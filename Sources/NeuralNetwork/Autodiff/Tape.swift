@@ -4,7 +4,7 @@ import Tensor
 ///
 /// A node's index is its identity and reverse order is already topological, so `backward(from:)` is a single
 /// reverse walk: no sorting, no hashing. Create one tape per training step; evaluation runs without a tape.
-public final class Tape {
+package final class Tape {
   struct Node {
     /// Tape indices of the inputs that require a gradient (−1 for inputs that do not).
     var inputs: [Int]
@@ -17,19 +17,19 @@ public final class Tape {
 
   var nodes: [Node] = []
 
-  public init() {}
+  package init() {}
 
   /// The number of recorded nodes (leaves and operations).
-  public var count: Int { nodes.count }
+  package var count: Int { nodes.count }
 
   /// A leaf for `parameter`; `backward(from:)` adds into `parameter.gradient`.
-  public func variable(_ parameter: Parameter) -> Variable {
+  package func variable(_ parameter: Parameter) -> Variable {
     nodes.append(Node(inputs: [], pullback: nil, parameter: parameter, shape: parameter.shape))
     return Variable(parameter.value, tape: self, node: nodes.count - 1)
   }
 
   /// A leaf for a plain tensor whose gradient `backward(from:)` returns (inputs in gradient checks, probes).
-  public func watch(_ value: Tensor) -> Variable {
+  package func watch(_ value: Tensor) -> Variable {
     nodes.append(Node(inputs: [], pullback: nil, parameter: nil, shape: value.shape))
     return Variable(value, tape: self, node: nodes.count - 1)
   }
@@ -50,7 +50,7 @@ public final class Tape {
   /// Parameter gradients are added to `Parameter.gradient`; the gradients of watched leaves are returned by node.
   /// - Returns: The gradient of every leaf created with `watch(_:)`, keyed by its tape index.
   @discardableResult
-  public func backward(from output: Variable, seed: Tensor? = nil) -> [Int: Tensor] {
+  package func backward(from output: Variable, seed: Tensor? = nil) -> [Int: Tensor] {
     precondition(output.tape === self, "backward(from:) needs a variable recorded on this tape")
     if let seed {
       precondition(seed.shape == output.shape, "backward seed shape \(seed.shape) ≠ output shape \(output.shape)")
@@ -88,14 +88,14 @@ public final class Tape {
 /// A tensor value inside a forward pass; recorded on a `Tape` when it (transitively) depends on a leaf of one.
 ///
 /// Without a tape (inference) a variable is just its value, and operations record nothing.
-public struct Variable {
+package struct Variable {
   /// The forward value.
-  public let value: Tensor
+  package let value: Tensor
   let tape: Tape?
   let node: Int
 
   /// A constant: no gradient flows into it.
-  public init(_ value: Tensor) {
+  package init(_ value: Tensor) {
     self.value = value
     self.tape = nil
     self.node = -1
@@ -108,11 +108,11 @@ public struct Variable {
   }
 
   /// The shape of `value`.
-  public var shape: [Int] { value.shape }
+  package var shape: [Int] { value.shape }
 
   /// Whether a gradient flows back into this value.
-  public var requiresGradient: Bool { tape != nil }
+  package var requiresGradient: Bool { tape != nil }
 
   /// The tape index of this value (−1 for constants); keys the result of `Tape.backward(from:)`.
-  public var tapeIndex: Int { node }
+  package var tapeIndex: Int { node }
 }

@@ -8,13 +8,13 @@ import Tensor
 /// state under its own names (`adam.m.2.weight`, …). Metadata: `format`, `epoch`, `step_in_epoch`, `global_step`,
 /// `seed`, the optimizer's counters, and anything the caller adds. Writes are atomic (temporary file + rename), so an
 /// interrupted save leaves the previous checkpoint intact.
-public enum Checkpoint {
+package enum Checkpoint {
   /// The value of the `format` metadata key.
-  public static let format = "infoplane-checkpoint-1"
+  package static let format = "infoplane-checkpoint-1"
 
   /// Saves the trainer's model, optimizer state and position to `url`.
   /// - Throws: `NeuralNetworkError.checkpoint` when the file cannot be written.
-  public static func save(_ trainer: Trainer, to url: URL, metadata: [String: String] = [:]) throws {
+  package static func save(_ trainer: Trainer, to url: URL, metadata: [String: String] = [:]) throws {
     var tensors: [String: NPYArray] = [:]
     for (name, parameter) in trainer.model.namedParameters + trainer.model.namedBuffers {
       tensors["model.\(name)"] = NPYArray(parameter.value)
@@ -42,7 +42,7 @@ public enum Checkpoint {
   /// Everything is read and checked before anything is changed: on error the trainer is untouched.
   /// - Throws: `NeuralNetworkError.checkpoint` for an unreadable file, a missing or misshapen tensor, or metadata
   ///   that is not a checkpoint of this format.
-  public static func restore(_ trainer: inout Trainer, from url: URL) throws {
+  package static func restore(_ trainer: inout Trainer, from url: URL) throws {
     let file = try read(url)
     let values = try modelTensors(file, for: trainer.model, path: url.path)
     func counter(_ key: String) throws -> Int {
@@ -81,13 +81,13 @@ public enum Checkpoint {
 
   /// Loads only the model's parameters and buffers (for evaluation or probing).
   /// - Throws: As `restore(_:from:)`.
-  public static func loadModel(_ model: Sequential, from url: URL) throws {
+  package static func loadModel(_ model: Sequential, from url: URL) throws {
     let values = try modelTensors(try read(url), for: model, path: url.path)
     for (parameter, value) in values { parameter.value = value }
   }
 
   /// The metadata of the checkpoint at `url`.
-  public static func metadata(at url: URL) throws -> [String: String] {
+  package static func metadata(at url: URL) throws -> [String: String] {
     try read(url).metadata
   }
 

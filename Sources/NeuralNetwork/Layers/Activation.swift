@@ -1,6 +1,6 @@
 /// An elementwise (or row-wise) nonlinearity with no parameters.
-public struct Activation: Layer, Sendable {
-  public enum Kind: Sendable, Equatable, Codable {
+package struct Activation: Layer, Sendable {
+  package enum Kind: Sendable, Equatable, Codable {
     case relu
     /// x for x > 0, slope·x otherwise (the paper uses slope 0.01).
     case leakyReLU(slope: Float)
@@ -10,26 +10,26 @@ public struct Activation: Layer, Sendable {
     case logSoftmax
   }
 
-  public let kind: Kind
+  package let kind: Kind
 
-  public init(_ kind: Kind) { self.kind = kind }
+  package init(_ kind: Kind) { self.kind = kind }
 
-  public static let relu = Activation(.relu)
-  public static let tanh = Activation(.tanh)
-  public static let sigmoid = Activation(.sigmoid)
-  public static let logSoftmax = Activation(.logSoftmax)
-  public static func leakyReLU(slope: Float = 0.01) -> Activation { Activation(.leakyReLU(slope: slope)) }
+  package static let relu = Activation(.relu)
+  package static let tanh = Activation(.tanh)
+  package static let sigmoid = Activation(.sigmoid)
+  package static let logSoftmax = Activation(.logSoftmax)
+  package static func leakyReLU(slope: Float = 0.01) -> Activation { Activation(.leakyReLU(slope: slope)) }
 
-  public var name: String { "\(kind)" }
+  package var name: String { "\(kind)" }
 
-  public func outputShape(for inputShape: [Int]) throws -> [Int] {
+  package func outputShape(for inputShape: [Int]) throws -> [Int] {
     if kind == .logSoftmax, inputShape.count != 1 {
       throw NeuralNetworkError.inputShape(layer: "LogSoftmax", expected: "[D]", found: inputShape)
     }
     return inputShape
   }
 
-  public func forward(_ x: Variable, context: inout ForwardContext) -> Variable {
+  package func forward(_ x: Variable, context: inout ForwardContext) -> Variable {
     switch kind {
     case .relu: x.relu()
     case let .leakyReLU(slope): x.leakyReLU(slope: slope)
@@ -41,25 +41,25 @@ public struct Activation: Layer, Sendable {
 }
 
 /// `[N, …]` → `[N, D]`.
-public struct Flatten: Layer, Sendable {
-  public init() {}
-  public var name: String { "Flatten" }
-  public func outputShape(for inputShape: [Int]) throws -> [Int] { [inputShape.reduce(1, *)] }
-  public func forward(_ x: Variable, context: inout ForwardContext) -> Variable { x.flattened() }
+package struct Flatten: Layer, Sendable {
+  package init() {}
+  package var name: String { "Flatten" }
+  package func outputShape(for inputShape: [Int]) throws -> [Int] { [inputShape.reduce(1, *)] }
+  package func forward(_ x: Variable, context: inout ForwardContext) -> Variable { x.flattened() }
 }
 
 /// `[N, …]` → `[N, shape…]` with the same number of elements per sample.
-public struct Reshape: Layer, Sendable {
-  public let shape: [Int]
-  public init(_ shape: [Int]) { self.shape = shape }
-  public var name: String { "Reshape(\(shape))" }
-  public func outputShape(for inputShape: [Int]) throws -> [Int] {
+package struct Reshape: Layer, Sendable {
+  package let shape: [Int]
+  package init(_ shape: [Int]) { self.shape = shape }
+  package var name: String { "Reshape(\(shape))" }
+  package func outputShape(for inputShape: [Int]) throws -> [Int] {
     guard inputShape.reduce(1, *) == shape.reduce(1, *) else {
       throw NeuralNetworkError.inputShape(layer: name, expected: "\(shape.reduce(1, *)) elements", found: inputShape)
     }
     return shape
   }
-  public func forward(_ x: Variable, context: inout ForwardContext) -> Variable {
+  package func forward(_ x: Variable, context: inout ForwardContext) -> Variable {
     x.reshaped([x.shape[0]] + shape)
   }
 }

@@ -1,9 +1,9 @@
 import Tensor
 
 /// 2-D convolution `[N, C, H, W]` → `[N, O, Ho, Wo]` with a square kernel, stride and padding.
-public struct Conv2d: Layer {
+package struct Conv2d: Layer {
   /// How the border is handled.
-  public enum Padding: String, Sendable, Codable, CaseIterable {
+  package enum Padding: String, Sendable, Codable, CaseIterable {
     /// No padding: Ho = (H − k)/stride + 1.
     case valid
     /// Zero padding so that Ho = ⌈H/stride⌉ (PyTorch's 'same' for stride 1; extra padding goes bottom/right).
@@ -12,13 +12,13 @@ public struct Conv2d: Layer {
     case reflect
   }
 
-  public let weight: Parameter
-  public let bias: Parameter?
-  public let stride: Int
-  public let padding: Padding
+  package let weight: Parameter
+  package let bias: Parameter?
+  package let stride: Int
+  package let padding: Padding
 
   /// PyTorch's default initialisation (uniform ±1/√(C·k²)) from `rng`.
-  public init(
+  package init(
     _ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Padding = .valid,
     bias: Bool = true, using rng: inout Xoshiro256
   ) {
@@ -31,10 +31,10 @@ public struct Conv2d: Layer {
     self.padding = padding
   }
 
-  public var inChannels: Int { weight.shape[1] }
-  public var outChannels: Int { weight.shape[0] }
-  public var kernelSize: Int { weight.shape[2] }
-  public var name: String { "Conv2d(\(inChannels)→\(outChannels), \(kernelSize)×\(kernelSize), \(padding))" }
+  package var inChannels: Int { weight.shape[1] }
+  package var outChannels: Int { weight.shape[0] }
+  package var kernelSize: Int { weight.shape[2] }
+  package var name: String { "Conv2d(\(inChannels)→\(outChannels), \(kernelSize)×\(kernelSize), \(padding))" }
 
   /// (top, left, bottom, right) padding for an `h×w` input.
   func pads(height h: Int, width w: Int) -> (Int, Int, Int, Int) {
@@ -53,7 +53,7 @@ public struct Conv2d: Layer {
         strideHeight: stride, strideWidth: stride, paddingTop: t, paddingLeft: l, paddingBottom: b, paddingRight: r)
   }
 
-  public func outputShape(for inputShape: [Int]) throws -> [Int] {
+  package func outputShape(for inputShape: [Int]) throws -> [Int] {
     let expected = "[\(inChannels), H, W] with H, W ≥ \(padding == .valid ? kernelSize : 1)"
     guard inputShape.count == 3, inputShape[0] == inChannels, inputShape[1] >= 1, inputShape[2] >= 1 else {
       throw NeuralNetworkError.inputShape(layer: name, expected: expected, found: inputShape)
@@ -70,7 +70,7 @@ public struct Conv2d: Layer {
     return [outChannels, g.outputHeight, g.outputWidth]
   }
 
-  public func forward(_ x: Variable, context: inout ForwardContext) -> Variable {
+  package func forward(_ x: Variable, context: inout ForwardContext) -> Variable {
     let (h, w) = (x.shape[2], x.shape[3])
     var input = x
     if padding == .reflect {
@@ -81,7 +81,7 @@ public struct Conv2d: Layer {
       geometry: geometry(height: h, width: w))
   }
 
-  public var namedParameters: [(name: String, parameter: Parameter)] {
+  package var namedParameters: [(name: String, parameter: Parameter)] {
     [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
   }
 }

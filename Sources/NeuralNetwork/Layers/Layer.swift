@@ -1,35 +1,35 @@
 import Tensor
 
 /// The state of one forward pass: the tape (nil at inference), the mode and the seed of its random draws.
-public struct ForwardContext {
+package struct ForwardContext {
   /// Where operations record for `backward`; nil runs without recording (inference).
-  public var tape: Tape?
+  package var tape: Tape?
   /// Training mode: dropout and batch statistics on. Evaluation mode: off (noise layers decide for themselves).
-  public var isTraining: Bool
+  package var isTraining: Bool
   /// The seed of this pass; each stochastic layer draws its own seed from it in call order.
-  public var seed: UInt64
+  package var seed: UInt64
   private var draws: UInt64 = 0
 
-  public init(tape: Tape?, isTraining: Bool, seed: UInt64) {
+  package init(tape: Tape?, isTraining: Bool, seed: UInt64) {
     self.tape = tape
     self.isTraining = isTraining
     self.seed = seed
   }
 
   /// A fresh seed for the next stochastic operation of this pass.
-  public mutating func nextSeed() -> UInt64 {
+  package mutating func nextSeed() -> UInt64 {
     draws &+= 1
     return mixSeed(seed, draws)
   }
 
   /// `parameter` as a variable: recorded on the tape when there is one, a constant otherwise.
-  public func variable(_ parameter: Parameter) -> Variable {
+  package func variable(_ parameter: Parameter) -> Variable {
     tape?.variable(parameter) ?? Variable(parameter.value)
   }
 }
 
 /// A network building block: maps `[N, …]` to `[N, …]` and owns named parameters (STYLE.md §2).
-public protocol Layer {
+package protocol Layer {
   /// A short name for error messages ("Conv2d(1→8, 3×3)").
   var name: String { get }
   /// The per-sample output shape (no batch axis) for a per-sample input shape.
@@ -44,8 +44,8 @@ public protocol Layer {
 }
 
 extension Layer {
-  public var namedParameters: [(name: String, parameter: Parameter)] { [] }
-  public var namedBuffers: [(name: String, parameter: Parameter)] { [] }
+  package var namedParameters: [(name: String, parameter: Parameter)] { [] }
+  package var namedBuffers: [(name: String, parameter: Parameter)] { [] }
 }
 
 /// PyTorch's default initialisation for Linear and Conv2d: weights and biases uniform in ±1/√fan_in

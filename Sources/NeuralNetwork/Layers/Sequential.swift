@@ -3,27 +3,27 @@ import Tensor
 /// Layers applied in order, with named probes on chosen layer outputs (the information plane records them).
 ///
 /// Parameters are named `"<index>.<name>"` as in PyTorch's `nn.Sequential` (`"2.weight"`).
-public struct Sequential: Layer {
-  public var layers: [any Layer]
+package struct Sequential: Layer {
+  package var layers: [any Layer]
   /// Probe name → index of the layer whose output it returns.
-  public var probes: [String: Int]
+  package var probes: [String: Int]
   /// Probe names in the order they were declared (layer order).
-  public var probeNames: [String] { probes.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map(\.key) }
+  package var probeNames: [String] { probes.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map(\.key) }
 
-  public init(_ layers: [any Layer], probes: [String: Int] = [:]) {
+  package init(_ layers: [any Layer], probes: [String: Int] = [:]) {
     precondition(probes.values.allSatisfy { layers.indices.contains($0) }, "probe indices must name layers")
     self.layers = layers
     self.probes = probes
   }
 
-  public var name: String { "Sequential(\(layers.count) layers)" }
+  package var name: String { "Sequential(\(layers.count) layers)" }
 
-  public func outputShape(for inputShape: [Int]) throws -> [Int] {
+  package func outputShape(for inputShape: [Int]) throws -> [Int] {
     try layers.reduce(inputShape) { shape, layer in try layer.outputShape(for: shape) }
   }
 
   /// Per-sample shapes of every probe for a per-sample input shape.
-  public func probeShapes(for inputShape: [Int]) throws -> [String: [Int]] {
+  package func probeShapes(for inputShape: [Int]) throws -> [String: [Int]] {
     var shape = inputShape
     var shapes: [Int: [Int]] = [:]
     for (i, layer) in layers.enumerated() {
@@ -33,12 +33,12 @@ public struct Sequential: Layer {
     return probes.mapValues { shapes[$0] ?? [] }
   }
 
-  public func forward(_ x: Variable, context: inout ForwardContext) -> Variable {
+  package func forward(_ x: Variable, context: inout ForwardContext) -> Variable {
     layers.reduce(x) { y, layer in layer.forward(y, context: &context) }
   }
 
   /// The forward pass that also returns the outputs of the probes in `names` (all probes when nil).
-  public func forward(
+  package func forward(
     _ x: Variable, context: inout ForwardContext, probing names: Set<String>?
   ) -> (output: Variable, probes: [String: Variable]) {
     var wanted: [Int: [String]] = [:]
@@ -52,14 +52,14 @@ public struct Sequential: Layer {
     return (y, outputs)
   }
 
-  public var namedParameters: [(name: String, parameter: Parameter)] {
+  package var namedParameters: [(name: String, parameter: Parameter)] {
     layers.enumerated().flatMap { i, layer in layer.namedParameters.map { ("\(i).\($0.name)", $0.parameter) } }
   }
 
-  public var namedBuffers: [(name: String, parameter: Parameter)] {
+  package var namedBuffers: [(name: String, parameter: Parameter)] {
     layers.enumerated().flatMap { i, layer in layer.namedBuffers.map { ("\(i).\($0.name)", $0.parameter) } }
   }
 
   /// The number of learned scalars.
-  public var parameterCount: Int { namedParameters.reduce(0) { $0 + $1.parameter.value.count } }
+  package var parameterCount: Int { namedParameters.reduce(0) { $0 + $1.parameter.value.count } }
 }

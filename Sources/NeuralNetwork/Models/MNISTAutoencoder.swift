@@ -8,13 +8,13 @@ import Tensor
 /// Relative noise σ = 0.1 on the code in training only. Decoder: Linear(latent, 128) → LeakyReLU → Linear(128, 1568)
 /// → LeakyReLU → 32×7×7 → Conv 32→16 → Upsample ×2 → LeakyReLU → Conv 16→8 → Upsample → LeakyReLU → Conv 8→1.
 /// Train with L1 against the (normalised) input and Adam.
-public struct MNISTAutoencoder {
-  public let encoder: Sequential
-  public let decoder: Sequential
+package struct MNISTAutoencoder {
+  package let encoder: Sequential
+  package let decoder: Sequential
   /// encoder → latent noise → decoder; probe `code` is the noisy code (noise-free in evaluation mode).
-  public let network: Sequential
+  package let network: Sequential
 
-  public init(latent: Int = 4, codeNoise: Noise = .relative(sigma: 0.1), dropout: Float = 0.1, seed: UInt64) {
+  package init(latent: Int = 4, codeNoise: Noise = .relative(sigma: 0.1), dropout: Float = 0.1, seed: UInt64) {
     var rng = Xoshiro256(seed: seed)
     let slope: Float = 0.01
     encoder = Sequential([
@@ -36,7 +36,7 @@ public struct MNISTAutoencoder {
 
   /// The codes of `images` `[N, 1, 28, 28]` in evaluation mode (no dropout, no noise): `[N, latent]`.
   /// - Throws: `NeuralNetworkError.inputShape` for images that are not 1×28×28.
-  public func encode(_ images: Tensor, batchSize: Int = 1024) throws -> Tensor {
+  package func encode(_ images: Tensor, batchSize: Int = 1024) throws -> Tensor {
     let out = try encoder.outputs(for: images, probing: [], batchSize: batchSize)
     guard let codes = out["output"] else { preconditionFailure("outputs(for:) always returns \"output\"") }
     return codes

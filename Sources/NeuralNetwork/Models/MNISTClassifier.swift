@@ -7,23 +7,23 @@ import Foundation
 /// Three blocks Dropout → noise → Conv 3×3 (valid) → MaxPool 2 → LeakyReLU(0.01) with 1→8→16→32 channels, then
 /// noise → Linear(32, 32) → LeakyReLU and noise → Linear(32, 10) → LogSoftmax. Probes `layer1`…`layer5` return the
 /// recorded outputs (8×13×13, 16×5×5, 32, 32, 10); `probe` adds `softmax` = exp(layer5).
-public struct MNISTClassifier {
+package struct MNISTClassifier {
   /// The network; its probes are `probeNames`.
-  public let network: Sequential
-  public let noise: Noise
-  public let dropout: Float
+  package let network: Sequential
+  package let noise: Noise
+  package let dropout: Float
 
   /// Per-sample input shape.
-  public static let inputShape = [1, 28, 28]
+  package static let inputShape = [1, 28, 28]
   /// The recorded layers of §10.1, in order (`softmax` is derived from `layer5`).
-  public static let probeNames = ["layer1", "layer2", "layer3", "layer4", "layer5", "softmax"]
+  package static let probeNames = ["layer1", "layer2", "layer3", "layer4", "layer5", "softmax"]
 
   /// - Parameters:
   ///   - noise: the noise on every learned layer's input (the paper: relative σ = 1e-3).
   ///   - noiseAtInference: keep the noise on in evaluation mode (the paper: yes).
   ///   - dropout: dropout before each conv block (the paper: 0.1).
   ///   - seed: seed of the PyTorch-style initialisation.
-  public init(noise: Noise = .relative(sigma: 1e-3), noiseAtInference: Bool = true, dropout: Float = 0.1, seed: UInt64) {
+  package init(noise: Noise = .relative(sigma: 1e-3), noiseAtInference: Bool = true, dropout: Float = 0.1, seed: UInt64) {
     var rng = Xoshiro256(seed: seed)
     let n = { GaussianNoise(noise, activeAtInference: noiseAtInference) }
     let layers: [any Layer] = [
@@ -42,7 +42,7 @@ public struct MNISTClassifier {
   /// The layer outputs of `images` `[N, 1, 28, 28]` in evaluation mode (dropout off, noise as configured), one
   /// noise realisation per sample: `[N, 8, 13, 13]`, `[N, 16, 5, 5]`, `[N, 32]`, `[N, 32]`, `[N, 10]` and softmax.
   /// - Throws: `NeuralNetworkError.inputShape` for images that are not 1×28×28.
-  public func probe(_ images: Tensor, names: [String] = probeNames, batchSize: Int = 2048, seed: UInt64) throws
+  package func probe(_ images: Tensor, names: [String] = probeNames, batchSize: Int = 2048, seed: UInt64) throws
     -> [String: Tensor]
   {
     var wanted = names.filter { $0 != "softmax" }
@@ -58,23 +58,23 @@ public struct MNISTClassifier {
 }
 
 /// Pixel normalisation (x/255 − mean)/std, as torchvision's ToTensor + Normalize.
-public struct ImageNormalization: Sendable, Equatable, Codable {
-  public var mean: Float
-  public var std: Float
+package struct ImageNormalization: Sendable, Equatable, Codable {
+  package var mean: Float
+  package var std: Float
 
-  public init(mean: Float, std: Float) {
+  package init(mean: Float, std: Float) {
     self.mean = mean
     self.std = std
   }
 
   /// MNIST (METHOD.md §10.3).
-  public static let mnist = ImageNormalization(mean: 0.1307, std: 0.3081)
+  package static let mnist = ImageNormalization(mean: 0.1307, std: 0.3081)
   /// Fashion-MNIST's training-set pixel mean and standard deviation.
-  public static let fashionMNIST = ImageNormalization(mean: 0.2860, std: 0.3530)
+  package static let fashionMNIST = ImageNormalization(mean: 0.2860, std: 0.3530)
 
   /// The pixel mean and standard deviation of `images` themselves (for datasets without published statistics).
   /// - Returns: nil when every pixel has the same value (nothing to normalise by).
-  public static func fitted(to images: Tensor) -> ImageNormalization? {
+  package static func fitted(to images: Tensor) -> ImageNormalization? {
     let values = images.scalars
     guard !values.isEmpty else { return nil }
     let mean = values.reduce(0.0) { $0 + Double($1) } / Double(values.count)
@@ -84,13 +84,13 @@ public struct ImageNormalization: Sendable, Equatable, Codable {
   }
 
   /// Bytes 0…255 as normalised Floats with `shape`.
-  public func callAsFunction(_ pixels: [UInt8], shape: [Int]) -> Tensor {
+  package func callAsFunction(_ pixels: [UInt8], shape: [Int]) -> Tensor {
     let (scale, shift) = (1 / (255 * std), mean / std)
     return Tensor(shape: shape, scalars: pixels.map { Float($0) * scale - shift })
   }
 
   /// Pixels already scaled to [0, 1] (as the IDX and shapes readers return them), normalised.
-  public func callAsFunction(_ images: Tensor) -> Tensor {
+  package func callAsFunction(_ images: Tensor) -> Tensor {
     let (scale, shift) = (1 / std, mean / std)
     return images.map { $0 * scale - shift }
   }

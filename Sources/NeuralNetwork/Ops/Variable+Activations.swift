@@ -3,12 +3,12 @@ import Tensor
 
 extension Variable {
   /// Elementwise max(x, 0); the output has the shape of `self`.
-  public func relu() -> Variable {
+  package func relu() -> Variable {
     leakyReLU(slope: 0)
   }
 
   /// Elementwise x for x > 0 and slope·x otherwise (PyTorch's LeakyReLU; slope 0 is ReLU).
-  public func leakyReLU(slope: Float) -> Variable {
+  package func leakyReLU(slope: Float) -> Variable {
     let x = value
     let y = parallelMap(x) { x, y, r in for i in r { y[i] = x[i] > 0 ? x[i] : slope * x[i] } }
     return Tape.record(y, inputs: [self]) { dy in
@@ -17,7 +17,7 @@ extension Variable {
   }
 
   /// Elementwise hyperbolic tangent.
-  public func tanh() -> Variable {
+  package func tanh() -> Variable {
     let y = parallelMap(value) { x, y, r in for i in r { y[i] = Foundation.tanh(x[i]) } }
     return Tape.record(y, inputs: [self]) { dy in
       [parallelZip(dy, y) { g, t, o, r in for i in r { o[i] = g[i] * (1 - t[i] * t[i]) } }]
@@ -25,7 +25,7 @@ extension Variable {
   }
 
   /// Elementwise logistic function 1 / (1 + e⁻ˣ).
-  public func sigmoid() -> Variable {
+  package func sigmoid() -> Variable {
     let y = parallelMap(value) { x, y, r in for i in r { y[i] = 1 / (1 + Foundation.exp(-x[i])) } }
     return Tape.record(y, inputs: [self]) { dy in
       [parallelZip(dy, y) { g, s, o, r in for i in r { o[i] = g[i] * s[i] * (1 - s[i]) } }]
@@ -33,7 +33,7 @@ extension Variable {
   }
 
   /// Log-softmax over the last axis of an `[N, D]` tensor: log(exp(xᵢ) / Σⱼ exp(xⱼ)), max-shifted for stability.
-  public func logSoftmax() -> Variable {
+  package func logSoftmax() -> Variable {
     precondition(rank == 2, "logSoftmax needs [N, D], got \(shape)")
     let (n, d) = (shape[0], shape[1])
     let y = parallelRows(value, rows: n, width: d) { x, y in
@@ -67,7 +67,7 @@ extension Variable {
   }
 
   /// Number of axes of the value.
-  public var rank: Int { value.rank }
+  package var rank: Int { value.rank }
 }
 
 /// Applies `body(row in, row out)` to each of `rows` rows of `width` elements, in parallel.

@@ -4,7 +4,7 @@ extension Variable {
   /// Batch normalisation over axis 1 of `[N, C]` or `[N, C, H, W]` with batch statistics (training mode):
   /// y = γ·(x − μ_c)/√(σ²_c + ε) + β, μ and σ² (biased) over every axis but 1.
   /// - Returns: The output and, per channel, the batch mean and the unbiased batch variance (for running stats).
-  public static func batchNorm(
+  package static func batchNorm(
     _ x: Variable, gamma: Variable, beta: Variable, epsilon: Float
   ) -> (output: Variable, mean: [Float], unbiasedVariance: [Float]) {
     let (n, c, spatial) = batchNormExtents(x.shape)
@@ -64,7 +64,7 @@ extension Variable {
   }
 
   /// Batch normalisation with fixed statistics (evaluation mode): y = γ·(x − mean)/√(variance + ε) + β.
-  public static func batchNorm(
+  package static func batchNorm(
     _ x: Variable, gamma: Variable, beta: Variable, mean: [Float], variance: [Float], epsilon: Float
   ) -> Variable {
     let (_, c, spatial) = batchNormExtents(x.shape)

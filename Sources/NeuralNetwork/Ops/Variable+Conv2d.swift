@@ -7,7 +7,7 @@ extension Variable {
   /// im2col + GEMM, parallel over the batch: each thread unfolds a group of images into its own workspace and
   /// runs single-threaded GEMMs on it (several small images share one GEMM so its N dimension stays ≳ 512).
   /// - Complexity: O(N·O·C·kh·kw·Ho·Wo).
-  public static func conv2d(_ x: Variable, weight: Variable, bias: Variable?, geometry g: ConvolutionGeometry) -> Variable {
+  package static func conv2d(_ x: Variable, weight: Variable, bias: Variable?, geometry g: ConvolutionGeometry) -> Variable {
     let n = x.shape.first ?? 0
     precondition(x.shape == [n, g.channels, g.height, g.width], "conv2d input \(x.shape) does not match \(g)")
     let outChannels = weight.shape.first ?? 0

@@ -3,14 +3,14 @@ import Tensor
 
 extension Variable {
   /// Elementwise sum of two variables of the same shape.
-  public static func + (lhs: Variable, rhs: Variable) -> Variable {
+  package static func + (lhs: Variable, rhs: Variable) -> Variable {
     precondition(lhs.shape == rhs.shape, "+ needs equal shapes, got \(lhs.shape) and \(rhs.shape)")
     let y = parallelZip(lhs.value, rhs.value) { a, b, y, r in for i in r { y[i] = a[i] + b[i] } }
     return Tape.record(y, inputs: [lhs, rhs]) { dy in [dy, dy] }
   }
 
   /// Elementwise difference of two variables of the same shape.
-  public static func - (lhs: Variable, rhs: Variable) -> Variable {
+  package static func - (lhs: Variable, rhs: Variable) -> Variable {
     precondition(lhs.shape == rhs.shape, "- needs equal shapes, got \(lhs.shape) and \(rhs.shape)")
     let y = parallelZip(lhs.value, rhs.value) { a, b, y, r in for i in r { y[i] = a[i] - b[i] } }
     let needsRight = rhs.requiresGradient
@@ -20,7 +20,7 @@ extension Variable {
   }
 
   /// Elementwise (Hadamard) product of two variables of the same shape.
-  public static func * (lhs: Variable, rhs: Variable) -> Variable {
+  package static func * (lhs: Variable, rhs: Variable) -> Variable {
     precondition(lhs.shape == rhs.shape, "* needs equal shapes, got \(lhs.shape) and \(rhs.shape)")
     let (a, b) = (lhs.value, rhs.value)
     let y = parallelZip(a, b) { a, b, y, r in for i in r { y[i] = a[i] * b[i] } }
@@ -34,13 +34,13 @@ extension Variable {
   }
 
   /// Every element multiplied by a constant.
-  public func scaled(by factor: Float) -> Variable {
+  package func scaled(by factor: Float) -> Variable {
     let y = parallelMap(value) { x, y, r in for i in r { y[i] = x[i] * factor } }
     return Tape.record(y, inputs: [self]) { dy in [parallelMap(dy) { g, y, r in for i in r { y[i] = g[i] * factor } }] }
   }
 
   /// Elementwise |x|; the subgradient at 0 is 0.
-  public func abs() -> Variable {
+  package func abs() -> Variable {
     let x = value
     let y = parallelMap(x) { x, y, r in for i in r { y[i] = Swift.abs(x[i]) } }
     return Tape.record(y, inputs: [self]) { dy in
@@ -49,13 +49,13 @@ extension Variable {
   }
 
   /// Elementwise eˣ.
-  public func exp() -> Variable {
+  package func exp() -> Variable {
     let y = parallelMap(value) { x, y, r in for i in r { y[i] = Foundation.exp(x[i]) } }
     return Tape.record(y, inputs: [self]) { dy in [parallelZip(dy, y) { g, e, o, r in for i in r { o[i] = g[i] * e[i] } }] }
   }
 
   /// The sum of all elements, as a tensor of shape `[]` (accumulated in Double).
-  public func sum() -> Variable {
+  package func sum() -> Variable {
     let shape = self.shape
     let total = value.scalars.withUnsafeBufferPointer { x in
       var s = 0.0
@@ -68,7 +68,7 @@ extension Variable {
   }
 
   /// The mean of all elements, as a tensor of shape `[]`.
-  public func mean() -> Variable {
+  package func mean() -> Variable {
     sum().scaled(by: 1 / Float(Swift.max(1, value.count)))
   }
 }

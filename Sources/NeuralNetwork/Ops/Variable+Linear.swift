@@ -3,7 +3,7 @@ import Tensor
 extension Variable {
   /// Affine map `y = x·Wᵀ + b` for `x` `[N, In]`, `weight` `[Out, In]`, `bias` `[Out]`; returns `[N, Out]`.
   /// - Complexity: O(N·In·Out), three GEMMs per training step.
-  public static func linear(_ x: Variable, weight: Variable, bias: Variable?) -> Variable {
+  package static func linear(_ x: Variable, weight: Variable, bias: Variable?) -> Variable {
     precondition(x.rank == 2 && weight.rank == 2 && x.shape[1] == weight.shape[1],
       "linear needs x [N, In] and W [Out, In], got \(x.shape) and \(weight.shape)")
     let (n, inputs, outputs) = (x.shape[0], x.shape[1], weight.shape[0])

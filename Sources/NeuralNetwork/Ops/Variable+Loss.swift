@@ -3,7 +3,7 @@ import Tensor
 extension Variable {
   /// Mean negative log-likelihood of `labels` under row-wise log-probabilities `[N, D]`: −(1/N)·Σᵢ xᵢ,labelᵢ.
   /// Labels must lie in `0..<D` (validated by callers that take user data; see `DataLoader`).
-  public func nllLoss(labels: [Int32]) -> Variable {
+  package func nllLoss(labels: [Int32]) -> Variable {
     precondition(rank == 2 && shape[0] == labels.count, "nllLoss needs [N, D] and N labels, got \(shape), \(labels.count)")
     let (n, d) = (shape[0], shape[1])
     precondition(labels.allSatisfy { $0 >= 0 && Int($0) < d }, "nllLoss labels must lie in 0..<\(d)")
@@ -22,18 +22,18 @@ extension Variable {
   }
 
   /// Cross-entropy of `labels` under logits `[N, D]`: `logSoftmax()` then `nllLoss`.
-  public func crossEntropy(labels: [Int32]) -> Variable {
+  package func crossEntropy(labels: [Int32]) -> Variable {
     logSoftmax().nllLoss(labels: labels)
   }
 
   /// Mean squared error against a constant `target` of the same shape: mean((x − t)²).
-  public func mseLoss(target: Tensor) -> Variable {
+  package func mseLoss(target: Tensor) -> Variable {
     let difference = self - Variable(target)
     return (difference * difference).mean()
   }
 
   /// Mean absolute error against a constant `target` of the same shape: mean|x − t|.
-  public func l1Loss(target: Tensor) -> Variable {
+  package func l1Loss(target: Tensor) -> Variable {
     (self - Variable(target)).abs().mean()
   }
 }

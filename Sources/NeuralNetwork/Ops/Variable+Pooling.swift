@@ -3,7 +3,7 @@ import Tensor
 extension Variable {
   /// Max pooling of `[N, C, H, W]` over `size×size` windows with `stride`; returns `[N, C, Ho, Wo]` with
   /// `Ho = (H − size) / stride + 1` (floor, as PyTorch). The gradient goes to the first maximum of each window.
-  public func maxPool2d(size: Int, stride: Int) -> Variable {
+  package func maxPool2d(size: Int, stride: Int) -> Variable {
     precondition(rank == 4 && size >= 1 && stride >= 1, "maxPool2d needs [N, C, H, W], got \(shape)")
     let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
     let (ho, wo) = ((h - size) / stride + 1, (w - size) / stride + 1)
@@ -81,7 +81,7 @@ extension Variable {
   }
 
   /// Nearest-neighbour upsampling of `[N, C, H, W]` by an integer `factor`: `[N, C, H·factor, W·factor]`.
-  public func upsampledNearest(factor: Int) -> Variable {
+  package func upsampledNearest(factor: Int) -> Variable {
     precondition(rank == 4 && factor >= 1, "upsampledNearest needs [N, C, H, W] and factor ≥ 1, got \(shape)")
     let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
     let (ho, wo) = (h * factor, w * factor)
@@ -128,7 +128,7 @@ extension Variable {
 
   /// Reflection padding of `[N, C, H, W]` by `top`, `left`, `bottom`, `right` (PyTorch `padding_mode='reflect'`:
   /// the edge row is not repeated, so each pad must be < the extent it mirrors).
-  public func reflectionPadded(top: Int, left: Int, bottom: Int, right: Int) -> Variable {
+  package func reflectionPadded(top: Int, left: Int, bottom: Int, right: Int) -> Variable {
     precondition(rank == 4, "reflectionPadded needs [N, C, H, W], got \(shape)")
     let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
     precondition(top < h && bottom < h && left < w && right < w && min(top, left, bottom, right) >= 0,

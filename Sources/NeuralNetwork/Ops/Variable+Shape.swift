@@ -2,13 +2,13 @@ import Tensor
 
 extension Variable {
   /// The same elements with another shape of equal element count (`-1` infers one axis).
-  public func reshaped(_ newShape: [Int]) -> Variable {
+  package func reshaped(_ newShape: [Int]) -> Variable {
     let oldShape = shape
     return Tape.record(value.reshaped(newShape), inputs: [self]) { dy in [dy.reshaped(oldShape)] }
   }
 
   /// `[N, …]` flattened to `[N, D]`.
-  public func flattened() -> Variable {
+  package func flattened() -> Variable {
     reshaped([shape.first ?? 0, shape.dropFirst().reduce(1, *)])
   }
 }

@@ -2,14 +2,14 @@ import Foundation
 import Tensor
 
 /// Gaussian noise added to a layer's input (METHOD.md §5).
-public enum Noise: Sendable, Equatable, Codable {
+package enum Noise: Sendable, Equatable, Codable {
   /// y = x + σ·ε, ε ~ N(0, I).
   case additive(sigma: Float)
   /// y = x·(1 + σ·ε): the noise-to-signal ratio σ of the paper's classifier.
   case relative(sigma: Float)
 
   /// σ of either kind.
-  public var sigma: Float {
+  package var sigma: Float {
     switch self {
     case let .additive(sigma), let .relative(sigma): sigma
     }
@@ -21,7 +21,7 @@ extension Variable {
   ///
   /// The mask comes from counter-based bits of `seed` (element i uses half of bits(seed, i/2)), so it does not depend on the
   /// thread split, and the pullback recomputes it instead of storing it.
-  public func dropout(probability p: Float, seed: UInt64) -> Variable {
+  package func dropout(probability p: Float, seed: UInt64) -> Variable {
     precondition(p >= 0 && p < 1, "dropout probability must be in [0, 1), got \(p)")
     guard p > 0 else { return self }
     let threshold = UInt64((Double(p) * 16_777_216).rounded())  // keep when the 24-bit uniform ≥ p
@@ -47,7 +47,7 @@ extension Variable {
   /// Adds Gaussian noise drawn from `seed` (counter-based, so independent of the thread split).
   /// Additive: the gradient passes unchanged. Relative: y = x·(1 + σε) and dx = dy·(1 + σε), i.e. the gradient
   /// flows through the noise scale σ·x, as in the paper's final code (METHOD.md §5).
-  public func addingNoise(_ noise: Noise, seed: UInt64) -> Variable {
+  package func addingNoise(_ noise: Noise, seed: UInt64) -> Variable {
     switch noise {
     case let .additive(sigma):
       guard sigma != 0 else { return self }
@@ -57,7 +57,7 @@ extension Variable {
     case let .relative(sigma):
       guard sigma != 0 else { return self }
       var factor = standardNormals(count: value.count, seed: seed)
-      factor.scalars.withUnsafeMutableBufferPointer { f in
+      factor.withUnsafeMutableScalars { f in
         for i in 0..<f.count { f[i] = 1 + sigma * f[i] }
       }
       let scale = Tensor(shape: shape, scalars: factor.scalars)

@@ -1,18 +1,18 @@
 import Tensor
 
 /// Batches of a labelled data set, reshuffled each epoch from a seed (the same seed and epoch give the same order).
-public struct DataLoader: Sendable {
+package struct DataLoader: Sendable {
   /// All samples `[N, …]`.
-  public let images: Tensor
+  package let images: Tensor
   /// One class index per sample.
-  public let labels: [Int32]
-  public let batchSize: Int
-  public let shuffle: Bool
-  public let seed: UInt64
+  package let labels: [Int32]
+  package let batchSize: Int
+  package let shuffle: Bool
+  package let seed: UInt64
 
   /// - Throws: `NeuralNetworkError.sampleCountMismatch`, `.labelOutOfRange` (with the 0-based sample) when a label
   ///   is outside `0..<classes`, `.invalidSetting` for a batch size below 1.
-  public init(images: Tensor, labels: [Int32], classes: Int, batchSize: Int, shuffle: Bool, seed: UInt64) throws {
+  package init(images: Tensor, labels: [Int32], classes: Int, batchSize: Int, shuffle: Bool, seed: UInt64) throws {
     let n = images.shape.first ?? 0
     guard images.rank >= 2, n == labels.count else {
       throw NeuralNetworkError.sampleCountMismatch(images: n, labels: labels.count)
@@ -31,27 +31,27 @@ public struct DataLoader: Sendable {
   }
 
   /// Number of samples.
-  public var count: Int { labels.count }
+  package var count: Int { labels.count }
   /// Per-sample shape.
-  public var sampleShape: [Int] { Array(images.shape.dropFirst()) }
+  package var sampleShape: [Int] { Array(images.shape.dropFirst()) }
   /// Batches per epoch; the last one may be smaller (PyTorch's `drop_last=False`).
-  public var batchCount: Int { (count + batchSize - 1) / batchSize }
+  package var batchCount: Int { (count + batchSize - 1) / batchSize }
 
   /// The sample order of `epoch` (0-based): a seeded permutation when shuffling, else `0..<N`.
-  public func order(epoch: Int) -> [Int] {
+  package func order(epoch: Int) -> [Int] {
     guard shuffle else { return Array(0..<count) }
     var rng = Xoshiro256(seed: mixSeed(seed, UInt64(epoch)))
     return rng.permutation(count)
   }
 
   /// Batch `index` (0-based) of an epoch whose order is `order`.
-  public func batch(_ index: Int, order: [Int]) -> (images: Tensor, labels: [Int32]) {
+  package func batch(_ index: Int, order: [Int]) -> (images: Tensor, labels: [Int32]) {
     let range = (index * batchSize)..<min(count, (index + 1) * batchSize)
     return gather(Array(order[range]))
   }
 
   /// The samples at `indices`, in that order.
-  public func gather(_ indices: [Int]) -> (images: Tensor, labels: [Int32]) {
+  package func gather(_ indices: [Int]) -> (images: Tensor, labels: [Int32]) {
     let size = sampleShape.reduce(1, *)
     let data = images.scalars.withUnsafeBufferPointer { src in
       uninitializedFloats(indices.count * size) { dst in

@@ -7,7 +7,7 @@ extension Sequential {
   /// noise from `mixSeed(seed, b)`, so the same seed gives the same outputs.
   /// - Returns: Each probe (and `"output"`) as `[N, probe shape…]`.
   /// - Throws: `NeuralNetworkError.inputShape` when the samples do not fit the model.
-  public func outputs(
+  package func outputs(
     for inputs: Tensor, probing names: [String], batchSize: Int = 1024, seed: UInt64 = 0, isTraining: Bool = false
   ) throws -> [String: Tensor] {
     let sampleShape = Array(inputs.shape.dropFirst())

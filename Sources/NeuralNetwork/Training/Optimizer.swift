@@ -2,7 +2,7 @@ import Tensor
 import Foundation
 
 /// Updates parameters from their accumulated gradients. Conformers: `SGD`, `Adam`.
-public protocol Optimizer {
+package protocol Optimizer {
   /// The parameters it updates, by name.
   var parameters: [(name: String, parameter: Parameter)] { get }
   /// Applies one update from the current gradients (it does not zero them).
@@ -16,7 +16,7 @@ public protocol Optimizer {
 
 extension Optimizer {
   /// Zeroes the gradients of every parameter.
-  public func zeroGradients() {
+  package func zeroGradients() {
     for (_, p) in parameters { p.zeroGradient() }
   }
 }
@@ -33,25 +33,25 @@ func restoredTensor(_ tensors: [String: Tensor], _ name: String, shape: [Int]) t
 }
 
 /// Stochastic gradient descent with classical momentum (PyTorch's form: v ← μ·v + g, w ← w − lr·v).
-public struct SGD: Optimizer {
-  public let parameters: [(name: String, parameter: Parameter)]
-  public var learningRate: Float
-  public var momentum: Float
+package struct SGD: Optimizer {
+  package let parameters: [(name: String, parameter: Parameter)]
+  package var learningRate: Float
+  package var momentum: Float
   private var velocity: [[Float]]
 
-  public init(parameters: [(name: String, parameter: Parameter)], learningRate: Float, momentum: Float = 0) {
+  package init(parameters: [(name: String, parameter: Parameter)], learningRate: Float, momentum: Float = 0) {
     self.parameters = parameters
     self.learningRate = learningRate
     self.momentum = momentum
     velocity = parameters.map { [Float](repeating: 0, count: $0.parameter.value.count) }
   }
 
-  public mutating func step() {
+  package mutating func step() {
     let (lr, mu) = (learningRate, momentum)
     for (k, (_, p)) in parameters.enumerated() {
       p.gradient.scalars.withUnsafeBufferPointer { g in
         velocity[k].withUnsafeMutableBufferPointer { v in
-          p.value.scalars.withUnsafeMutableBufferPointer { w in
+          p.value.withUnsafeMutableScalars { w in
             for i in 0..<w.count {
               v[i] = mu * v[i] + g[i]
               w[i] -= lr * v[i]
@@ -62,7 +62,7 @@ public struct SGD: Optimizer {
     }
   }
 
-  public var state: (tensors: [String: Tensor], counters: [String: Int]) {
+  package var state: (tensors: [String: Tensor], counters: [String: Int]) {
     var tensors: [String: Tensor] = [:]
     for (k, (name, p)) in parameters.enumerated() {
       tensors["sgd.velocity.\(name)"] = Tensor(shape: p.shape, scalars: velocity[k])
@@ -70,7 +70,7 @@ public struct SGD: Optimizer {
     return (tensors, [:])
   }
 
-  public mutating func restore(tensors: [String: Tensor], counters: [String: Int]) throws {
+  package mutating func restore(tensors: [String: Tensor], counters: [String: Int]) throws {
     for (k, (name, p)) in parameters.enumerated() {
       velocity[k] = try restoredTensor(tensors, "sgd.velocity.\(name)", shape: p.shape).scalars
     }
@@ -78,18 +78,18 @@ public struct SGD: Optimizer {
 }
 
 /// Adam (Kingma & Ba 2015) as PyTorch implements it: bias-corrected moments, w ← w − lr/(1−β₁ᵗ) · m/(√v/√(1−β₂ᵗ) + ε).
-public struct Adam: Optimizer {
-  public let parameters: [(name: String, parameter: Parameter)]
-  public var learningRate: Float
-  public var beta1: Float
-  public var beta2: Float
-  public var epsilon: Float
+package struct Adam: Optimizer {
+  package let parameters: [(name: String, parameter: Parameter)]
+  package var learningRate: Float
+  package var beta1: Float
+  package var beta2: Float
+  package var epsilon: Float
   /// Updates taken so far (t).
-  public private(set) var steps = 0
+  package private(set) var steps = 0
   private var firstMoment: [[Float]]
   private var secondMoment: [[Float]]
 
-  public init(
+  package init(
     parameters: [(name: String, parameter: Parameter)], learningRate: Float = 1e-3, beta1: Float = 0.9,
     beta2: Float = 0.999, epsilon: Float = 1e-8
   ) {
@@ -102,7 +102,7 @@ public struct Adam: Optimizer {
     secondMoment = firstMoment
   }
 
-  public mutating func step() {
+  package mutating func step() {
     steps += 1
     let t = Double(steps)
     let correction1 = 1 - Foundation.pow(Double(beta1), t)
@@ -114,7 +114,7 @@ public struct Adam: Optimizer {
       p.gradient.scalars.withUnsafeBufferPointer { g in
         firstMoment[k].withUnsafeMutableBufferPointer { m in
           secondMoment[k].withUnsafeMutableBufferPointer { v in
-            p.value.scalars.withUnsafeMutableBufferPointer { w in
+            p.value.withUnsafeMutableScalars { w in
               for i in 0..<w.count {
                 let gi = g[i]
                 m[i] = b1 * m[i] + (1 - b1) * gi
@@ -128,7 +128,7 @@ public struct Adam: Optimizer {
     }
   }
 
-  public var state: (tensors: [String: Tensor], counters: [String: Int]) {
+  package var state: (tensors: [String: Tensor], counters: [String: Int]) {
     var tensors: [String: Tensor] = [:]
     for (k, (name, p)) in parameters.enumerated() {
       tensors["adam.m.\(name)"] = Tensor(shape: p.shape, scalars: firstMoment[k])
@@ -137,7 +137,7 @@ public struct Adam: Optimizer {
     return (tensors, ["adam.steps": steps])
   }
 
-  public mutating func restore(tensors: [String: Tensor], counters: [String: Int]) throws {
+  package mutating func restore(tensors: [String: Tensor], counters: [String: Int]) throws {
     for (k, (name, p)) in parameters.enumerated() {
       firstMoment[k] = try restoredTensor(tensors, "adam.m.\(name)", shape: p.shape).scalars
       secondMoment[k] = try restoredTensor(tensors, "adam.v.\(name)", shape: p.shape).scalars

@@ -2,7 +2,7 @@ import Foundation
 import Tensor
 
 /// What a training step compares the model's output with.
-public enum TrainingTarget {
+package enum TrainingTarget {
   /// Class indices; the loss is NLL on the output (log-probabilities) or cross-entropy on logits.
   case labels([Int32])
   /// A tensor of the output's shape (MSE / L1; an autoencoder's target is its input).
@@ -10,7 +10,7 @@ public enum TrainingTarget {
 }
 
 /// The loss functions of DESIGN.md.
-public enum LossFunction: String, Sendable, Codable, CaseIterable {
+package enum LossFunction: String, Sendable, Codable, CaseIterable {
   /// Negative log-likelihood of the labels under an output of log-probabilities.
   case nll
   /// Log-softmax + NLL on logits.
@@ -21,7 +21,7 @@ public enum LossFunction: String, Sendable, Codable, CaseIterable {
   case l1
 
   /// The loss of `output` against `target`.
-  public func callAsFunction(_ output: Variable, _ target: TrainingTarget) -> Variable {
+  package func callAsFunction(_ output: Variable, _ target: TrainingTarget) -> Variable {
     switch (self, target) {
     case let (.nll, .labels(labels)): output.nllLoss(labels: labels)
     case let (.crossEntropy, .labels(labels)): output.crossEntropy(labels: labels)
@@ -33,49 +33,49 @@ public enum LossFunction: String, Sendable, Codable, CaseIterable {
 }
 
 /// Loss and accuracy of one pass over data.
-public struct EpochMetrics: Sendable, Equatable, Codable {
+package struct EpochMetrics: Sendable, Equatable, Codable {
   /// 1-based epoch number.
-  public var epoch: Int
+  package var epoch: Int
   /// Mean loss over the samples.
-  public var loss: Double
+  package var loss: Double
   /// Fraction of correctly classified samples (nil for non-classification losses).
-  public var accuracy: Double?
+  package var accuracy: Double?
   /// Samples per second of wall time.
-  public var samplesPerSecond: Double
-  public var seconds: Double
+  package var samplesPerSecond: Double
+  package var seconds: Double
 }
 
 /// Progress of an epoch, reported after every step.
-public struct TrainingProgress: Sendable {
+package struct TrainingProgress: Sendable {
   /// 1-based epoch and step; totals.
-  public var epoch: Int, epochs: Int, step: Int, steps: Int
+  package var epoch: Int, epochs: Int, step: Int, steps: Int
   /// Running mean loss and accuracy of the epoch so far.
-  public var loss: Double, accuracy: Double?
-  public var samplesPerSecond: Double
+  package var loss: Double, accuracy: Double?
+  package var samplesPerSecond: Double
   /// Estimated seconds to the end of the last epoch.
-  public var secondsRemaining: Double
+  package var secondsRemaining: Double
 }
 
 /// Mini-batch training of a `Sequential` model with an optimizer; resumable at any step (see `Checkpoint`).
 ///
 /// Step s (0-based, counted over all epochs) draws its dropout and noise from `mixSeed(seed, s)`, and epoch e shuffles
 /// with the loader's seed, so a restored trainer continues exactly where the saved one stopped.
-public struct Trainer {
-  public var model: Sequential
-  public var optimizer: any Optimizer
-  public var lossFunction: LossFunction
+package struct Trainer {
+  package var model: Sequential
+  package var optimizer: any Optimizer
+  package var lossFunction: LossFunction
   /// Seed of every dropout and noise draw.
-  public internal(set) var seed: UInt64
+  package internal(set) var seed: UInt64
   /// Completed epochs.
-  public internal(set) var epoch = 0
+  package internal(set) var epoch = 0
   /// Completed steps of the current epoch.
-  public internal(set) var stepInEpoch = 0
+  package internal(set) var stepInEpoch = 0
   /// Completed steps over all epochs.
-  public internal(set) var globalStep = 0
+  package internal(set) var globalStep = 0
   /// The sample order of `epoch`, computed once per epoch.
   var cachedOrder: (epoch: Int, order: [Int])?
 
-  public init(model: Sequential, optimizer: any Optimizer, lossFunction: LossFunction, seed: UInt64) {
+  package init(model: Sequential, optimizer: any Optimizer, lossFunction: LossFunction, seed: UInt64) {
     self.model = model
     self.optimizer = optimizer
     self.lossFunction = lossFunction
@@ -85,7 +85,7 @@ public struct Trainer {
   /// One optimisation step on a batch: forward with a tape, loss, backward, update.
   /// - Returns: The batch loss and, for label targets, the number of correct predictions.
   /// - Throws: `NeuralNetworkError.nonFiniteLoss` (1-based epoch and step) before updating anything.
-  public mutating func step(_ inputs: Tensor, target: TrainingTarget) throws -> (loss: Float, correct: Int?) {
+  package mutating func step(_ inputs: Tensor, target: TrainingTarget) throws -> (loss: Float, correct: Int?) {
     let tape = Tape()
     var context = ForwardContext(tape: tape, isTraining: true, seed: mixSeed(seed ^ 0x7472_6169_6E00, UInt64(globalStep)))
     let output = model.forward(Variable(inputs), context: &context)
@@ -108,7 +108,7 @@ public struct Trainer {
   /// The next step of the current epoch: batch `stepInEpoch` of the loader's order for `epoch`; moves to the next
   /// epoch after the last batch. A trainer restored from a checkpoint continues with exactly the same batch.
   /// - Throws: `NeuralNetworkError.inputShape` when the data do not fit the model; `.nonFiniteLoss`.
-  public mutating func trainStep(_ loader: DataLoader) throws -> (loss: Float, correct: Int?, samples: Int) {
+  package mutating func trainStep(_ loader: DataLoader) throws -> (loss: Float, correct: Int?, samples: Int) {
     _ = try model.outputShape(for: loader.sampleShape)
     if cachedOrder?.epoch != epoch { cachedOrder = (epoch, loader.order(epoch: epoch)) }
     let batch = loader.batch(stepInEpoch, order: cachedOrder?.order ?? loader.order(epoch: epoch))
@@ -127,7 +127,7 @@ public struct Trainer {
   ///   - epochs: the total planned epochs, for the ETA in `progress`.
   /// - Throws: `NeuralNetworkError.inputShape` when the data do not fit the model; `.nonFiniteLoss`.
   @discardableResult
-  public mutating func trainEpoch(
+  package mutating func trainEpoch(
     _ loader: DataLoader, epochs: Int? = nil, progress: ((TrainingProgress) -> Void)? = nil
   ) throws -> EpochMetrics {
     _ = try model.outputShape(for: loader.sampleShape)
@@ -160,7 +160,7 @@ public struct Trainer {
 
   /// Loss and accuracy of the model on labelled data in evaluation mode (no tape).
   /// - Throws: `NeuralNetworkError.inputShape`, `.labelOutOfRange`, `.sampleCountMismatch`.
-  public func evaluate(_ images: Tensor, labels: [Int32], batchSize: Int = 2048, seed: UInt64 = 0) throws -> EpochMetrics {
+  package func evaluate(_ images: Tensor, labels: [Int32], batchSize: Int = 2048, seed: UInt64 = 0) throws -> EpochMetrics {
     let started = Date()
     let outputs = try model.outputs(for: images, probing: [], batchSize: batchSize, seed: seed)
     guard let output = outputs["output"], output.rank == 2, output.shape[0] == labels.count else {

@@ -5,15 +5,15 @@ import Foundation
 /// Accurate to a few ulps for the small matrices of the estimators (whitening, d ≲ 64) and of PCA's
 /// Rayleigh–Ritz step. Eigenvalues are sorted in descending order; column j of `vectors` belongs to `values[j]`.
 /// - Complexity: O(d³) per sweep, typically 6–10 sweeps.
-public struct SymmetricEigen: Sendable {
+package struct SymmetricEigen: Sendable {
   /// Eigenvalues, largest first.
-  public let values: [Double]
+  package let values: [Double]
   /// d×d row-major orthogonal matrix of eigenvectors (columns).
-  public let vectors: [Double]
-  public let dimension: Int
+  package let vectors: [Double]
+  package let dimension: Int
 
   /// Decomposes the d×d row-major symmetric `matrix` (only its symmetric part is used).
-  public init(symmetric matrix: [Double], dimension d: Int) {
+  package init(symmetric matrix: [Double], dimension d: Int) {
     precondition(matrix.count == d * d, "SymmetricEigen needs \(d * d) entries, got \(matrix.count)")
     var a = matrix
     for r in 0..<d {
@@ -70,5 +70,5 @@ public struct SymmetricEigen: Sendable {
   }
 
   /// Eigenvector j as an array (length d).
-  public func vector(_ j: Int) -> [Double] { (0..<dimension).map { vectors[$0 * dimension + j] } }
+  package func vector(_ j: Int) -> [Double] { (0..<dimension).map { vectors[$0 * dimension + j] } }
 }

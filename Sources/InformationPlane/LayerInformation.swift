@@ -1,0 +1,53 @@
+import Foundation
+
+/// I(X;L) and I(L;Y) of one layer at one epoch, in nats, with standard errors and smoothed values (a row of `mi.csv`).
+public struct LayerInformation: Sendable, Equatable, Codable {
+  public var epoch: Int
+  public var layer: String
+  public var ixl: Double
+  public var ixlStandardError: Double
+  public var ily: Double
+  public var ilyStandardError: Double
+  /// Smoothed over the epochs recorded so far (METHOD.md §10.6); recomputed whenever an epoch is added.
+  public var ixlSmoothed: Double
+  public var ilySmoothed: Double
+  /// Flags of the two estimates (`EstimateNote.flagName`, prefixed "I_XL:" or "I_LY:"), e.g. "I_LY:above-label-entropy";
+  /// empty when both can be trusted. A `fallback` note of `auto` is kept as "I_XL:ksg-fallback" (not a flag).
+  public var flags: [String]
+
+  /// The flags that say an estimate cannot be trusted: `flags` without the fallback marker.
+  public var untrustedFlags: [String] { flags.filter { !$0.hasSuffix("-fallback") } }
+
+  /// Whether I(X;L) or I(L;Y) is flagged (a fallback alone is not).
+  public var ixlFlagged: Bool { untrustedFlags.contains { $0.hasPrefix("I_XL:") } }
+  public var ilyFlagged: Bool { untrustedFlags.contains { $0.hasPrefix("I_LY:") } }
+
+  public init(epoch: Int, layer: String, ixl: Double, ixlStandardError: Double, ily: Double, ilyStandardError: Double,
+              ixlSmoothed: Double = .nan, ilySmoothed: Double = .nan, flags: [String] = []) {
+    self.flags = flags
+    self.epoch = epoch
+    self.layer = layer
+    self.ixl = ixl
+    self.ixlStandardError = ixlStandardError
+    self.ily = ily
+    self.ilyStandardError = ilyStandardError
+    self.ixlSmoothed = ixlSmoothed
+    self.ilySmoothed = ilySmoothed
+  }
+
+  static let header = ["epoch", "layer", "I_XL", "I_XL_se", "I_LY", "I_LY_se", "I_XL_smoothed", "I_LY_smoothed", "flags"]
+  /// The header of runs written before the flags column (read unchanged, without flags).
+  static let headerWithoutFlags = Array(header.dropLast())
+  var fields: [String] {
+    [String(epoch), layer] + [ixl, ixlStandardError, ily, ilyStandardError, ixlSmoothed, ilySmoothed].map(csvNumber)
+      + [flags.joined(separator: " ")]
+  }
+  init(fields: [String]) throws {
+    guard fields.count == Self.header.count || fields.count == Self.headerWithoutFlags.count, let epoch = Int(fields[0])
+    else { throw InformationPlaneError.corruptTable("mi.csv") }
+    let v = try fields[2..<8].map { try parseNumber($0, table: "mi.csv") }
+    let flags = fields.count == Self.header.count ? fields[8].split(separator: " ").map(String.init) : []
+    self.init(epoch: epoch, layer: fields[1], ixl: v[0], ixlStandardError: v[1], ily: v[2], ilyStandardError: v[3],
+              ixlSmoothed: v[4], ilySmoothed: v[5], flags: flags)
+  }
+}
