@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // InfoPlane: mutual information and information-plane analysis of neural networks, in Swift.
-// Architecture and module boundaries: see DESIGN.md (one module per arrow of the data flow).
+// Architecture and module boundaries: see docs/architecture.md (one module per arrow of the data flow).
 import PackageDescription
 
 let package = Package(

@@ -2,9 +2,9 @@ import Foundation
 import NeuralNetwork
 import Tensor
 
-/// Trains an autoencoder compressor: convolutional for square power-of-two images `[n, 1, S, S]` (METHOD.md §6.1),
-/// dense for vectors `[n, D]` (§6.4). L1 or MSE loss, Adam, noise on the input and the code as regularisers (training
-/// only), seeded. The configuration holds only parameters (STYLE.md §2); `fit` returns an `AutoencoderModel`.
+/// Trains an autoencoder compressor: convolutional for square power-of-two images `[n, 1, S, S]` (docs/method.md §6.1),
+/// dense for vectors `[n, D]` (docs/method.md §6.4). L1 or MSE loss, Adam, noise on the input and the code as regularisers (training
+/// only), seeded. The configuration holds only parameters (docs/architecture.md, Conventions §2); `fit` returns an `AutoencoderModel`.
 package struct AutoencoderTraining: Sendable, Codable, Equatable {
   package var epochs: Int
   package var batchSize: Int
@@ -18,7 +18,7 @@ package struct AutoencoderTraining: Sendable, Codable, Equatable {
   /// Additive Gaussian noise σ on the code during training (the paper's image AE: 0.02).
   package var codeNoise: Float
 
-  /// The defaults were tuned on the synthetic benchmark (README "Synthetic validation"): 6000 training images,
+  /// The defaults were tuned on the synthetic benchmark (docs/estimators.md, "Synthetic validation"): 6000 training images,
   /// batch 100, Adam 3e-3 annealed to 1e-4, instead of the paper's 2000 epochs at a constant 1e-3 with batch 5000.
   package init(epochs: Int = 40, batchSize: Int = 100, learningRate: Float = 3e-3, finalLearningRate: Float = 1e-4,
               loss: LossFunction = .l1, inputNoise: Float = 0.1, codeNoise: Float = 0.02) {
@@ -138,7 +138,7 @@ package struct AutoencoderModel: CompressionModel {
   }
 }
 
-/// The two networks of §6.1 / §6.4 for a sample shape.
+/// The two networks of docs/method.md §6.1 / §6.4 for a sample shape.
 struct AutoencoderArchitecture {
   let encoder: Sequential
   let decoder: Sequential
@@ -148,7 +148,7 @@ struct AutoencoderArchitecture {
   init(sampleShape: [Int], latent: Int, inputNoise: Float, codeNoise: Float, seed: UInt64) throws {
     var rng = Xoshiro256(seed: seed)
     if AutoencoderTraining.isConvolutional(sampleShape: sampleShape) {
-      // Convolutional (§6.1): B = log2(S) blocks take S×S to 1×1; filters 4, then 8.
+      // Convolutional (docs/method.md §6.1): B = log2(S) blocks take S×S to 1×1; filters 4, then 8.
       let size = sampleShape[1]
       let blocks = size.trailingZeroBitCount
       var down: [any Layer] = []
@@ -172,7 +172,7 @@ struct AutoencoderArchitecture {
       encoder = Sequential(down)
       decoder = Sequential(up)
     } else {
-      // Dense (§6.4): D → 24 → 16 → latent (sigmoid) and back, LeakyReLU between, linear output.
+      // Dense (docs/method.md §6.4): D → 24 → 16 → latent (sigmoid) and back, LeakyReLU between, linear output.
       let d = sampleShape.reduce(1, *)
       encoder = Sequential([
         Flatten(), Linear(d, 24, using: &rng), Activation.leakyReLU(slope: 0.01), Linear(24, 16, using: &rng),

@@ -2,7 +2,7 @@ import Estimators
 import Tensor
 
 /// Mutual information between high-dimensional variables through lossy compression (the paper's central idea,
-/// METHOD.md §1 and §4.4): compress X and/or Y with fitted compressors, then estimate MI between the codes.
+/// docs/method.md §1 and §4.4): compress X and/or Y with fitted compressors, then estimate MI between the codes.
 ///
 /// The compressors are fixed, pre-fitted maps (they are not refit inside `estimate`); pass nil to use a variable
 /// as it is (flattened to n × D).
@@ -26,7 +26,7 @@ public struct LossyMutualInformation<Estimator: MutualInformationEstimator> {
 }
 
 extension LossyMutualInformation {
-  /// Î(X;Y) for discrete labels Y (METHOD.md §4.2) between the code of `x` and `labels`, using `entropy`.
+  /// Î(X;Y) for discrete labels Y (docs/method.md §4.2) between the code of `x` and `labels`, using `entropy`.
   public static func estimate<E: EntropyEstimator>(
     _ x: Tensor, compressedBy model: (any CompressionModel)?, labels: [Int32], entropy: E
   ) throws -> Estimate {

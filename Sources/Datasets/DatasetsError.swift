@@ -1,6 +1,6 @@
 /// Everything that can go wrong reading or writing a data file; each case names the file and what is wrong.
 ///
-/// Messages say what to do about it (STYLE.md §5). Indices are 0-based, as NumPy prints them; CSV errors also
+/// Messages say what to do about it (docs/architecture.md, Conventions §5). Indices are 0-based, as NumPy prints them; CSV errors also
 /// give the 1-based line number an editor shows.
 public enum DatasetsError: Error, Equatable, Sendable, CustomStringConvertible {
   /// No file at `file`.

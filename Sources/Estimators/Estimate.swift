@@ -2,7 +2,7 @@
 public struct Estimate: Sendable, Equatable, Codable, CustomStringConvertible {
   /// The estimate in nats. Never clipped: a negative MI estimate is returned as is and noted `.negative`.
   public var value: Double
-  /// The standard error in nats, from the per-sample terms (METHOD.md §3–§4); estimators built from several
+  /// The standard error in nats, from the per-sample terms (docs/method.md §3–§4); estimators built from several
   /// entropies combine them by their `StandardErrorRule`.
   public var standardError: Double
   /// Diagnostics: negative value, ties, raised k, and the flags of `flags` (estimates that cannot be trusted).
@@ -66,7 +66,7 @@ public enum EstimateNote: Sendable, Equatable, Codable, CustomStringConvertible 
   /// The first-choice estimator `from` could not be trusted here (`reason`), so the value is `to`'s.
   case fallback(from: String, to: String, reason: String)
   /// The Berrett–Samworth–Yuan weights for `dimension` and the requested k are over-determined (they would not sum
-  /// to 1, METHOD.md §18.2), so that entropy used the smallest valid k, `used`.
+  /// to 1, docs/method.md §18.2), so that entropy used the smallest valid k, `used`.
   case neighboursRaised(variable: String, dimension: Int, requested: Int, used: Int)
 
   /// Whether the note says the estimate cannot be trusted as it is (exactly the notes with a `flagName`).

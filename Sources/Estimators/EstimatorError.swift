@@ -1,4 +1,4 @@
-/// Everything the estimators reject, with the facts a user needs to fix the input (STYLE.md §5).
+/// Everything the estimators reject, with the facts a user needs to fix the input (docs/architecture.md, Conventions §5).
 public enum EstimatorError: Error, Equatable, CustomStringConvertible {
   /// A NaN or ±Inf in `variable` at a 0-based row and column.
   case nonFinite(variable: String, row: Int, column: Int)

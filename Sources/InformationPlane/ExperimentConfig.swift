@@ -19,7 +19,7 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
 
   /// How the inputs X are compressed (once, before training the classifier).
   public enum InputCompressor: String, Sendable, Codable, CaseIterable {
-    /// The convolutional autoencoder of METHOD.md §6.3 (sigmoid code).
+    /// The convolutional autoencoder of docs/method.md §6.3 (sigmoid code).
     case ae
     /// PCA fitted on the training images.
     case pca
@@ -49,7 +49,7 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
   public var inputCompressor: InputCompressor = .ae
   public var inputLatentDimension = 4
   public var autoencoderEpochs = 5
-  /// Adam learning rate of the input autoencoder (the paper's MNIST default: 1e-2, METHOD.md §15.9).
+  /// Adam learning rate of the input autoencoder (the paper's MNIST default: 1e-2, docs/method.md §15.9).
   public var autoencoderLearningRate: Float = 1e-2
   public var layerLatentDimension = 4
   /// The first `evaluationSamples` test images (fixed order) are the MI evaluation set.

@@ -3,7 +3,7 @@ import Foundation
 import NeuralNetwork
 import Tensor
 
-/// Training and test images of a run, normalised ((x − mean)/std per pixel value, METHOD.md §10.3).
+/// Training and test images of a run, normalised ((x − mean)/std per pixel value, docs/method.md §10.3).
 struct ExperimentData {
   let train: LabelledImages
   let test: LabelledImages

@@ -1,5 +1,5 @@
 /// Everything the information-plane module reports as going wrong: settings, smoothing, the run directory, the
-/// analysed inputs. Each case carries the facts, and `description` says what to do (STYLE.md §5).
+/// analysed inputs. Each case carries the facts, and `description` says what to do (docs/architecture.md, Conventions §5).
 public enum InformationPlaneError: Error, Equatable, CustomStringConvertible {
   // Settings of a run.
   case invalidSetting(name: String, value: String, allowed: String)

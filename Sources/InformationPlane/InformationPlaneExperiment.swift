@@ -4,7 +4,7 @@ import Foundation
 import NeuralNetwork
 import Tensor
 
-/// The paper's main experiment (Algorithm 2, METHOD.md §10): train the §10.1 classifier with noise at every layer and,
+/// The paper's main experiment (Algorithm 2, docs/method.md §10): train the docs/method.md §10.1 classifier with noise at every layer and,
 /// after every epoch, estimate I(X;L) and I(L;Y) for its six recorded outputs on a fixed evaluation set; smooth the
 /// series and report them. Resumable from the last complete epoch with identical results.
 public struct InformationPlaneExperiment {
@@ -22,7 +22,7 @@ public struct InformationPlaneExperiment {
     case resumed(completed: Int)
   }
 
-  /// Layers recorded by the §10.1 classifier, in display order.
+  /// Layers recorded by the docs/method.md §10.1 classifier, in display order.
   public static let layerNames = MNISTClassifier.probeNames
 
   /// Runs (or resumes) the experiment in `directory`.

@@ -3,9 +3,9 @@ import Estimators
 import Foundation
 import Tensor
 
-/// One epoch of the information plane (METHOD.md §10.5 step 4): for each recorded layer, compress its outputs by
+/// One epoch of the information plane (docs/method.md §10.5 step 4): for each recorded layer, compress its outputs by
 /// PCA refitted on those outputs, then estimate I(X̃; L̃) against the fixed input codes and I(L̃; Y) against the labels,
-/// on the same ordered samples (METHOD.md §15.1).
+/// on the same ordered samples (docs/method.md §15.1).
 public struct LayerAnalysis: Sendable, Codable, Equatable {
   /// PCA components kept per layer (min with the layer's dimension), the paper's `L_latent_dim` = 4.
   public var latentDimension: Int
@@ -63,7 +63,7 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
   }
 
   /// The PCA codes of one layer's outputs `[n, …]`: flattened per sample, PCA to min(`latentDimension`, D) refitted
-  /// on these outputs (METHOD.md §6.4). - Returns: n × c codes and the fitted model.
+  /// on these outputs (docs/method.md §6.4). - Returns: n × c codes and the fitted model.
   public func compress(_ outputs: Tensor, seed: UInt64) throws -> (codes: Matrix, model: PCAModel) {
     let n = outputs.shape.first ?? 0
     let flat = outputs.reshaped([n, -1])
@@ -71,7 +71,7 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
     return (try model.transform(flat), model)
   }
 
-  /// Fills the smoothed columns of every layer's series (METHOD.md §10.6) over the epochs present.
+  /// Fills the smoothed columns of every layer's series (docs/method.md §10.6) over the epochs present.
   public static func smooth(_ rows: [LayerInformation], smoother: TrajectorySmoother) throws -> [LayerInformation] {
     var out = rows
     var byLayer: [String: [Int]] = [:]

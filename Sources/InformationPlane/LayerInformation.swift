@@ -8,7 +8,7 @@ public struct LayerInformation: Sendable, Equatable, Codable {
   public var ixlStandardError: Double
   public var ily: Double
   public var ilyStandardError: Double
-  /// Smoothed over the epochs recorded so far (METHOD.md §10.6); recomputed whenever an epoch is added.
+  /// Smoothed over the epochs recorded so far (docs/method.md §10.6); recomputed whenever an epoch is added.
   public var ixlSmoothed: Double
   public var ilySmoothed: Double
   /// Flags of the two estimates (`EstimateNote.flagName`, prefixed "I_XL:" or "I_LY:"), e.g. "I_LY:above-label-entropy";

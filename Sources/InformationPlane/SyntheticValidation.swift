@@ -4,7 +4,7 @@ import Estimators
 import Foundation
 import Tensor
 
-/// The synthetic benchmark with known MI (the paper's Algorithm 1, METHOD.md §8): fit a compressor once on
+/// The synthetic benchmark with known MI (the paper's Algorithm 1, docs/method.md §8): fit a compressor once on
 /// independent samples of the task, then for each MI value draw a fresh sample, compress both sides, estimate, and
 /// compare with the truth — and with the same estimator on the uncompressed latent parameters.
 package struct SyntheticValidation: Sendable {

@@ -1,6 +1,6 @@
 /// An n×d matrix of Float64, row-major: n samples (rows) of a d-dimensional variable (columns).
 ///
-/// The estimators' input type (DESIGN.md: Float64 accumulation in estimators).
+/// The estimators' input type (docs/architecture.md: Float64 accumulation in estimators).
 public struct Matrix: Sendable, Equatable, CustomStringConvertible {
   /// Number of samples.
   public let rows: Int

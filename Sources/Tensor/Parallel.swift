@@ -25,7 +25,7 @@ package enum Parallelism {
 
 /// Runs `body` over `0..<count` split into contiguous chunks, one chunk per worker thread.
 ///
-/// The one place the package creates parallelism (DESIGN.md): `DispatchQueue.concurrentPerform` with at most
+/// The one place the package creates parallelism (docs/architecture.md): `DispatchQueue.concurrentPerform` with at most
 /// `Parallelism.maximumThreads` chunks. Calls from inside a `parallelFor` body run serially (never nested).
 /// - Parameters:
 ///   - count: the number of iterations.
@@ -55,7 +55,7 @@ enum ParallelForState {
 }
 
 /// A raw pointer that may cross into `parallelFor` bodies. The caller guarantees that the chunks write disjoint
-/// elements and that the memory outlives the loop. The only `@unchecked Sendable` in the package (STYLE.md §3).
+/// elements and that the memory outlives the loop. The only `@unchecked Sendable` in the package (docs/architecture.md, Conventions §3).
 package struct SendablePointer<Element>: @unchecked Sendable {
   package let base: UnsafeMutablePointer<Element>
   @inlinable package init(_ base: UnsafeMutablePointer<Element>) { self.base = base }

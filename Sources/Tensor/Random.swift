@@ -2,7 +2,7 @@
 ///
 /// Uniforms and normals are derived from the raw 64-bit stream by this file's own code using only IEEE-exact
 /// operations (+, −, ×, ÷, √) and `DeterministicMath.log`, so the same seed gives bit-identical numbers on every
-/// machine and every Swift version (STYLE.md §8).
+/// machine and every Swift version (docs/architecture.md, Conventions §8).
 public struct Xoshiro256: RandomNumberGenerator, Sendable, Equatable {
   private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
   private var spareGaussian: Double?

@@ -1,13 +1,13 @@
 import Foundation
 
-// How the commands write to the terminal: results on stdout, progress and warnings on stderr (STYLE.md §9).
+// How the commands write to the terminal: results on stdout, progress and warnings on stderr (docs/architecture.md, Conventions §9).
 
 /// Writes one line to stderr (progress, warnings).
 func standardError(_ line: String) {
   FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
-/// A finite number, or NSNull for NaN/Inf (JSON has no NaN; STYLE.md §9).
+/// A finite number, or NSNull for NaN/Inf (JSON has no NaN; docs/architecture.md, Conventions §9).
 func jsonNumber(_ v: Double) -> Any { v.isFinite ? v : NSNull() }
 
 /// A duration for progress lines: "1m05s" or "42s".

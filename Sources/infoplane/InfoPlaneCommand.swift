@@ -20,7 +20,7 @@ struct InfoPlaneCommand: ParsableCommand {
       try command.run()
     } catch {
       let code = exitCode(for: error)
-      // Usage errors (ArgumentParser's 64) and bad input are the user's to fix: exit 2 (STYLE.md §9).
+      // Usage errors (ArgumentParser's 64) and bad input are the user's to fix: exit 2 (docs/architecture.md, Conventions §9).
       guard code == .validationFailure || isUserInputError(error) else { exit(withError: error) }
       FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
       Foundation.exit(2)

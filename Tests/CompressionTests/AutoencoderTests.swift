@@ -18,7 +18,7 @@ import Tensor
     return Tensor(shape: [n, 8], scalars: values)
   }
 
-  /// n S×S Gaussian blobs exp(−10·((x−u)² + (y−v)²)) on a [0, 1]² grid with (u, v) uniform (METHOD.md §7.3).
+  /// n S×S Gaussian blobs exp(−10·((x−u)² + (y−v)²)) on a [0, 1]² grid with (u, v) uniform (docs/method.md §7.3).
   static func blobs(n: Int, size: Int, seed: UInt64) -> Tensor {
     var rng = Xoshiro256(seed: seed)
     var values = [Float](repeating: 0, count: n * size * size)
@@ -45,7 +45,7 @@ import Tensor
     return total / Double(n * d)
   }
 
-  /// Dense AE (§6.4) on a 2-D manifold in R^8: the code has 2 sigmoid coordinates in (0, 1), training lowers the
+  /// Dense AE (docs/method.md §6.4) on a 2-D manifold in R^8: the code has 2 sigmoid coordinates in (0, 1), training lowers the
   /// held-out reconstruction error well below the constant baseline, and more epochs beat one epoch.
   @Test func denseAutoencoderLearnsTheManifold() throws {
     let train = Self.manifold(n: 2000, seed: 1), test = Self.manifold(n: 500, seed: 2)
@@ -61,7 +61,7 @@ import Tensor
     #expect(after < 0.8 * before, "one epoch \(before), sixty \(after)")
   }
 
-  /// Conv AE (§6.1) on 8×8 blobs: B = 3 blocks reach 1×1, the code is tanh in (−1, 1), and the held-out
+  /// Conv AE (docs/method.md §6.1) on 8×8 blobs: B = 3 blocks reach 1×1, the code is tanh in (−1, 1), and the held-out
   /// reconstruction error falls well below the constant baseline.
   @Test func convolutionalAutoencoderLearnsBlobs() throws {
     let train = Self.blobs(n: 1000, size: 8, seed: 4), test = Self.blobs(n: 300, size: 8, seed: 5)

@@ -4,7 +4,7 @@ import Testing
 @testable import Datasets
 import Tensor
 
-/// Reference values from shared/method-test-vectors.json ("synthetic_maps", numpy, tolerance abs 1e-12).
+/// Reference values from the method test vectors (Tests/EstimatorsTests/Resources/method-test-vectors.json) ("synthetic_maps", numpy, tolerance abs 1e-12).
 @Suite struct SyntheticTests {
   @Test func segmentMapMatchesReference() {
     let xi: [(Double, Double)] = [(-1.2, 0.3), (0.0, 0.0), (2.1, -0.7)]

@@ -4,7 +4,7 @@ import Testing
 
 @testable import Datasets
 
-/// The known truths of the trained-layer tasks (METHOD.md §19.3) against independent closed forms and quadrature.
+/// The known truths of the trained-layer tasks (docs/method.md §19.3) against independent closed forms and quadrature.
 @Suite struct TrainedLayerTaskTests {
   /// ln K − H_b(p) − p·ln(K − 1): ln 10 at p = 0, 0 at independence, and the bisection inverts it.
   @Test func labelChannelTruth() throws {

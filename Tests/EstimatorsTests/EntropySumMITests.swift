@@ -5,7 +5,7 @@ import Tensor
 @testable import Estimators
 
 @Suite struct EntropySumMITests {
-  /// The paper's Î = Ĥ(X) + Ĥ(Y) − Ĥ(X, Y), error the plain sum; abs 1e-9 against the JSON (METHOD.md §18).
+  /// The paper's Î = Ĥ(X) + Ĥ(Y) − Ĥ(X, Y), error the plain sum; abs 1e-9 against the JSON (docs/method.md §18).
   @Test func matchesVector() throws {
     let c = try #require(Vectors.at("mi_information_v3", "cases", "cont_cont_3x3_n14_k5") as? [String: Any])
     let e = try EntropySumMI.paper.estimate(Vectors.matrix(c["X"]), Vectors.matrix(c["Y"]))

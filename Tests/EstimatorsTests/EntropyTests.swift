@@ -7,7 +7,7 @@ import Tensor
 @Suite struct EntropyVectorTests {
   static let cases = ["2d_n12", "6d_n12"]
 
-  /// KL/WKL entropies of the JSON's inline data sets, whitened and raw, abs 1e-9 (METHOD.md §18).
+  /// KL/WKL entropies of the JSON's inline data sets, whitened and raw, abs 1e-9 (docs/method.md §18).
   @Test(arguments: cases, [3, 5])
   func matchesVectors(name: String, k: Int) throws {
     let base = try #require(Vectors.at("kl_wkl_entropy", "datasets", name) as? [String: Any])
@@ -21,7 +21,7 @@ import Tensor
     }
   }
 
-  /// The whitened estimator is affine-equivariant: Ĥ(XA + c) − Ĥ(X) = log|det A| (METHOD.md §18.4).
+  /// The whitened estimator is affine-equivariant: Ĥ(XA + c) − Ĥ(X) = log|det A| (docs/method.md §18.4).
   @Test(arguments: cases)
   func whitenedEntropyIsAffineEquivariant(name: String) throws {
     let p = try #require(Vectors.at("kl_wkl_entropy", "property_affine_equivariance", name) as? [String: Any])

@@ -23,7 +23,7 @@ import Testing
     return (x, labels, truth)
   }
 
-  /// I(L;Y) = ln K − H_b(p) − p·ln(K − 1) for separable clusters behind a symmetric channel (METHOD.md §19.3).
+  /// I(L;Y) = ln K − H_b(p) − p·ln(K − 1) for separable clusters behind a symmetric channel (docs/method.md §19.3).
   static func channelTruth(classes k: Int, p: Double) -> Double {
     let hb = p <= 0 || p >= 1 ? 0 : -p * log(p) - (1 - p) * log(1 - p)
     return log(Double(k)) - hb - p * log(Double(k - 1))

@@ -34,7 +34,7 @@ import Tensor
 
   /// 4 + 4 dimensions with MI = 0.5, 1 and 2 nats: KSG's known downward bias for dependence in higher dimension
   /// (Kraskov et al. 2004, §IV; Gao et al. 2015) reaches or exceeds max(0.05, 4 SE) at n = 10⁴. Measured with k = 5
-  /// over three seeds (README, "KSG's bias"): −0.04…−0.05, −0.10…−0.11 and −0.22…−0.24 nats, the same values scipy's
+  /// over three seeds (docs/estimators.md, "KSG's bias"): −0.04…−0.05, −0.10…−0.11 and −0.22…−0.24 nats, the same values scipy's
   /// cKDTree KSG gives on the same data (bench/knn_mi.py). This pins the bias: an underestimate, by at most 13 % of
   /// the truth plus 4 SE.
   @Test(arguments: [0.5, 1.0, 2.0])

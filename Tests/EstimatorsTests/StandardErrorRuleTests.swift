@@ -25,7 +25,7 @@ import Tensor
 
   /// Calibration over R = 24 independent data sets (n = 2000): the spread of the estimates across data sets against
   /// the mean reported error. With R = 24 the spread itself is uncertain by about 15 % (1/√(2·23)), and the per-sample
-  /// rule measured 1.1–1.4 at n = 10⁴ (README); so the test asks for a ratio in [0.7, 1.8] from `.perSample` and
+  /// rule measured 1.1–1.4 at n = 10⁴ (docs/estimators.md, "How far to trust the standard errors"); so the test asks for a ratio in [0.7, 1.8] from `.perSample` and
   /// checks that `.sumOfParts` is conservative (ratio < 1).
   @Test func perSampleErrorMatchesTheSpreadOverDataSets() throws {
     let repeats = 24

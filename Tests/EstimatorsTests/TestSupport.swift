@@ -3,7 +3,7 @@ import Tensor
 
 @testable import Estimators
 
-/// The shared test vectors of METHOD.md §18 (`method-test-vectors.json`).
+/// The shared test vectors of docs/method.md §18 (`method-test-vectors.json`).
 enum Vectors {
   static var root: [String: Any] {
     guard let url = Bundle.module.url(forResource: "method-test-vectors", withExtension: "json", subdirectory: "Resources"),

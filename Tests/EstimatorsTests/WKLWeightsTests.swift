@@ -4,7 +4,7 @@ import Testing
 @testable import Estimators
 
 @Suite struct WKLWeightsTests {
-  /// METHOD.md §3's table (d = 5, 6, 8, 10), to its printed precision.
+  /// docs/method.md §3's table (d = 5, 6, 8, 10), to its printed precision.
   @Test(arguments: [
     (5, [1.5406, 0.6696, 0.0599, -0.4278, -0.8424]), (6, [1.7812, 0.7227, 0.0170, -0.5318, -0.9892]),
     (8, [9.8541, -7.6691, -7.2300, -1.2050, 7.2500]), (10, [13.875, -12.227, -10.543, -1.213, 11.108]),
@@ -14,7 +14,7 @@ import Testing
     for (a, b) in zip(w, table) { #expect(abs(a - b) <= 6e-4 * max(1, abs(b)), "d = \(d): \(w)") }
   }
 
-  /// Full-precision vectors for k = 5 and d = 1…20; relative 1e-9 to d = 14, 1e-5 beyond (METHOD.md §18.1).
+  /// Full-precision vectors for k = 5 and d = 1…20; relative 1e-9 to d = 14, 1e-5 beyond (docs/method.md §18.1).
   @Test func matchesFullPrecisionVectors() throws {
     let table = try #require(Vectors.at("wkl_weights", "k5") as? [String: Any])
     #expect(table.count == 14)

@@ -42,7 +42,7 @@ import Testing
   }
 
   /// 64 + 48 observed dimensions with a 2 + 2-dimensional signal, I = 1 nat: PCA(2) on both sides, then KSG, is
-  /// within max(0.05, 4 SE) of the truth (KSG is unbiased to ~0.01 in 2 + 2 dimensions at this n, README table).
+  /// within max(0.05, 4 SE) of the truth (KSG is unbiased to ~0.01 in 2 + 2 dimensions at this n, docs/estimators.md, "KSG's bias").
   @Test func pcaCodesRecoverTheMIOfALowDimensionalSignal() throws {
     let directory = try Self.directory()
     defer { try? FileManager.default.removeItem(at: directory) }

@@ -38,7 +38,7 @@ import Tensor
     #expect(rows.count == 1 && rows[0].layer == "dense" && rows[0].epoch == 1)
     let truth = log(5.0)
     if estimator == .ksg {
-      // KSG's known downward bias for dependence in 2 + 4 dimensions (README, "KSG's bias"): measured −0.21 here.
+      // KSG's known downward bias for dependence in 2 + 4 dimensions (docs/estimators.md, "KSG's bias"): measured −0.21 here.
       #expect(rows[0].ixl < truth + 4 * rows[0].ixlStandardError, "I(X;L) = \(rows[0].ixl)")
       #expect(truth - rows[0].ixl <= 0.15 * truth + 4 * rows[0].ixlStandardError, "I(X;L) = \(rows[0].ixl)")
     } else {
@@ -48,7 +48,7 @@ import Tensor
   }
 
   /// The per-sample rule changes only the standard errors: the same values, and smaller errors than the paper's
-  /// sum of the parts' errors (which is conservative; README, "How far to trust the standard errors").
+  /// sum of the parts' errors (which is conservative; docs/estimators.md, "How far to trust the standard errors").
   @Test func perSampleRuleChangesOnlyTheErrors() throws {
     var rng = Xoshiro256(seed: 19)
     let n = 2000

@@ -1,4 +1,4 @@
-// Generated from shared/method-test-vectors.json ("smoothing"): SciPy 1.17.1 values, tolerance abs 1e-9.
+// Generated from the method test vectors (Tests/EstimatorsTests/Resources/method-test-vectors.json) ("smoothing"): SciPy 1.17.1 values, tolerance abs 1e-9.
 enum SmoothingVectors {
   static let x: [Double] = [0.91, 1.164, 1.321, 1.404, 1.351, 1.691, 1.596, 1.488, 1.4, 1.175, 1.149, 0.968, 1.42, 1.203, 1.548, 1.712, 2.084, 2.019, 2.085, 1.888, 1.777, 1.817, 1.92, 1.74, 1.894, 1.653, 1.764, 2.227, 1.994, 2.193, 2.49, 2.579, 2.38, 2.605, 2.163, 2.218, 2.216, 1.987, 2.27, 2.154]
   static let butterB: [Double] = [8.881993221155298e-07, 7.105594576924238e-06, 2.4869581019234835e-05, 4.973916203846967e-05, 6.217395254808708e-05, 4.973916203846967e-05, 2.4869581019234835e-05, 7.105594576924238e-06, 8.881993221155298e-07]

@@ -5,7 +5,7 @@ import Tensor
 
 @testable import NeuralNetwork
 
-/// Optimizers against closed forms, the loader, overfitting, the §10.1 classifier learning, and bad input.
+/// Optimizers against closed forms, the loader, overfitting, the docs/method.md §10.1 classifier learning, and bad input.
 @Suite struct TrainingTests {
   @Test func sgdWithMomentumFollowsTheRecurrence() {
     let p = Parameter(Tensor(shape: [1], scalars: [1]))

@@ -1,7 +1,7 @@
 import Foundation
 import Tensor
 
-/// Jointly Gaussian (ξ, η) with a prescribed mutual information (METHOD.md §7.1, `multivariate_normal_from_MI`).
+/// Jointly Gaussian (ξ, η) with a prescribed mutual information (docs/method.md §7.1, `multivariate_normal_from_MI`).
 ///
 /// The MI is split equally over m = min(dx, dy) coordinate pairs with correlation ρ = √(1 − e^{−2I/m}); then each
 /// side is rotated by its own Haar-random orthogonal matrix (for dimension > 1), so marginals stay N(0, I) and the

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The "f2" maps of the synthetic benchmark (METHOD.md §7.3): parameters rendered to single-channel images with
+/// The "f2" maps of the synthetic benchmark (docs/method.md §7.3): parameters rendered to single-channel images with
 /// values in [0, 1]. Images are returned row-major `[height][width]` (row = y, column = x), Float32.
 package enum ImageRasterizer {
   /// Isotropic Gaussian bump exp(−10·[(x − u₀)² + (y − u₁)²]) on the grid x_c = c/(W−1), y_r = r/(H−1).
@@ -32,7 +32,7 @@ package enum ImageRasterizer {
 
   /// Anti-aliased rectangle: pixel (i, j) = overlap([i, i+1], [x0, x1]) × overlap([j, j+1], [y0, y1]), where i runs
   /// along x. Returned row-major with row = i (the paper's first array axis is x), i.e. `image[i * height + j]`.
-  /// Coordinates are clipped to the image (METHOD.md §15.12).
+  /// Coordinates are clipped to the image (docs/method.md §15.12).
   package static func rectangle(
     x0: Double, x1: Double, y0: Double, y1: Double, width: Int, height: Int
   ) -> [Float] {

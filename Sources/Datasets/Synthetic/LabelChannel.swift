@@ -1,7 +1,7 @@
 import Foundation
 import Tensor
 
-/// Class labels passed through a symmetric noisy channel (METHOD.md §19.3): C uniform on K classes; Y = C with
+/// Class labels passed through a symmetric noisy channel (docs/method.md §19.3): C uniform on K classes; Y = C with
 /// probability 1 − p, otherwise uniform over the other K − 1 classes. When the observed variable determines C
 /// (separable clusters), I(L;Y) = I(C;Y) = ln K − H_b(p) − p·ln(K − 1) nats, H_b the binary entropy; at
 /// p = (K − 1)/K, Y is independent of L and I = 0 exactly.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The invertible "f1" maps of the synthetic benchmark (METHOD.md §7.2): Gaussian latents to uniform coordinates and
+/// The invertible "f1" maps of the synthetic benchmark (docs/method.md §7.2): Gaussian latents to uniform coordinates and
 /// to rectangle corners. Injective maps preserve mutual information.
 package enum LatentMaps {
   /// The standard normal CDF Φ(z) = ½·erfc(−z/√2).

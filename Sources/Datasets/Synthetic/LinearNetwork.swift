@@ -1,7 +1,7 @@
 import Foundation
 import Tensor
 
-/// A noisy linear layer with a closed-form information plane (METHOD.md §19.3): X ~ N(0, Σ) in D dimensions with
+/// A noisy linear layer with a closed-form information plane (docs/method.md §19.3): X ~ N(0, Σ) in D dimensions with
 /// Σ = diag(λ), λ_i = exp(−i/6); L = W·X + σ·ε in `width` dimensions, W a fixed seeded Gaussian matrix with entries
 /// N(0, 1/D). Codes X̃ = A·X and L̃ = B·L by linear projections (the PCA fitted per epoch) are jointly Gaussian, so
 /// I(X̃;L̃) = ½·[ln det Σ_X̃ + ln det Σ_L̃ − ln det Σ_joint] with Σ_X̃ = AΣAᵀ, Σ_L̃ = B(WΣWᵀ + σ²I)Bᵀ and

@@ -1,7 +1,7 @@
 import Foundation
 import Tensor
 
-/// Stochastic saturated units (METHOD.md §19.3): X ~ N(0, 1) per unit, L = q(X) + σ·ε with q a few-level quantiser
+/// Stochastic saturated units (docs/method.md §19.3): X ~ N(0, 1) per unit, L = q(X) + σ·ε with q a few-level quantiser
 /// (tanh/sign-like) and ε ~ N(0, 1). L is the Gaussian mixture Σ_j π_j·N(a_j, σ²), π_j = Φ(t_j) − Φ(t_{j−1}), and
 /// I(X;L) = I(q(X);L) = h(L) − ½·ln(2πeσ²) per unit; independent units add.
 ///

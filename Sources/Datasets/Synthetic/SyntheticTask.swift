@@ -1,7 +1,7 @@
 import Foundation
 import Tensor
 
-/// A synthetic benchmark with known mutual information (METHOD.md §7–§8, the paper's Algorithm 1).
+/// A synthetic benchmark with known mutual information (docs/method.md §7–§8, the paper's Algorithm 1).
 ///
 /// Latent Gaussians (ξ, η) with I(ξ;η) = I are mapped by injective maps f1 (to uniform coordinates / rectangle corners)
 /// and f2 (rasterised to images, or embedded in R³²), so the MI between the two observed variables is still I.
@@ -16,9 +16,9 @@ package struct SyntheticTask: Sendable, Equatable, Codable {
     case rectangles
     /// The correlated Gaussian vectors themselves (no map; `latentDimension` per side).
     case gaussian
-    /// The anti-PCA manifold in R³² (1 informative + 1 nuisance dimension per side, §7.4).
+    /// The anti-PCA manifold in R³² (1 informative + 1 nuisance dimension per side, docs/method.md §7.4).
     case antiPCA = "anti-pca"
-    /// X uniform in [0,1]^d, Y = ⌊X₀·N⌋ a discrete label; I(X;Y) = ln N (§8).
+    /// X uniform in [0,1]^d, Y = ⌊X₀·N⌋ a discrete label; I(X;Y) = ln N (docs/method.md §8).
     case labels
     /// Trained-layer regime: 10 separated unit-variance clusters in d = `latentDimension` dimensions (2…8), labels
     /// through a symmetric channel (`LabelChannel`); I(L;Y) = ln 10 − H_b(p) − p·ln 9, p solved for the MI asked.
@@ -318,7 +318,7 @@ package struct SyntheticSample: Sendable {
   }
 }
 
-/// The anti-PCA embedding of METHOD.md §7.4: informative x and nuisance z in [−1, 1] mapped into R³².
+/// The anti-PCA embedding of docs/method.md §7.4: informative x and nuisance z in [−1, 1] mapped into R³².
 package enum AntiPCA {
   package static let dimension = 32
 

@@ -1,7 +1,7 @@
 import Foundation
 import Tensor
 
-/// A k-NN estimator of differential entropy in the Kozachenko–Leonenko family (METHOD.md §3).
+/// A k-NN estimator of differential entropy in the Kozachenko–Leonenko family (docs/method.md §3).
 ///
 /// With ρ_{i,j} the Euclidean distance from sample i to its j-th nearest other sample,
 /// log f̂_{i,j} = ψ(j) − log V_d − d·log ρ_{i,j} − log(n − 1), V_d = π^{d/2}/Γ(d/2 + 1), the per-sample value
@@ -22,8 +22,8 @@ extension EntropyEstimator {
   /// The weights for dimension d with this estimator's own k.
   public func neighbourWeights(dimension d: Int) -> [Double] { neighbourWeights(dimension: d, k: k) }
 
-  /// The smallest k' ≥ k whose weights for dimension d sum to 1 (a valid, not over-determined system; METHOD.md
-  /// §18.2), or nil when none up to `limit` is.
+  /// The smallest k' ≥ k whose weights for dimension d sum to 1 (a valid, not over-determined system; docs/method.md
+  /// docs/method.md §18.2), or nil when none up to `limit` is.
   public func validNeighbourCount(dimension d: Int, limit: Int) -> Int? {
     var candidate = k
     while candidate <= limit {
@@ -49,7 +49,7 @@ extension EntropyEstimator {
 
   /// Entropy of already prepared (checked, jittered) samples, keeping the per-sample values.
   ///
-  /// Guards (DESIGN.md, "Hygiene"): when the weights for this dimension and k are over-determined (they would not
+  /// Guards (docs/architecture.md, "Hygiene"): when the weights for this dimension and k are over-determined (they would not
   /// sum to 1), k is raised to the smallest valid value and noted (`.neighboursRaised`); when no k < n is valid the
   /// estimate stops with `EstimatorError.overdeterminedWeights`. Degenerate samples (a share of near-duplicate nearest
   /// neighbours, or a covariance of lower effective rank than d) are flagged `.degenerate`.
@@ -154,7 +154,7 @@ public struct KLEntropy: EntropyEstimator {
 }
 
 /// The weighted Kozachenko–Leonenko estimator of the paper (Berrett, Samworth & Yuan 2019 weights, the rule of
-/// METHOD.md §3): for d ≤ 4 it uses only the 1st neighbour; above, a weighted sum that cancels the leading biases.
+/// docs/method.md §3): for d ≤ 4 it uses only the 1st neighbour; above, a weighted sum that cancels the leading biases.
 public struct WKLEntropy: EntropyEstimator {
   public var k: Int
   public var whiten: Bool

@@ -1,12 +1,12 @@
 import Foundation
 
 /// Berrett–Samworth–Yuan (2019) weights over the 1st…k-th neighbour log-densities, by the authors' rule
-/// (METHOD.md §3 and §18.1): w = e₁ for d ≤ 4; otherwise the minimum-norm least-squares solution (SVD, singular
+/// (docs/method.md §3 and §18.1): w = e₁ for d ≤ 4; otherwise the minimum-norm least-squares solution (SVD, singular
 /// values ≤ 1e-6·σ_max dropped) of A·w = b with rows
 /// 1. (1/k)·1ᵀ, rhs 1/k (Σw = 1);
 /// 2. for l = 1…⌊d/4⌋, r_l[j] = Γ(j + 2l/d)/Γ(j), j = 1…k, scaled to unit norm, rhs 0;
 /// 3. e_j, rhs 0, for each 0-based j ∉ {⌊i·k/d⌋ − 1 : i = 1…d}.
-/// When the system is over-determined (1 + ⌊d/4⌋ + zeroed rows > k) the weights no longer sum to 1 (§18.2);
+/// When the system is over-determined (1 + ⌊d/4⌋ + zeroed rows > k) the weights no longer sum to 1 (docs/method.md §18.2);
 /// the entropy estimators report that as `EstimateNote.weightsDoNotSumToOne`.
 package enum WKLWeights {
   /// The k weights for dimension d.

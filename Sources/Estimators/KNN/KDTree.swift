@@ -1,12 +1,12 @@
 import Tensor
 
-/// An exact KD-tree over the rows of an n×d matrix, for low dimension (DESIGN.md: d ≲ 12).
+/// An exact KD-tree over the rows of an n×d matrix, for low dimension (docs/architecture.md: d ≲ 12).
 ///
 /// Median split on the dimension of widest spread, buckets of at most `leafSize` points, points copied into tree
 /// order so a leaf is contiguous, and a bounding box per node. Node bounds are computed from the boxes in the same
 /// operation order as point distances, so pruning is exact in floating point (no slack): the KD-tree returns the
 /// same neighbours and counts as the brute-force path, bit for bit. Queries visit samples in tree order (cache
-/// locality) and run in parallel over all cores (notes/kernel-study.md §3).
+/// locality) and run in parallel over all cores (docs/performance.md, "k-NN and KSG").
 struct KDTree: Sendable {
   static let leafSize = 12
 
@@ -126,7 +126,7 @@ struct KDTree: Sendable {
     metric == .maxNorm ? countWithin(radii, MaxNormKernel.self) : countWithin(radii, SquaredEuclideanKernel.self)
   }
 
-  // Specialise the searches on metric and dimension (unrolled distance loops), as notes/kernel-study.md §3 did.
+  // Specialise the searches on metric and dimension (unrolled distance loops), as measured in docs/performance.md.
   private func kNearest<M: DistanceKernel>(_ k: Int, _ m: M.Type) -> Neighbours {
     switch dimension {
     case 1: return kNearest(k, M.self, Dimension1.self)

@@ -3,7 +3,7 @@ import Tensor
 /// An exact k-nearest-neighbour index over the rows (samples) of an n×d matrix.
 ///
 /// Chooses a KD-tree for low dimension and blocked SIMD brute force above it, by the cut-over measured with
-/// `Benchmarks/Sources/knn-bench cutover` (README, "Performance: k-NN and KSG"): brute force from
+/// `Benchmarks/Sources/knn-bench cutover` (docs/performance.md, "k-NN and KSG"): brute force from
 /// `bruteForceMinimumDimension` dimensions on, and already from `smallSampleBruteForceMinimumDimension` when
 /// n ≤ `smallSampleLimit` (brute force costs O(n²·d), so the tree's advantage grows with n). Both paths give
 /// identical results: equal distances are ordered by the smaller sample index. Queries run on all cores.

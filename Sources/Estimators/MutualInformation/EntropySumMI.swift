@@ -1,7 +1,7 @@
 import Tensor
 
 /// The paper's continuous–continuous MI: Î = Ĥ(X) + Ĥ(Y) − Ĥ(X, Y), the joint being the column concatenation
-/// [X | Y] (METHOD.md §4.1). Each entropy has its own whitening and its own weights, chosen by its own dimension;
+/// [X | Y] (docs/method.md §4.1). Each entropy has its own whitening and its own weights, chosen by its own dimension;
 /// the standard error is by default the plain sum s_X + s_Y + s_XY, as in the authors' code (`StandardErrorRule`).
 /// Not clipped.
 public struct EntropySumMI<Entropy: EntropyEstimator>: MutualInformationEstimator {

@@ -1,6 +1,6 @@
 import Tensor
 
-/// MI between a continuous variable L and discrete labels Y (METHOD.md §4.2): Î(L; Y) = Ĥ(L) − Σ_y p̂(y)·Ĥ(L | Y = y),
+/// MI between a continuous variable L and discrete labels Y (docs/method.md §4.2): Î(L; Y) = Ĥ(L) − Σ_y p̂(y)·Ĥ(L | Y = y),
 /// with p̂ the class frequencies and every class-conditional entropy a fresh fit (own whitening, own neighbours).
 /// Standard error by default s_L + Σ_y p̂(y)·s_{L|y}, as in the authors' code (`StandardErrorRule`). Not clipped.
 public struct LabelMI<Entropy: EntropyEstimator>: Sendable, Codable {

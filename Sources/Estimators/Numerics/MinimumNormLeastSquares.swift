@@ -2,7 +2,7 @@ import Foundation
 
 /// The minimum-norm least-squares solution of A·x = b with singular values ≤ `rcond`·σ_max dropped, as
 /// `numpy.linalg.lstsq(A, b, rcond)` computes it; by one-sided (Hestenes) Jacobi SVD, accurate for the
-/// ill-conditioned WKL weight systems (METHOD.md §18.1).
+/// ill-conditioned WKL weight systems (docs/method.md §18.1).
 /// - Parameters:
 ///   - a: m×n, row-major.
 ///   - b: m values.

@@ -1,7 +1,7 @@
 import Foundation
 import Tensor
 
-/// Input hygiene applied by every estimator before it looks at distances (DESIGN.md, "Hygiene").
+/// Input hygiene applied by every estimator before it looks at distances (docs/architecture.md, "Hygiene").
 ///
 /// The order is: reject NaN/Inf (naming row and column), optionally standardise each column to zero mean and unit
 /// variance, then break exact ties. Tie-breaking adds N(0, 1)·`tieJitter`·spread noise, with spread the column's
@@ -90,7 +90,7 @@ func standardized(_ x: Matrix) -> Matrix {
   return m
 }
 
-/// Mean and standard error (population std / √n, METHOD.md §3) of per-sample terms.
+/// Mean and standard error (population std / √n, docs/method.md §3) of per-sample terms.
 func meanAndStandardError(_ terms: [Double]) -> (mean: Double, standardError: Double) {
   let n = Double(terms.count)
   let mean = terms.reduce(0, +) / n

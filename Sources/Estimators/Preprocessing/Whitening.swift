@@ -1,7 +1,7 @@
 import Foundation
 import Tensor
 
-/// Per-estimator whitening (METHOD.md §2): z = x·S with S = Σ̂^{-1/2} = V·diag(λ^{-1/2})·Vᵀ, Σ̂ the unbiased
+/// Per-estimator whitening (docs/method.md §2): z = x·S with S = Σ̂^{-1/2} = V·diag(λ^{-1/2})·Vᵀ, Σ̂ the unbiased
 /// sample covariance; the entropy correction is H(X) = H(Z) + ½·log det Σ̂.
 struct Whitening {
   /// The whitened n×d samples.

@@ -3,7 +3,7 @@
 /// Each output is the value of a degree-`polyorder` least-squares polynomial fitted to `window` consecutive samples.
 /// - Interior points: for an odd window the fit is centred on the point; for an **even** window (the paper uses 30
 ///   and 10) the window is `x[i − W/2 + 1 … i + W/2]` and the fit is evaluated at its centre, half a sample after i,
-///   as SciPy ≥ 1.8 does (METHOD.md §18.5).
+///   as SciPy ≥ 1.8 does (docs/method.md §18.5).
 /// - The first and last ⌊W/2⌋ outputs come from the polynomials fitted to the first and last W samples, evaluated at
 ///   those samples' own positions ("interp" mode).
 package struct SavitzkyGolay: Sendable, Equatable, Codable {

@@ -1,4 +1,4 @@
-/// The paper's smoothing of a per-epoch MI series (METHOD.md §10.6, `filter_data`): Savitzky–Golay with window
+/// The paper's smoothing of a per-epoch MI series (docs/method.md §10.6, `filter_data`): Savitzky–Golay with window
 /// min(maxWindow, N) and polyorder min(4, window − 1), then an 8th-order Butterworth low-pass at 0.125 × Nyquist
 /// applied zero-phase with `filtfilt(padlen = min(5, N − 1))`.
 ///

@@ -1,6 +1,6 @@
 import Tensor
 
-/// A learned tensor shared by a layer, the tape and an optimizer (identity matters, so a class; STYLE.md §3).
+/// A learned tensor shared by a layer, the tape and an optimizer (identity matters, so a class; docs/architecture.md, Conventions §3).
 ///
 /// `gradient` has the shape of `value` and accumulates over `Tape.backward(from:)` calls until `zeroGradient()`.
 package final class Parameter {

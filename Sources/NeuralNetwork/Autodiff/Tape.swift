@@ -1,6 +1,6 @@
 import Tensor
 
-/// The record of one forward pass: every differentiable operation in execution order (STYLE.md §4).
+/// The record of one forward pass: every differentiable operation in execution order (docs/architecture.md, Conventions §4).
 ///
 /// A node's index is its identity and reverse order is already topological, so `backward(from:)` is a single
 /// reverse walk: no sorting, no hashing. Create one tape per training step; evaluation runs without a tape.

@@ -16,7 +16,7 @@ package struct Dropout: Layer, Sendable {
   }
 }
 
-/// Gaussian noise injection (METHOD.md §5): additive with absolute σ, or relative x·(1 + σε).
+/// Gaussian noise injection (docs/method.md §5): additive with absolute σ, or relative x·(1 + σε).
 /// Active in training mode and, when `activeAtInference`, in evaluation mode too (the paper's classifier).
 package struct GaussianNoise: Layer, Sendable {
   package let noise: Noise

@@ -28,7 +28,7 @@ package struct ForwardContext {
   }
 }
 
-/// A network building block: maps `[N, …]` to `[N, …]` and owns named parameters (STYLE.md §2).
+/// A network building block: maps `[N, …]` to `[N, …]` and owns named parameters (docs/architecture.md, Conventions §2).
 package protocol Layer {
   /// A short name for error messages ("Conv2d(1→8, 3×3)").
   var name: String { get }

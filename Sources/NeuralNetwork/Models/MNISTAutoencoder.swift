@@ -1,6 +1,6 @@
 import Tensor
 
-/// The MNIST input autoencoder of METHOD.md §6.3 (`MNIST_ConvEncoder(latent 4)` + `MNIST_ConvDecoder`):
+/// The MNIST input autoencoder of docs/method.md §6.3 (`MNIST_ConvEncoder(latent 4)` + `MNIST_ConvDecoder`):
 /// `[N, 1, 28, 28]` → code `[N, latent]` in (0, 1) → reconstruction `[N, 1, 28, 28]`.
 ///
 /// Encoder: three blocks Dropout(0.1) → Conv 3×3 'same' → MaxPool 2 → LeakyReLU(0.01) with 1→8→16→32 channels

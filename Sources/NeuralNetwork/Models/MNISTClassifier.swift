@@ -1,7 +1,7 @@
 import Tensor
 import Foundation
 
-/// The stochastic MNIST classifier of METHOD.md §10.1 (Butakov et al. 2024, `MNIST_Classifier`), `[N, 1, 28, 28]` →
+/// The stochastic MNIST classifier of docs/method.md §10.1 (Butakov et al. 2024, `MNIST_Classifier`), `[N, 1, 28, 28]` →
 /// log-probabilities `[N, 10]`.
 ///
 /// Three blocks Dropout → noise → Conv 3×3 (valid) → MaxPool 2 → LeakyReLU(0.01) with 1→8→16→32 channels, then
@@ -15,7 +15,7 @@ package struct MNISTClassifier {
 
   /// Per-sample input shape.
   package static let inputShape = [1, 28, 28]
-  /// The recorded layers of §10.1, in order (`softmax` is derived from `layer5`).
+  /// The recorded layers of docs/method.md §10.1, in order (`softmax` is derived from `layer5`).
   package static let probeNames = ["layer1", "layer2", "layer3", "layer4", "layer5", "softmax"]
 
   /// - Parameters:
@@ -67,7 +67,7 @@ package struct ImageNormalization: Sendable, Equatable, Codable {
     self.std = std
   }
 
-  /// MNIST (METHOD.md §10.3).
+  /// MNIST (docs/method.md §10.3).
   package static let mnist = ImageNormalization(mean: 0.1307, std: 0.3081)
   /// Fashion-MNIST's training-set pixel mean and standard deviation.
   package static let fashionMNIST = ImageNormalization(mean: 0.2860, std: 0.3530)

@@ -1,7 +1,7 @@
 import Foundation
 import Tensor
 
-/// Gaussian noise added to a layer's input (METHOD.md §5).
+/// Gaussian noise added to a layer's input (docs/method.md §5).
 package enum Noise: Sendable, Equatable, Codable {
   /// y = x + σ·ε, ε ~ N(0, I).
   case additive(sigma: Float)
@@ -46,7 +46,7 @@ extension Variable {
 
   /// Adds Gaussian noise drawn from `seed` (counter-based, so independent of the thread split).
   /// Additive: the gradient passes unchanged. Relative: y = x·(1 + σε) and dx = dy·(1 + σε), i.e. the gradient
-  /// flows through the noise scale σ·x, as in the paper's final code (METHOD.md §5).
+  /// flows through the noise scale σ·x, as in the paper's final code (docs/method.md §5).
   package func addingNoise(_ noise: Noise, seed: UInt64) -> Variable {
     switch noise {
     case let .additive(sigma):

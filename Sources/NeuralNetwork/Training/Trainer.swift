@@ -9,7 +9,7 @@ package enum TrainingTarget {
   case tensor(Tensor)
 }
 
-/// The loss functions of DESIGN.md.
+/// The loss functions of docs/architecture.md.
 package enum LossFunction: String, Sendable, Codable, CaseIterable {
   /// Negative log-likelihood of the labels under an output of log-probabilities.
   case nll

@@ -3,7 +3,7 @@ import Foundation
 import InfoPlane
 
 /// `--compress-x` / `--compress-y` of `infoplane estimate`: lossy compression of one variable before estimating
-/// (METHOD.md §1: MI between high-dimensional variables is estimated between low-dimensional codes).
+/// (docs/method.md §1: MI between high-dimensional variables is estimated between low-dimensional codes).
 /// Written `pca:N` (PCA to N components, centred, not whitened) or `ae:N` (an autoencoder with an N-wide code).
 struct CompressionOption: ExpressibleByArgument, Equatable, CustomStringConvertible {
   enum Method: String { case pca, ae }

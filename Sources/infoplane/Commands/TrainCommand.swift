@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import InfoPlane
 
-/// `infoplane train`: trains the METHOD.md §10.1 classifier on Fashion-MNIST or MNIST and saves a checkpoint.
+/// `infoplane train`: trains the docs/method.md §10.1 classifier on Fashion-MNIST or MNIST and saves a checkpoint.
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
-    abstract: "Train the paper's noisy MNIST classifier (METHOD.md §10.1) on Fashion-MNIST or MNIST.",
+    abstract: "Train the paper's noisy MNIST classifier (docs/method.md §10.1) on Fashion-MNIST or MNIST.",
     discussion: """
       Adam on NLL, relative Gaussian noise on every learned layer's input (on at inference too), dropout before the \
       conv blocks. Progress goes to stderr, one line per epoch with loss, accuracy, images/s and ETA. After every \
