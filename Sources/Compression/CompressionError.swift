@@ -8,6 +8,10 @@ public enum CompressionError: Error, Equatable, CustomStringConvertible {
   case shapeMismatch(expected: [Int], found: [Int])
   /// NaN or ±Inf in the input at a sample and (flattened) feature index.
   case nonFinite(row: Int, column: Int)
+  /// NaN or ±Inf in a named variable (`X`, `Y`) at a row and (flattened) column.
+  case nonFiniteVariable(variable: String, row: Int, column: Int)
+  /// A variable whose every value (or every column) is constant: nothing to compress.
+  case constantVariable(variable: String, detail: String)
   /// A training setting outside its allowed values.
   case invalidSetting(name: String, value: String, allowed: String)
 
@@ -21,6 +25,10 @@ public enum CompressionError: Error, Equatable, CustomStringConvertible {
       "The model was fitted on samples of shape \(expected) but got \(found); pass data of the same layout."
     case let .nonFinite(row, column):
       "The data has NaN or Inf at sample \(row), feature \(column) (0-based); drop or impute it before compressing."
+    case let .nonFiniteVariable(v, r, c):
+      "\(v) has NaN or Inf at row \(r), column \(c) (0-based); drop or impute that row."
+    case let .constantVariable(v, detail):
+      "\(v) is constant\(detail); there is nothing to compress."
     case let .invalidSetting(name, value, allowed):
       "The autoencoder \(name) is \(value) but must be \(allowed)."
     }

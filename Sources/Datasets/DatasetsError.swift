@@ -49,6 +49,8 @@ public enum DatasetsError: Error, Equatable, Sendable, CustomStringConvertible {
   case missingDatasetDirectory(directory: String, installHint: String?)
   /// The images and labels of a dataset split disagree.
   case datasetMismatch(images: String, labels: String, reason: String)
+  /// Every pixel of a dataset's training images has the same value: there is nothing to learn or normalise by.
+  case constantImages(file: String)
 
   public var description: String {
     switch self {
@@ -101,6 +103,8 @@ public enum DatasetsError: Error, Equatable, Sendable, CustomStringConvertible {
         + (hint.map { "install it with `\($0)` or pass another directory." } ?? "pass a directory that holds the dataset.")
     case let .datasetMismatch(images, labels, reason):
       "\(images) and \(labels) do not match: \(reason); use the images and labels of the same split."
+    case let .constantImages(file):
+      "\(file) has the same value in every pixel; nothing to learn from."
     }
   }
 }

@@ -109,3 +109,20 @@ package struct IDXDataset: Sendable, Equatable {
     throw DatasetsError.missingDatasetFile(directory: directory.path, file: "\(name) or \(name).gz")
   }
 }
+
+extension Tensor {
+  /// The first `count` samples (rows along axis 0).
+  package func prefix(_ count: Int) -> Tensor {
+    let n = shape.first ?? 0
+    let m = Swift.min(count, n)
+    let size = n == 0 ? 0 : self.count / n
+    return Tensor(shape: [m] + shape.dropFirst(), scalars: Array(scalars[0..<(m * size)]))
+  }
+}
+
+extension LabelledImages {
+  /// The first `count` images and labels.
+  package func prefix(_ count: Int) -> LabelledImages {
+    LabelledImages(images: images.prefix(count), labels: Array(labels.prefix(count)))
+  }
+}

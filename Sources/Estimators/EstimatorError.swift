@@ -21,6 +21,8 @@ public enum EstimatorError: Error, Equatable, CustomStringConvertible {
   case overdeterminedWeights(variable: String, dimension: Int, k: Int, needed: Int?, n: Int)
   /// Two samples are identical and tie-breaking is off, so a log-distance would be −∞.
   case duplicateSamples(variable: String, row: Int, duplicateOf: Int)
+  /// The estimator cannot do what was asked (e.g. a closed form that has no version for class labels).
+  case unsupported(String)
 
   public var description: String {
     switch self {
@@ -31,6 +33,7 @@ public enum EstimatorError: Error, Equatable, CustomStringConvertible {
     case let .tooFewClassSamples(label, count, k):
       "class \(label) has \(count) samples but k-NN entropy needs more than k = \(k) per class; lower k, "
         + "merge or drop that class."
+    case let .unsupported(reason): reason + "."
     case let .invalidNeighbourCount(k): "k must be at least 1 (got \(k))."
     case let .sampleCountMismatch(x, y):
       "X has \(x) samples (rows) but Y has \(y); rows must be paired, so give both files the same row count."

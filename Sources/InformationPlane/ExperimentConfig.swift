@@ -1,39 +1,12 @@
+import Compression
+import Datasets
 import Estimators
 import Foundation
+import NeuralNetwork
 
 /// Every setting of an information-plane run (`infoplane ib`); stored as `config.json` in the run directory.
 public struct ExperimentConfig: Sendable, Codable, Equatable {
-  /// Where the images come from.
-  public enum Dataset: String, Sendable, Codable, CaseIterable {
-    /// The built-in procedural shapes (10 classes, 28×28); needs nothing installed.
-    case shapes
-    /// Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist from `apt-get install dataset-fashion-mnist`).
-    case fashionMNIST = "fashion-mnist"
-    /// MNIST IDX files from `--data-dir`.
-    case mnist
-    /// Any 28×28 grayscale, 10-class dataset as NumPy files in `--data-dir`: `train_images.npy`, `train_labels.npy`,
-    /// `test_images.npy`, `test_labels.npy` (images `[n, 28, 28]` or `[n, 1, 28, 28]`, uint8 0…255 or float;
-    /// labels 0…9).
-    case npy
-  }
-
-  /// How the inputs X are compressed (once, before training the classifier).
-  public enum InputCompressor: String, Sendable, Codable, CaseIterable {
-    /// The convolutional autoencoder of docs/method.md §6.3 (sigmoid code).
-    case ae
-    /// PCA fitted on the training images.
-    case pca
-  }
-
-  /// The form of the Gaussian noise at every learned layer's input.
-  public enum NoiseMode: String, Sendable, Codable, CaseIterable {
-    /// x·(1 + σε): the paper's noise-to-signal ratio.
-    case relative
-    /// x + σε.
-    case absolute
-  }
-
-  public var dataset: Dataset = .shapes
+  public var dataset: ImageDataset = .shapes
   /// Directory of the IDX files (nil: the dataset's default location).
   public var dataDirectory: String?
   /// Training images used (nil: all; the shapes dataset draws this many).
@@ -44,9 +17,12 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
   public var learningRate: Float = 1e-3
   public var batchSize = 1024
   public var noise: Float = 1e-3
-  public var noiseMode: NoiseMode = .relative
+  /// The form of the Gaussian noise at every learned layer's input.
+  public var noiseMode: Noise.Form = .relative
   public var dropout: Float = 0.1
-  public var inputCompressor: InputCompressor = .ae
+  /// How the inputs X are compressed (once, before training the classifier): `ae` (the convolutional autoencoder of
+  /// docs/method.md §6.3, sigmoid code) or `pca` (fitted on the training images).
+  public var inputCompressor: CompressorChoice = .ae
   public var inputLatentDimension = 4
   public var autoencoderEpochs = 5
   /// Adam learning rate of the input autoencoder (the paper's MNIST default: 1e-2, docs/method.md §15.9).
@@ -67,9 +43,17 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
 
   public init() {}
 
-  /// Training / test sizes the shapes dataset draws when not given.
-  public static let defaultShapesTrain = 12_000
-  public static let defaultShapesTest = 3_000
+  /// The default number of evaluation samples: min(10 000, test images), where the test set's size is `testSamples`,
+  /// shapes' default 3 000, the npy test labels' count (read from `test_labels.npy`'s header) or 10 000.
+  public func defaultEvaluationSamples() -> Int {
+    var test = dataset == .shapes ? (testSamples ?? ImageDataset.defaultShapesTest) : (testSamples ?? 10_000)
+    if dataset == .npy, testSamples == nil, let dataDirectory,
+      let labels = try? NPY.read(contentsOf: URL(fileURLWithPath: dataDirectory).appendingPathComponent("test_labels.npy"))
+    {
+      test = labels.shape.first ?? test
+    }
+    return min(10_000, test)
+  }
 
   /// Checks ranges before any work starts.
   /// - Throws: `InformationPlaneError.invalidSetting` naming the setting.
@@ -77,6 +61,7 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
     func check(_ ok: Bool, _ name: String, _ value: Any, _ allowed: String) throws {
       if !ok { throw InformationPlaneError.invalidSetting(name: name, value: "\(value)", allowed: allowed) }
     }
+    try check(inputCompressor != .none, "--x-compressor", inputCompressor.rawValue, "ae or pca")
     try check(epochs >= 1, "--epochs", epochs, "≥ 1")
     try check(learningRate > 0 && learningRate.isFinite, "--lr", learningRate, "> 0")
     try check(batchSize >= 1, "--batch-size", batchSize, "≥ 1")

@@ -73,7 +73,7 @@ public struct InformationPlaneExperiment {
                   seconds: lap()))
 
     let classifier = MNISTClassifier(
-      noise: config.noiseMode == .relative ? .relative(sigma: config.noise) : .additive(sigma: config.noise),
+      noise: Noise(config.noiseMode, sigma: config.noise),
       noiseAtInference: true, dropout: config.dropout, seed: config.seed &+ 11)
     var trainer = Trainer(
       model: classifier.network,
@@ -158,6 +158,8 @@ public struct InformationPlaneExperiment {
       let fitSet = data.train.prefix(min(10_000, data.train.count)).images
       codes = try PCA(components: config.inputLatentDimension).fit(fitSet.reshaped([fitSet.shape[0], -1]), seed: config.seed)
         .transform(evaluation.reshaped([evaluation.shape[0], -1]))
+    case .none:
+      throw InformationPlaneError.invalidSetting(name: "--x-compressor", value: "none", allowed: "ae or pca")
     case .ae:
       let autoencoder = MNISTAutoencoder(latent: config.inputLatentDimension, seed: config.seed &+ 31)
       let loader = try DataLoader(images: data.train.images, labels: data.train.labels, classes: 10, batchSize: 512,
@@ -204,23 +206,6 @@ public struct InformationPlaneExperiment {
     }
     let auc = ROCAUC.oneVsOne(scores: probabilities.scalars.map(Double.init), classes: c, labels: labels)
     return (loss / Double(max(1, n)), Double(correct) / Double(max(1, n)), auc)
-  }
-}
-
-extension Tensor {
-  /// The first `count` samples (rows along axis 0).
-  func prefix(_ count: Int) -> Tensor {
-    let n = shape.first ?? 0
-    let m = Swift.min(count, n)
-    let size = n == 0 ? 0 : self.count / n
-    return Tensor(shape: [m] + shape.dropFirst(), scalars: Array(scalars[0..<(m * size)]))
-  }
-}
-
-extension LabelledImages {
-  /// The first `count` images and labels.
-  func prefix(_ count: Int) -> LabelledImages {
-    LabelledImages(images: images.prefix(count), labels: Array(labels.prefix(count)))
   }
 }
 

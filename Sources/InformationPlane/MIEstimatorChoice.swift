@@ -1,7 +1,8 @@
 import Estimators
 import Tensor
 
-/// The MI estimator of an information-plane run or a validation, as named on the command line.
+/// The MI estimator, as named on the command line (`--estimator`) and in a run's `config.json`: the one type behind
+/// `estimate`, `validate`, `ib` and `analyze`.
 ///
 /// `auto` is the default of `ib`, `analyze` and `validate`, chosen from the known-truth tables of
 /// docs/estimator-evidence.md: I(L;Y) by Ross's estimator (right on class clusters and softmax codes, where the
@@ -9,7 +10,7 @@ import Tensor
 /// there: noisy-quantized d = 1, blobs AE(2)), otherwise by the paper's whitened WKL (the smaller error on 4 + 4-dimensional
 /// noisy-quantized, linear-network and cluster-codes tasks, where KSG is biased low) unless that estimate is flagged or fails — degenerate
 /// codes, below zero beyond its error, a singular covariance — and then by KSG with Gao et al.'s tie rule.
-/// `wkl` is the paper's estimator exactly as published.
+/// `wkl` is the paper's estimator exactly as published; `ksg` is the default of `estimate`.
 public enum MIEstimatorChoice: String, Sendable, Codable, CaseIterable {
   /// I(L;Y) by `ksg`'s Ross estimator; I(X;L) by `ksg` for codes of ≤ 2 coordinates per side, else by `wkl`, or by
   /// `ksg` where `wkl` is flagged or fails (noted).
@@ -24,51 +25,121 @@ public enum MIEstimatorChoice: String, Sendable, Codable, CaseIterable {
   case ksg
   /// KSG algorithm 2 for I(X;L); labels as `ksg`.
   case ksg2
+  /// The paper's difference of entropies under its own name: the same as `wkl`.
+  case entropySum = "entropy-sum"
+  /// The closed form for jointly Gaussian variables, from log-determinants of covariances (continuous pairs only).
+  case gaussian
 
-  /// I(A;B) between two continuous codes, in nats. `rule` applies to the entropy-sum estimators (KSG has its own).
+  /// The estimators an information-plane run (`ib`, `analyze`) or a validation can use: every one that also
+  /// estimates I(L;Y) against labels.
+  public static let informationPlaneCases: [MIEstimatorChoice] = [.auto, .wkl, .kl, .ksg, .ksg2]
+
+  /// Whether this estimator is KSG-type (columns standardised, exact ties counted) rather than an entropy sum.
+  public var isKSGType: Bool { self == .ksg || self == .ksg2 }
+
+  /// Whether this estimator is a sum of k-NN entropies (whitened, ties jittered, `StandardErrorRule` applies).
+  public var isEntropySum: Bool { self == .wkl || self == .kl || self == .entropySum }
+
+  /// How the estimators treat the data beyond the choice itself; the defaults are those of `ib` and `analyze`.
+  public struct Settings: Sendable, Equatable {
+    /// Neighbours per sample (k-NN estimators).
+    public var k = 5
+    /// Seed of any tie-breaking jitter.
+    public var seed: UInt64 = 0
+    /// Standard errors of the entropy sums.
+    public var standardErrorRule: StandardErrorRule = .sumOfParts
+    /// Entropy sums: whiten each variable first.
+    public var whiten = true
+    /// Entropy sums: jitter exactly repeated values (seeded) so k-NN distances are positive.
+    public var jitterEntropyTies = true
+    /// KSG: jitter exact ties instead of counting them by Gao et al.'s rule.
+    public var jitterKSGTies = false
+    /// KSG: standardise every column (scale-free estimates).
+    public var standardizeKSG = true
+
+    public init(k: Int = 5, seed: UInt64 = 0, standardErrorRule: StandardErrorRule = .sumOfParts) {
+      self.k = k
+      self.seed = seed
+      self.standardErrorRule = standardErrorRule
+    }
+
+    /// The preprocessing `choice` applies under these settings.
+    func preprocessing(for choice: MIEstimatorChoice) -> Preprocessing {
+      switch choice {
+      case .ksg, .ksg2:
+        Preprocessing(breakTies: jitterKSGTies, standardize: standardizeKSG, seed: seed)
+      case .gaussian: Preprocessing(breakTies: false, standardize: false, seed: seed)
+      default: Preprocessing(breakTies: jitterEntropyTies, standardize: false, seed: seed)
+      }
+    }
+  }
+
+  /// I(A;B) between two continuous codes (n × da and n × db), in nats. `rule` applies to the entropy-sum
+  /// estimators (KSG has its own).
   func continuous(_ a: Matrix, _ b: Matrix, k: Int, seed: UInt64, rule: StandardErrorRule = .sumOfParts) throws
     -> Estimate
   {
-    let preprocessing = Preprocessing(seed: seed)
+    try estimate(a, b, settings: Settings(k: k, seed: seed, standardErrorRule: rule))
+  }
+
+  /// I(A;Y) between a continuous code (n × d) and n class labels, in nats.
+  func labels(_ a: Matrix, _ labels: [Int32], k: Int, seed: UInt64, rule: StandardErrorRule = .sumOfParts) throws
+    -> Estimate
+  {
+    try estimate(a, labels: labels, settings: Settings(k: k, seed: seed, standardErrorRule: rule))
+  }
+
+  /// I(A;B) between two continuous variables (n × da and n × db, rows paired), in nats.
+  /// - Throws: `EstimatorError` for the input (non-finite values, n ≤ k, mismatched rows, singular covariances).
+  public func estimate(_ a: Matrix, _ b: Matrix, settings: Settings = Settings()) throws -> Estimate {
+    let (k, rule) = (settings.k, settings.standardErrorRule)
+    let preprocessing = settings.preprocessing(for: self)
     switch self {
     case .auto:
-      if a.columns <= 2 && b.columns <= 2 { return try KSG(k: k, algorithm: .one).estimate(a, b) }
+      if a.columns <= 2 && b.columns <= 2 { return try MIEstimatorChoice.ksg.estimate(a, b, settings: settings) }
       var reason: String
       do {
-        let first = try MIEstimatorChoice.wkl.continuous(a, b, k: k, seed: seed, rule: rule)
+        let first = try MIEstimatorChoice.wkl.estimate(a, b, settings: settings)
         guard first.isFlagged else { return first }
         reason = "was flagged (" + first.flags.compactMap(\.flagName).joined(separator: ", ") + ")"
       } catch let error as EstimatorError {
         reason = "failed (\(error.description))"
       }
-      var fallback = try KSG(k: k, algorithm: .one).estimate(a, b)
+      var fallback = try MIEstimatorChoice.ksg.estimate(a, b, settings: settings)
       fallback.notes.insert(.fallback(from: "wkl", to: "ksg", reason: reason), at: 0)
       return fallback
-    case .wkl:
-      return try EntropySumMI(entropy: WKLEntropy(k: k, preprocessing: preprocessing), standardErrorRule: rule)
-        .estimate(a, b)
+    case .wkl, .entropySum:
+      return try EntropySumMI(
+        entropy: WKLEntropy(k: k, whiten: settings.whiten, preprocessing: preprocessing), standardErrorRule: rule
+      ).estimate(a, b)
     case .kl:
-      return try EntropySumMI(entropy: KLEntropy(k: k, preprocessing: preprocessing), standardErrorRule: rule)
-        .estimate(a, b)
-    case .ksg: return try KSG(k: k, algorithm: .one).estimate(a, b)
-    case .ksg2: return try KSG(k: k, algorithm: .two).estimate(a, b)
+      return try EntropySumMI(
+        entropy: KLEntropy(k: k, whiten: settings.whiten, preprocessing: preprocessing), standardErrorRule: rule
+      ).estimate(a, b)
+    case .ksg: return try KSG(k: k, algorithm: .one, preprocessing: preprocessing).estimate(a, b)
+    case .ksg2: return try KSG(k: k, algorithm: .two, preprocessing: preprocessing).estimate(a, b)
+    case .gaussian: return try GaussianMI(preprocessing: preprocessing).estimate(a, b)
     }
   }
 
-  /// I(A;Y) between a continuous code and class labels, in nats.
-  func labels(_ a: Matrix, _ labels: [Int32], k: Int, seed: UInt64, rule: StandardErrorRule = .sumOfParts) throws
-    -> Estimate
-  {
-    let preprocessing = Preprocessing(seed: seed)
+  /// I(A;Y) between a continuous variable (n × d) and n class labels, in nats.
+  /// - Throws: `EstimatorError` for the input; `.unsupported` for `gaussian`, which has no form for labels.
+  public func estimate(_ a: Matrix, labels: [Int32], settings: Settings = Settings()) throws -> Estimate {
+    let (k, rule) = (settings.k, settings.standardErrorRule)
+    let preprocessing = settings.preprocessing(for: self)
     switch self {
-    case .wkl:
-      return try LabelMI(entropy: WKLEntropy(k: k, preprocessing: preprocessing), standardErrorRule: rule)
-        .estimate(a, labels: labels)
+    case .wkl, .entropySum:
+      return try LabelMI(
+        entropy: WKLEntropy(k: k, whiten: settings.whiten, preprocessing: preprocessing), standardErrorRule: rule
+      ).estimate(a, labels: labels)
     case .kl:
-      return try LabelMI(entropy: KLEntropy(k: k, preprocessing: preprocessing), standardErrorRule: rule)
-        .estimate(a, labels: labels)
+      return try LabelMI(
+        entropy: KLEntropy(k: k, whiten: settings.whiten, preprocessing: preprocessing), standardErrorRule: rule
+      ).estimate(a, labels: labels)
     case .auto, .ksg, .ksg2:
-      return try KSGLabelMI(k: k).estimate(a, labels: labels)
+      return try KSGLabelMI(k: k, preprocessing: settings.preprocessing(for: .ksg)).estimate(a, labels: labels)
+    case .gaussian:
+      throw EstimatorError.unsupported("the gaussian estimator has no form for class labels; use ksg, kl or wkl")
     }
   }
 }

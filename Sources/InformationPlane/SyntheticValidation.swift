@@ -8,16 +8,6 @@ import Tensor
 /// independent samples of the task, then for each MI value draw a fresh sample, compress both sides, estimate, and
 /// compare with the truth — and with the same estimator on the uncompressed latent parameters.
 package struct SyntheticValidation: Sendable {
-  /// How the observed variables are compressed before estimation.
-  package enum CompressorChoice: String, Sendable, Codable, CaseIterable {
-    /// Convolutional autoencoder for images, dense autoencoder for vectors.
-    case ae
-    /// PCA (centred, not whitened).
-    case pca
-    /// No compression: the observed variables as they are.
-    case none
-  }
-
   package var task: SyntheticTask
   package var compressor: CompressorChoice
   /// Code dimension per side (default: the task's intrinsic dimension).

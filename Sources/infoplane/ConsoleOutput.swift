@@ -22,3 +22,10 @@ struct InputError: UserInputError, CustomStringConvertible {
   let description: String
   init(_ description: String) { self.description = description }
 }
+
+/// `value` as JSON with sorted keys and unescaped slashes (one line, or indented with `pretty`), ending in a newline.
+func jsonLine(_ value: some Encodable, pretty: Bool) throws -> String {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
+  return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+}

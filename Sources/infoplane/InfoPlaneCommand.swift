@@ -19,18 +19,20 @@ struct InfoPlaneCommand: ParsableCommand {
       var command = try parseAsRoot()
       try command.run()
     } catch {
-      let code = exitCode(for: error)
-      // Usage errors (ArgumentParser's 64) and bad input are the user's to fix: exit 2 (docs/architecture.md, Conventions §9).
-      guard code == .validationFailure || isUserInputError(error) else { exit(withError: error) }
+      let status = exitStatus(for: error)
+      guard status == 2 else { exit(withError: error) }
       FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
       Foundation.exit(2)
     }
   }
 }
 
-/// Errors caused by the user's command line or input files, which exit with status 2.
-func isUserInputError(_ error: Error) -> Bool {
-  error is UserInputError
+/// The exit status of a command that failed with `error`: 2 for usage errors (ArgumentParser's validation failures)
+/// and bad input the user must fix (docs/architecture.md, Conventions §9), 0 for `--help`/`--version`, otherwise
+/// ArgumentParser's code (1 for failures of ours). `main` and the tests both use it.
+func exitStatus(for error: any Error) -> Int32 {
+  let code = InfoPlaneCommand.exitCode(for: error)
+  return code == .validationFailure || error is UserInputError ? 2 : code.rawValue
 }
 
 /// Marker for module errors that describe bad user input (exit status 2).

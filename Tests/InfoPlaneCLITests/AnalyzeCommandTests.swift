@@ -94,6 +94,6 @@ import Testing
     var command = try InfoPlaneCommand.parseAsRoot(["analyze", dir.path, "--quiet"])
     let error = try #require(throws: InformationPlaneError.self) { try command.run() }
     #expect(error.description.contains("labels.npy"))
-    #expect(isUserInputError(error))
+    #expect(exitStatus(for: error) == 2)
   }
 }

@@ -11,16 +11,26 @@ enum CLITest {
     return url
   }
 
-  /// Runs `infoplane ARGUMENTS` in-process as `main()` would and returns the exit status it maps the outcome to
-  /// (0 on success, 2 for errors the user must fix).
-  static func status(_ arguments: [String]) -> Int32 {
+  /// Runs `infoplane ARGUMENTS` in-process as `main()` does and returns the exit status `main()` maps the outcome to
+  /// (`exitStatus(for:)`: 0 on success, 2 for errors the user must fix) and the message it prints on failure.
+  static func run(_ arguments: [String]) -> (status: Int32, message: String) {
     do {
       var command = try InfoPlaneCommand.parseAsRoot(arguments)
       try command.run()
-      return 0
+      return (0, "")
     } catch {
-      let code = InfoPlaneCommand.exitCode(for: error)
-      return code == .validationFailure || isUserInputError(error) ? 2 : code.rawValue
+      return (exitStatus(for: error), InfoPlaneCommand.fullMessage(for: error))
     }
+  }
+
+  /// The exit status of `infoplane ARGUMENTS` (see `run(_:)`).
+  static func status(_ arguments: [String]) -> Int32 { run(arguments).status }
+
+  /// Whether `infoplane ARGUMENTS` fails with exit status 2 and a message containing every one of `fragments`.
+  static func fails(_ arguments: [String], saying fragments: [String]) -> Bool {
+    let (status, message) = run(arguments)
+    let ok = status == 2 && fragments.allSatisfy { message.contains($0) }
+    if !ok { print("infoplane \(arguments.joined(separator: " ")) → status \(status): \(message)") }
+    return ok
   }
 }

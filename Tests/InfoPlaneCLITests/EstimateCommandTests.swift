@@ -30,6 +30,9 @@ import Testing
   }
 
   private static func status(_ arguments: [String]) -> Int32 { CLITest.status(["estimate"] + arguments) }
+  private static func fails(_ arguments: [String], saying fragments: String...) -> Bool {
+    CLITest.fails(["estimate"] + arguments, saying: fragments)
+  }
 
   @Test func printsJSONWithTheRequiredKeys() throws {
     let directory = try Self.directory()
@@ -76,9 +79,9 @@ import Testing
     try SafeTensors.write(["x": try NPY.read(contentsOf: URL(fileURLWithPath: x)),
                            "y": try NPY.read(contentsOf: URL(fileURLWithPath: y))], to: both)
     #expect(try Self.estimate([both.path + ":x", both.path + ":y"]) == (try Self.estimate([x, y])))
-    #expect(Self.status([both.path, y]) == 2)
+    #expect(Self.fails([both.path, y], saying: "holds 2 arrays", ":NAME"))
     #expect(throws: (any Error).self) { try Self.estimate([both.path, y]) }
-    #expect(Self.status([both.path + ":z", y]) == 2)
+    #expect(Self.fails([both.path + ":z", y], saying: "no array named 'z'"))
   }
 
   @Test(arguments: ["ksg", "ksg2", "kl", "wkl", "entropy-sum", "gaussian"])
@@ -115,30 +118,30 @@ import Testing
     // Mismatched sample counts.
     let short = directory.appendingPathComponent("short.npy")
     try NPY.write(NPYArray(Matrix.zeros(10, 1)), to: short)
-    #expect(Self.status([x, short.path]) == 2)
+    #expect(Self.fails([x, short.path], saying: "X has 2000 samples (rows) but Y has 10"))
     #expect(throws: EstimatorError.sampleCountMismatch(x: 2_000, y: 10)) { try Self.estimate([x, short.path]) }
     // An empty file.
     let empty = directory.appendingPathComponent("empty.csv")
     try "".write(to: empty, atomically: true, encoding: .utf8)
-    #expect(Self.status([x, empty.path]) == 2)
+    #expect(Self.fails([x, empty.path], saying: "empty"))
     // NaN, named by row and column.
     var bad = try NPY.read(contentsOf: URL(fileURLWithPath: x)).matrix()
     bad[12, 0] = .nan
     let nan = directory.appendingPathComponent("nan.npy")
     try NPY.write(NPYArray(bad), to: nan)
-    #expect(Self.status([nan.path, y]) == 2)
+    #expect(Self.fails([nan.path, y], saying: "NaN or Inf"))
     #expect(throws: EstimatorError.nonFinite(variable: "X", row: 12, column: 0)) { try Self.estimate([nan.path, y]) }
     // n ≤ k, a class with ≤ k samples, labels with ksg, k = 0.
-    #expect(Self.status([short.path, short.path, "-k", "10"]) == 2)
+    #expect(Self.fails([short.path, short.path, "-k", "10"], saying: "k = 10"))
     let labels = directory.appendingPathComponent("labels.npy")
     try NPY.write(NPYArray(labels: (0..<2_000).map { $0 < 3 ? 9 : 0 }), to: labels)
     #expect(throws: EstimatorError.tooFewClassSamples(label: 9, count: 3, k: 5)) {
       try Self.estimate([x, labels.path, "--labels"])
     }
-    #expect(Self.status([x, labels.path, "--labels"]) == 2)
-    #expect(Self.status([x, labels.path, "--labels", "--estimator", "gaussian"]) == 2)
-    #expect(Self.status([x, y, "-k", "0"]) == 2)
-    #expect(Self.status([x, directory.appendingPathComponent("missing.npy").path]) == 2)
+    #expect(Self.fails([x, labels.path, "--labels"], saying: "class 9 has 3 samples", "k = 5"))
+    #expect(Self.fails([x, labels.path, "--labels", "--estimator", "gaussian"], saying: "not gaussian"))
+    #expect(Self.fails([x, y, "-k", "0"], saying: "-k must be at least 1"))
+    #expect(Self.fails([x, directory.appendingPathComponent("missing.npy").path], saying: "missing.npy"))
   }
 
   @Test func tieBreakingIsReportedAndCanBeTurnedOff() throws {
@@ -160,7 +163,7 @@ import Testing
       with: Data(Self.estimate([rounded.path, y, "--json", "--estimator", "kl"]).utf8)) as? [String: Any])
     #expect((on["notes"] as? [String])?.first?.contains("ties in X columns [0]") == true)
     #expect(on["tie_breaking"] as? String == "jitter")
-    #expect(Self.status([rounded.path, y, "--estimator", "kl", "--no-tie-breaking"]) == 2)
+    #expect(Self.fails([rounded.path, y, "--estimator", "kl", "--no-tie-breaking"], saying: "duplicate"))
   }
 
   /// The default estimate does not depend on units: X at 10⁻³…10³ times its scale gives the same value.
@@ -189,7 +192,7 @@ import Testing
     var rng = Xoshiro256(seed: 4)
     let wide = directory.appendingPathComponent("wide.npy")
     try NPY.write(NPYArray(Matrix(rows: 600, columns: 25, scalars: (0..<15_000).map { _ in rng.nextGaussian() })), to: wide)
-    #expect(Self.status([wide.path, wide.path, "--estimator", "wkl"]) == 2)
+    #expect(Self.fails([wide.path, wide.path, "--estimator", "wkl"], saying: "weights"))
     #expect(throws: EstimatorError.self) { try Self.estimate([wide.path, wide.path, "--estimator", "wkl"]) }
     let narrow = directory.appendingPathComponent("narrow.npy"), other = directory.appendingPathComponent("other.npy")
     try NPY.write(NPYArray(Matrix(rows: 600, columns: 3, scalars: (0..<1_800).map { _ in rng.nextGaussian() })), to: narrow)

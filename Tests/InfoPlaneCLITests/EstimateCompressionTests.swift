@@ -15,6 +15,9 @@ import Testing
   }
 
   private static func status(_ arguments: [String]) -> Int32 { CLITest.status(["estimate"] + arguments) }
+  private static func fails(_ arguments: [String], saying fragments: String...) -> Bool {
+    CLITest.fails(["estimate"] + arguments, saying: fragments)
+  }
 
   /// Two pairs of correlated standard normals ξ, η (I(ξ;η) = `mi` nats in total) embedded linearly in `dx` and `dy`
   /// dimensions, plus independent noise of σ = 0.01 in every coordinate; written as x.npy (float32, `[n, dx]`) and
@@ -105,20 +108,20 @@ import Testing
     let directory = try Self.directory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let (x, y, _) = try Self.embedded(in: directory, n: 200, mi: 1, dx: 8, dy: 3, seed: 24)
-    #expect(Self.status([x, y, "--compress-x", "pca:0"]) == 2)
-    #expect(Self.status([x, y, "--compress-x", "svd:2"]) == 2)
-    #expect(Self.status([x, y, "--compress-x", "pca"]) == 2)
-    #expect(Self.status([x, y, "--compress-y", "pca:4"]) == 2)  // Y has 3 dimensions
+    #expect(Self.fails([x, y, "--compress-x", "pca:0"], saying: "--compress-x"))
+    #expect(Self.fails([x, y, "--compress-x", "svd:2"], saying: "svd:2"))
+    #expect(Self.fails([x, y, "--compress-x", "pca"], saying: "--compress-x"))
+    #expect(Self.fails([x, y, "--compress-y", "pca:4"], saying: "Cannot compress to 4 components"))  // Y has 3 dimensions
     #expect(throws: CompressionError.componentCount(4, dimension: 3)) {
       try #require(try InfoPlaneCommand.parseAsRoot(["estimate", x, y, "--compress-y", "pca:4"]) as? EstimateCommand)
         .output()
     }
-    #expect(Self.status([x, y, "--labels", "--compress-y", "pca:1"]) == 2)
-    #expect(Self.status([x, y, "--compress-x", "ae:2", "--ae-epochs", "0"]) == 2)
+    #expect(Self.fails([x, y, "--labels", "--compress-y", "pca:1"], saying: "--compress-y does not apply"))
+    #expect(Self.fails([x, y, "--compress-x", "ae:2", "--ae-epochs", "0"], saying: "--ae-epochs must be at least 1"))
     // Constant data cannot train an autoencoder.
     let constant = directory.appendingPathComponent("constant.npy")
     try NPY.write(NPYArray(Matrix(rows: 200, columns: 4, scalars: [Double](repeating: 3, count: 800))), to: constant)
-    #expect(Self.status([constant.path, y, "--compress-x", "ae:2"]) == 2)
+    #expect(Self.fails([constant.path, y, "--compress-x", "ae:2"], saying: "X is constant"))
     // NaN is named by variable, row and column, as without compression.
     var withNaN = [Float](repeating: 1, count: 200 * 8)
     for i in 0..<withNaN.count { withNaN[i] = Float(i % 17) }
@@ -126,7 +129,7 @@ import Testing
     let nan = directory.appendingPathComponent("nan.npy")
     try NPY.write(NPYArray(shape: [200, 8], storage: .float32(withNaN)), to: nan)
     for method in ["pca:2", "ae:2"] {
-      #expect(throws: EstimatorError.nonFinite(variable: "X", row: 5, column: 6)) {
+      #expect(throws: CompressionError.nonFiniteVariable(variable: "X", row: 5, column: 6)) {
         try #require(try InfoPlaneCommand.parseAsRoot(["estimate", nan.path, y, "--compress-x", method]) as? EstimateCommand)
           .output()
       }
@@ -134,6 +137,6 @@ import Testing
     // Mismatched rows are caught before any fitting.
     let short = directory.appendingPathComponent("short.npy")
     try NPY.write(NPYArray(Matrix.zeros(10, 8)), to: short)
-    #expect(Self.status([short.path, y, "--compress-x", "pca:2"]) == 2)
+    #expect(Self.fails([short.path, y, "--compress-x", "pca:2"], saying: "X has 10 samples but Y has"))
   }
 }

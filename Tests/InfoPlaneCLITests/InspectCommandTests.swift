@@ -66,7 +66,7 @@ import Testing
     try Data("not an npy file".utf8).write(to: file)
     for path in [file.path, directory.appendingPathComponent("missing.csv").path] {
       let error = try #require(throws: DatasetsError.self) { try Self.inspect([path]) }
-      #expect(isUserInputError(error))
+      #expect(exitStatus(for: error) == 2)
       #expect(InfoPlaneCommand.fullMessage(for: error).contains(path))
     }
   }

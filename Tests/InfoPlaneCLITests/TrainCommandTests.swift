@@ -103,7 +103,7 @@ import Testing
         Issue.record("expected an error for \(directory.lastPathComponent)")
       } catch {
         #expect(error is NeuralNetworkError)
-        #expect(isUserInputError(error))
+        #expect(exitStatus(for: error) == 2)
       }
     }
   }

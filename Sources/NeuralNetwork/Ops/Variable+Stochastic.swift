@@ -1,21 +1,6 @@
 import Foundation
 import Tensor
 
-/// Gaussian noise added to a layer's input (docs/method.md §5).
-package enum Noise: Sendable, Equatable, Codable {
-  /// y = x + σ·ε, ε ~ N(0, I).
-  case additive(sigma: Float)
-  /// y = x·(1 + σ·ε): the noise-to-signal ratio σ of the paper's classifier.
-  case relative(sigma: Float)
-
-  /// σ of either kind.
-  package var sigma: Float {
-    switch self {
-    case let .additive(sigma), let .relative(sigma): sigma
-    }
-  }
-}
-
 extension Variable {
   /// Inverted dropout: each element is zeroed with probability `p` and the rest scaled by 1/(1 − p).
   ///

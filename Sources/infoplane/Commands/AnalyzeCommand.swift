@@ -27,50 +27,37 @@ struct AnalyzeCommand: ParsableCommand {
   @Option(help: "PCA components for each layer.")
   var layerLatentDim = 4
 
-  @Option(help: """
-    MI estimator: auto (default: Ross's k-NN estimator for I(L;Y); the paper's WKL for I(X;L) (KSG for codes of ≤ 2 coordinates), or KSG where WKL is \
-    flagged), wkl (the paper's, as published), kl, ksg or ksg2. docs/estimator-evidence.md has the measurements.
-    """)
-  var estimator: MIEstimatorChoice = .auto
-
-  @OptionGroup var standardErrorOption: StandardErrorOption
-  var standardErrorRule: StandardErrorRule { standardErrorOption.rule }
-
-  @Option(name: .short, help: "Neighbours of the k-NN estimators.")
-  var k = 5
-
-  @Option(help: "Seed of PCA and tie-breaking jitter.")
-  var seed: UInt64 = 0
-
-  @Flag(help: "Print the results as one JSON object on stdout.")
-  var json = false
-
-  @Flag(help: "No progress on stderr.")
-  var quiet = false
+  @OptionGroup(title: "Estimator") var estimatorOptions: EstimatorOptions
+  @OptionGroup(title: "Output") var outputOptions: OutputOptions
+  @OptionGroup(title: "Run") var runOptions: RunOptions
 
   func validate() throws {
     guard xLatentDim >= 1, layerLatentDim >= 1 else {
       throw ValidationError("--x-latent-dim and --layer-latent-dim must be at least 1.")
     }
-    guard k >= 1 else { throw ValidationError("-k must be at least 1 (got \(k)).") }
+    try estimatorOptions.validate(labels: true)
   }
 
   func run() throws {
     let source = URL(fileURLWithPath: directory)
     let output = URL(fileURLWithPath: out ?? directory)
+    let (estimator, k, seed) = (estimatorOptions.resolved(default: .auto), estimatorOptions.k, runOptions.seed)
     let analysis = ActivationAnalysis(
-      inputLatentDimension: xLatentDim, layers: LayerAnalysis(latentDimension: layerLatentDim, estimator: estimator, k: k,
-                                                                       standardErrorRule: standardErrorRule),
+      inputLatentDimension: xLatentDim,
+      layers: LayerAnalysis(
+        latentDimension: layerLatentDim, estimator: estimator, k: k, standardErrorRule: estimatorOptions.standardErrorRule),
       seed: seed)
     let started = Date()
-    let rows = try analysis.run(directory: source, output: output) { epoch, rows in
-      guard !quiet else { return }
+    let rows = try runOptions.withThreads {
+      try analysis.run(directory: source, output: output) { epoch, rows in
+      guard !outputOptions.quiet else { return }
       let summary = rows.map {
         String(format: "%@ %.3f/%.3f", $0.layer, $0.ixl, $0.ily) + ($0.ixlFlagged || $0.ilyFlagged ? " (flagged)" : "")
       }.joined(separator: "  ")
       standardError("epoch \(epoch)  I(X;L)/I(L;Y) nats: \(summary)  [\(String(format: "%.1f", Date().timeIntervalSince(started))) s]")
+      }
     }
-    if json {
+    if outputOptions.json {
       let object: [String: Any] = [
         "unit": "nats", "estimator": estimator.rawValue, "k": k, "seed": seed, "version": infoPlaneVersion,
         "mi_csv": output.appendingPathComponent("mi.csv").path, "report": output.appendingPathComponent("report.html").path,
@@ -87,5 +74,3 @@ struct AnalyzeCommand: ParsableCommand {
     }
   }
 }
-
-extension MIEstimatorChoice: ExpressibleByArgument {}

@@ -22,30 +22,16 @@ struct EstimateCommand: ParsableCommand {
       """
   )
 
-  /// The estimators of --estimator.
-  enum EstimatorName: String, CaseIterable, ExpressibleByArgument {
-    case ksg, ksg2, kl, wkl
-    case entropySum = "entropy-sum"
-    case gaussian
-  }
-
   @Argument(help: "Samples of X: .npy, .csv, IDX (.gz) or FILE.safetensors:NAME, one row per sample.")
   var x: String
 
   @Argument(help: "Samples of Y (or class labels with --labels): .npy, .csv or IDX, rows paired with X.")
   var y: String
 
-  @Option(help: "ksg (default), ksg2, kl, wkl, entropy-sum or gaussian (with --labels: ksg, kl, wkl, entropy-sum).")
-  var estimator: EstimatorName?
-
-  @Option(name: .short, help: "Neighbours per sample for the k-NN estimators.")
-  var k = 5
+  @OptionGroup(title: "Estimator") var estimatorOptions: EstimatorOptions
 
   @Flag(help: "Treat Y as integer class labels.")
   var labels = false
-
-  @Option(help: "Seed of the tie-breaking jitter and of --compress-x/--compress-y.")
-  var seed: UInt64 = 0
 
   @Flag(help: "kl/wkl/entropy-sum: do not jitter exactly repeated values (duplicates can then make k-NN entropies fail).")
   var noTieBreaking = false
@@ -58,9 +44,6 @@ struct EstimateCommand: ParsableCommand {
 
   @Flag(help: "Do not whiten the variables of the kl, wkl and entropy-sum estimators.")
   var noWhiten = false
-
-  @OptionGroup var standardErrorOption: StandardErrorOption
-  var standardErrorRule: StandardErrorRule { standardErrorOption.rule }
 
   @Option(name: .customLong("compress-x"), help: ArgumentHelp(
     "Compress X first: pca:N (PCA to N components) or ae:N (autoencoder with an N-wide code: convolutional for "
@@ -76,20 +59,17 @@ struct EstimateCommand: ParsableCommand {
   @Flag(help: "Also give the result in bits (1 bit = ln 2 nats); JSON adds mi_bits and standard_error_bits.")
   var bits = false
 
-  @Flag(help: "Print one JSON object with sorted keys instead of text.")
-  var json = false
-
   @Option(help: "Whether a CSV file's first row holds column names: auto, present or absent.")
   var csvHeader: CSV.HeaderRow = .auto
 
-  var resolvedEstimator: EstimatorName { estimator ?? .ksg }
+  @OptionGroup(title: "Output") var outputOptions: OutputOptions
+  @OptionGroup(title: "Run") var runOptions: RunOptions
 
-  /// Whether the estimator is KSG-type (standardised, ties counted) rather than an entropy sum.
-  var isKSGType: Bool { [.ksg, .ksg2].contains(resolvedEstimator) }
+  var estimator: MIEstimatorChoice { estimatorOptions.resolved(default: .ksg) }
 
   func validate() throws {
-    guard k >= 1 else { throw ValidationError("-k must be at least 1 (got \(k)).") }
-    if labels, resolvedEstimator == .gaussian {
+    try estimatorOptions.validate(labels: false)
+    if labels, estimator == .gaussian {
       throw ValidationError("--labels works with ksg, ksg2, kl, wkl and entropy-sum, not gaussian.")
     }
     if labels, compressY != nil {
@@ -99,9 +79,20 @@ struct EstimateCommand: ParsableCommand {
   }
 
   func run() throws {
-    let (text, warnings) = try output()
+    let (text, warnings) = try runOptions.withThreads(output)
     for warning in warnings { standardError("warning: " + warning) }
     print(text, terminator: "")
+  }
+
+  /// The estimator's settings from the flags: ties, standardisation and whitening as the user asked.
+  var settings: MIEstimatorChoice.Settings {
+    var settings = MIEstimatorChoice.Settings(
+      k: estimatorOptions.k, seed: runOptions.seed, standardErrorRule: estimatorOptions.standardErrorRule)
+    settings.whiten = !noWhiten
+    settings.jitterEntropyTies = !noTieBreaking
+    settings.jitterKSGTies = jitterTies
+    settings.standardizeKSG = !noStandardize
+    return settings
   }
 
   /// What `run()` prints on stdout (text or one JSON object, ending in a newline) and the warnings for stderr.
@@ -118,98 +109,63 @@ struct EstimateCommand: ParsableCommand {
     // k-NN estimates degrade quickly with dimension (and whitening a wide variable is slow): say so up front, before
     // any compression or estimation.
     for (name, d, option, flag) in [("X", dx, compressX, "--compress-x"), ("Y", yColumns, compressY, "--compress-y")]
-    where option == nil && !(name == "Y" && labels) && resolvedEstimator != .gaussian && d > Self.wideDimension {
+    where option == nil && !(name == "Y" && labels) && estimator != .gaussian && d > Self.wideDimension {
       inputWarnings.append("\(name) has \(d) dimensions per sample; k-NN estimates are biased and slow in more than about "
         + "\(Self.wideDimension) — consider \(flag) pca:4 (or ae:4) to estimate between low-dimensional codes.")
     }
     for warning in inputWarnings { standardError("warning: " + warning) }
     let training = AutoencoderTraining(epochs: aeEpochs)
-    var compression: [String: CompressionOption.Summary] = [:]
+    var compression: [String: CompressionSummary] = [:]
     /// The rows of `array` as the estimator sees them: compressed by `option`, or flattened as they are.
     func samples(_ array: NPYArray, _ option: CompressionOption?, name: String, seed: UInt64) throws -> Matrix {
       guard let option else { return array.matrix() }
-      let (codes, summary) = try option.codes(of: array, name: name, seed: seed, training: training,
-                                              progress: standardError)
+      let started = Date()
+      let (codes, summary) = try option.method.codes(
+        of: array.tensor(), dimension: option.dimension, name: name, seed: seed, training: training
+      ) { epoch, loss in
+        guard epoch == 1 || epoch % 10 == 0 || epoch == training.epochs else { return }
+        outputOptions.progress(String(format: "%@: %@ autoencoder epoch %d/%d  loss %.5f  (%.0f s)", name,
+                               AutoencoderTraining.isConvolutional(sampleShape: Array(array.shape.dropFirst()))
+                                 ? "convolutional" : "dense", epoch, training.epochs, loss, Date().timeIntervalSince(started)))
+      }
       compression[name.lowercased()] = summary
       return codes
     }
-    let xm = try samples(xArray, compressX, name: "X", seed: seed &+ 0xC0DE)
+    let xm = try samples(xArray, compressX, name: "X", seed: runOptions.seed &+ 0xC0DE)
     // Long estimates (large n·d) say what they are doing on stderr, and how long it took.
     let codeY = labels ? 1 : (compressY?.dimension ?? yColumns)
     let started = Date()
     let announce = xm.rows * (xm.columns + codeY) >= Self.announcedWork
     if announce {
-      standardError("estimating I(X;Y) with \(resolvedEstimator.rawValue) on n = \(xm.rows) samples, "
+      outputOptions.progress("estimating I(X;Y) with \(estimator.rawValue) on n = \(xm.rows) samples, "
         + "dx = \(xm.columns), " + (labels ? "labels" : "dy = \(codeY)") + " …")
     }
-    let preprocessing = isKSGType
-      ? Preprocessing(breakTies: jitterTies, standardize: !noStandardize, seed: seed)
-      : Preprocessing(breakTies: !noTieBreaking, standardize: false, seed: seed)
-    let whiten = !noWhiten
     let estimate: Estimate
-    let dy: Int
     var classes: Int?
     if labels {
       let yl = try yArray.labels()
-      dy = 1
       classes = Set(yl).count
-      switch resolvedEstimator {
-      case .ksg, .ksg2:
-        estimate = try KSGLabelMI(k: k, preprocessing: preprocessing).estimate(xm, labels: yl)
-      case .kl:
-        estimate = try LabelMI(entropy: KLEntropy(k: k, whiten: whiten, preprocessing: preprocessing),
-                               standardErrorRule: standardErrorRule).estimate(xm, labels: yl)
-      default:
-        estimate = try LabelMI(entropy: WKLEntropy(k: k, whiten: whiten, preprocessing: preprocessing),
-                               standardErrorRule: standardErrorRule).estimate(xm, labels: yl)
-      }
+      estimate = try estimator.estimate(xm, labels: yl, settings: settings)
     } else {
-      dy = yColumns
-      let ym = try samples(yArray, compressY, name: "Y", seed: seed &+ 0xC0DF)
-      switch resolvedEstimator {
-      case .ksg: estimate = try KSG(k: k, algorithm: .one, preprocessing: preprocessing).estimate(xm, ym)
-      case .ksg2: estimate = try KSG(k: k, algorithm: .two, preprocessing: preprocessing).estimate(xm, ym)
-      case .kl:
-        estimate = try EntropySumMI(entropy: KLEntropy(k: k, whiten: whiten, preprocessing: preprocessing),
-                                    standardErrorRule: standardErrorRule).estimate(xm, ym)
-      case .wkl, .entropySum:
-        estimate = try EntropySumMI(entropy: WKLEntropy(k: k, whiten: whiten, preprocessing: preprocessing),
-                                    standardErrorRule: standardErrorRule).estimate(xm, ym)
-      case .gaussian:
-        var options = preprocessing
-        options.breakTies = false  // a covariance needs no tie-breaking
-        estimate = try GaussianMI(preprocessing: options).estimate(xm, ym)
-      }
+      let ym = try samples(yArray, compressY, name: "Y", seed: runOptions.seed &+ 0xC0DF)
+      estimate = try estimator.estimate(xm, ym, settings: settings)
     }
-    if announce { standardError(String(format: "done in %.1f s", Date().timeIntervalSince(started))) }
-    let usesK = resolvedEstimator != .gaussian
+    if announce { outputOptions.progress(String(format: "done in %.1f s", Date().timeIntervalSince(started))) }
+    let k = estimatorOptions.k
     let warnings = estimate.notes.map(\.description)
-    if json {
-      var object: [String: Any] = [
-        "mi": estimate.value.isFinite ? estimate.value : NSNull(),
-        "standard_error": estimate.standardError.isFinite ? estimate.standardError : NSNull(),
-        "unit": "nats", "estimator": resolvedEstimator.rawValue, "k": usesK ? k : NSNull(),
-        "n": xm.rows, "dx": dx, "dy": dy, "labels": labels, "seed": seed,
-        "tie_breaking": isKSGType ? (jitterTies ? "jitter" : "count") : (noTieBreaking ? "none" : "jitter"),
-        "standardize": isKSGType && !noStandardize, "negative": estimate.isNegative,
-        "flags": estimate.flags.compactMap(\.flagName),
-        "notes": inputWarnings + warnings, "x": x, "y": y, "version": infoPlaneVersion,
-      ]
-      if let classes { object["classes"] = classes }
-      if [.kl, .wkl, .entropySum].contains(resolvedEstimator) { object["standard_error_rule"] = standardErrorRule.rawValue }
-      if !compression.isEmpty { object["compression"] = compression.mapValues(\.json) }
-      if bits {
-        object["mi_bits"] = estimate.value.isFinite ? estimate.value / log(2) : NSNull()
-        object["standard_error_bits"] = estimate.standardError.isFinite ? estimate.standardError / log(2) : NSNull()
-      }
-      let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-      return (String(decoding: data, as: UTF8.self) + "\n", warnings)
-    }
+    let record = MIEstimateRecord(
+      estimate: estimate, estimator: estimator, k: estimator == .gaussian ? nil : k, n: xm.rows, dx: dx,
+      dy: labels ? 1 : yColumns, labels: labels, classes: classes, seed: runOptions.seed,
+      tieBreaking: estimator.isKSGType ? (jitterTies ? "jitter" : "count") : (noTieBreaking ? "none" : "jitter"),
+      standardize: estimator.isKSGType && !noStandardize,
+      standardErrorRule: estimator.isEntropySum ? estimatorOptions.standardErrorRule : nil,
+      notes: inputWarnings + warnings, compression: compression, inBits: bits, x: x, y: y, version: infoPlaneVersion)
+    if outputOptions.json { return (try jsonLine(record, pretty: false), warnings) }
     var lines = [
       String(format: "I(X;Y) = %.6f ± %.6f nats", estimate.value, estimate.standardError)
         + (bits ? String(format: " = %.6f ± %.6f bits", estimate.value / log(2), estimate.standardError / log(2)) : ""),
-      "estimator \(resolvedEstimator.rawValue)" + (usesK ? ", k = \(k)" : "") + ", n = \(xm.rows), dx = \(dx), "
-        + (classes.map { "labels: \($0) classes" } ?? "dy = \(dy)"),
+      "estimator \(estimator.rawValue)" + (record.k.map { ", k = \($0)" } ?? "") + ", n = \(xm.rows), dx = \(dx), "
+        + (classes.map { "labels: \($0) classes" } ?? "dy = \(record.dy)"),
     ]
     for (name, key) in [("X", "x"), ("Y", "y")] {
       if let summary = compression[key] { lines.append("\(name) compressed: \(summary.text)") }

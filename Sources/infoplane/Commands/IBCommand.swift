@@ -16,18 +16,7 @@ struct IBCommand: ParsableCommand {
       """
   )
 
-  @Option(help: ArgumentHelp("Dataset: shapes (built in), fashion-mnist, mnist, or npy (your own 28×28, 10-class data "
-    + "as train_images.npy, train_labels.npy, test_images.npy, test_labels.npy in --data-dir)."))
-  var dataset: ExperimentConfig.Dataset = .shapes
-
-  @Option(help: "Directory with the IDX (or npy) files (default for fashion-mnist: /usr/share/datasets/fashion-mnist).")
-  var dataDir: String?
-
-  @Option(help: "Training images to use (default: all; shapes draws 12000).")
-  var trainSamples: Int?
-
-  @Option(help: "Test images to use (default: all; shapes draws 3000).")
-  var testSamples: Int?
+  @OptionGroup(title: "Data") var data: DatasetOptions
 
   @Option(help: "Training epochs.")
   var epochs = 30
@@ -42,13 +31,13 @@ struct IBCommand: ParsableCommand {
   var noise: Float = 1e-3
 
   @Option(help: "Noise form: relative (x·(1+σε), the paper's) or absolute (x+σε).")
-  var noiseMode: ExperimentConfig.NoiseMode = .relative
+  var noiseMode: Noise.Form = .relative
 
   @Option(help: "Dropout before each convolution block.")
   var dropout: Float = 0.1
 
   @Option(help: "Compressor for the inputs X: ae or pca.")
-  var xCompressor: ExperimentConfig.InputCompressor = .ae
+  var xCompressor: CompressorChoice = .ae
 
   @Option(help: "Code dimension of X.")
   var xLatentDim = 4
@@ -65,20 +54,7 @@ struct IBCommand: ParsableCommand {
   @Option(help: "MI evaluation samples: the first N test images (default: min(10000, test images)).")
   var evalSamples: Int?
 
-  @Option(help: """
-    MI estimator: auto (default: Ross's k-NN estimator for I(L;Y); the paper's WKL for I(X;L) (KSG for codes of ≤ 2 coordinates), or KSG where WKL is \
-    flagged), wkl (the paper's, as published), kl, ksg or ksg2. docs/estimator-evidence.md has the measurements.
-    """)
-  var estimator: MIEstimatorChoice = .auto
-
-  @OptionGroup var standardErrorOption: StandardErrorOption
-  var standardErrorRule: StandardErrorRule { standardErrorOption.rule }
-
-  @Option(name: .short, help: "Neighbours of the k-NN estimators.")
-  var k = 5
-
-  @Option(help: "Seed of every random draw.")
-  var seed: UInt64 = 0
+  @OptionGroup(title: "Estimator") var estimatorOptions: EstimatorOptions
 
   @Option(name: .shortAndLong, help: "Run directory.")
   var out = "runs/ib"
@@ -86,15 +62,17 @@ struct IBCommand: ParsableCommand {
   @Flag(help: "Continue the run in --out from its last complete epoch.")
   var resume = false
 
-  @Flag(help: "No progress on stderr.")
-  var quiet = false
+  @OptionGroup(title: "Output") var outputOptions: OutputOptions
+  @OptionGroup(title: "Run") var runOptions: RunOptions
 
+  /// The run's settings. The default --eval-samples is min(10 000, test images); for npy data the test set's size is
+  /// read from its labels file's header by the library.
   func config() -> ExperimentConfig {
     var c = ExperimentConfig()
-    c.dataset = dataset
-    c.dataDirectory = dataDir
-    c.trainSamples = trainSamples
-    c.testSamples = testSamples
+    c.dataset = data.dataset ?? .shapes
+    c.dataDirectory = data.dataDir
+    c.trainSamples = data.trainSamples
+    c.testSamples = data.testSamples
     c.epochs = epochs
     c.learningRate = lr
     c.batchSize = batchSize
@@ -106,28 +84,25 @@ struct IBCommand: ParsableCommand {
     c.autoencoderEpochs = aeEpochs
     c.autoencoderLearningRate = aeLr
     c.layerLatentDimension = layerLatentDim
-    var defaultTest = dataset == .shapes ? (testSamples ?? ExperimentConfig.defaultShapesTest) : (testSamples ?? 10_000)
-    if dataset == .npy, testSamples == nil, let dataDir,  // the test set's size, from its (small) labels file
-      let labels = try? NPY.read(contentsOf: URL(fileURLWithPath: dataDir).appendingPathComponent("test_labels.npy")) {
-      defaultTest = labels.shape.first ?? defaultTest
-    }
-    c.evaluationSamples = evalSamples ?? min(10_000, defaultTest)
-    c.estimator = estimator
-    c.standardErrorRule = standardErrorRule == .sumOfParts ? nil : standardErrorRule
-    c.k = k
-    c.seed = seed
+    c.evaluationSamples = evalSamples ?? c.defaultEvaluationSamples()
+    c.estimator = estimatorOptions.resolved(default: .auto)
+    c.standardErrorRule = estimatorOptions.standardErrorRule == .sumOfParts ? nil : estimatorOptions.standardErrorRule
+    c.k = estimatorOptions.k
+    c.seed = runOptions.seed
     c.version = infoPlaneVersion
     return c
   }
 
   func validate() throws {
+    try estimatorOptions.validate(labels: true)
     do { try config().validate() } catch let error as InformationPlaneError { throw ValidationError(error.description) }
   }
 
   func run() throws {
     let experiment = InformationPlaneExperiment(config: config())
-    let (metrics, _) = try experiment.run(in: URL(fileURLWithPath: out), resume: resume) { event in
-      guard !quiet else { return }
+    let (metrics, _) = try runOptions.withThreads {
+      try experiment.run(in: URL(fileURLWithPath: out), resume: resume) { event in
+      guard !outputOptions.quiet else { return }
       switch event {
       case let .stage(text, seconds):
         standardError(String(format: "%@ (%.1f s)", text, seconds))
@@ -140,12 +115,23 @@ struct IBCommand: ParsableCommand {
           format: "epoch %d/%d  loss %.3f/%.3f  acc %.3f/%.3f  %@  %@ elapsed, ETA %@", m.epoch, epochs,
           m.trainLoss, m.testLoss, m.trainAccuracy, m.testAccuracy, deep, duration(elapsed), duration(remaining)))
       }
+      }
     }
-    print("\(metrics.count) epochs in \(out): metrics.csv, mi.csv, report.html")
+    if outputOptions.json {
+      print(try jsonLine(IBSummary(epochs: metrics.count, directory: out), pretty: true), terminator: "")
+    } else {
+      print("\(metrics.count) epochs in \(out): metrics.csv, mi.csv, report.html")
+    }
+  }
+
+  /// What `ib --json` prints.
+  struct IBSummary: Encodable {
+    let epochs: Int
+    let directory: String
+    let files = ["config.json", "metrics.csv", "mi.csv", "report.html", "checkpoints"]
   }
 }
 
 
-extension ExperimentConfig.Dataset: ExpressibleByArgument {}
-extension ExperimentConfig.NoiseMode: ExpressibleByArgument {}
-extension ExperimentConfig.InputCompressor: ExpressibleByArgument {}
+extension Noise.Form: ExpressibleByArgument {}
+extension CompressorChoice: ExpressibleByArgument {}

@@ -16,27 +16,7 @@ struct TrainCommand: ParsableCommand {
       """
   )
 
-  enum DatasetName: String, CaseIterable, ExpressibleByArgument {
-    case fashionMNIST = "fashion-mnist"
-    case mnist
-    /// train_images.npy, train_labels.npy, test_images.npy, test_labels.npy in --data-dir.
-    case npy
-
-    var defaultDirectory: String {
-      switch self {
-      case .fashionMNIST: "/usr/share/datasets/fashion-mnist"
-      case .mnist: "/usr/share/datasets/mnist"
-      case .npy: "."
-      }
-    }
-  }
-
-  @Option(help: ArgumentHelp("Dataset: fashion-mnist, mnist, or npy (28×28, 10 classes, as train_images.npy, "
-    + "train_labels.npy, test_images.npy, test_labels.npy in --data-dir)."))
-  var dataset: DatasetName = .fashionMNIST
-
-  @Option(help: "Directory with the four IDX (or npy) files; default: /usr/share/datasets/<dataset>.")
-  var dataDir: String?
+  @OptionGroup(title: "Data") var data: DatasetOptions
 
   @Option(help: "Training epochs.")
   var epochs = 5
@@ -53,23 +33,14 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Dropout probability before each conv block.")
   var dropout: Float = 0.1
 
-  @Option(help: "Seed of the initialisation, shuffling, dropout and noise.")
-  var seed: UInt64 = 0
-
   @Option(name: .shortAndLong, help: "Output directory for checkpoint.safetensors and metrics.csv.")
   var out = "infoplane-train"
-
-  @Option(help: "Worker threads (default: all cores).")
-  var threads: Int?
 
   @Flag(help: "Continue from OUT/checkpoint.safetensors.")
   var resume = false
 
-  @Flag(help: "Print the final metrics as one JSON object on stdout.")
-  var json = false
-
-  @Flag(help: "No progress on stderr.")
-  var quiet = false
+  @OptionGroup(title: "Output") var outputOptions: OutputOptions
+  @OptionGroup(title: "Run") var runOptions: RunOptions
 
   func validate() throws {
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1 (got \(epochs)).") }
@@ -77,11 +48,6 @@ struct TrainCommand: ParsableCommand {
     guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number (got \(lr)).") }
     guard noise >= 0, noise.isFinite else { throw ValidationError("--noise must be ≥ 0 (got \(noise)).") }
     guard dropout >= 0, dropout < 1 else { throw ValidationError("--dropout must be in [0, 1) (got \(dropout)).") }
-    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
-    if dataset == .npy, dataDir == nil {
-      throw ValidationError("--dataset npy needs --data-dir: the directory with train_images.npy, train_labels.npy, "
-        + "test_images.npy and test_labels.npy.")
-    }
   }
 
   func run() throws {
@@ -90,29 +56,21 @@ struct TrainCommand: ParsableCommand {
 
   /// Trains and returns what `run()` prints.
   func output() throws -> String {
-    if let threads { Parallelism.setMaximumThreads(threads) }
-    defer { if threads != nil { Parallelism.setMaximumThreads(0) } }
-    let directory = URL(fileURLWithPath: dataDir ?? dataset.defaultDirectory)
+    try runOptions.withThreads(train)
+  }
+
+  /// The dataset: --dataset, by default fashion-mnist.
+  var dataset: ImageDataset { data.dataset ?? .fashionMNIST }
+
+  private func train() throws -> String {
+    let seed = runOptions.seed, quiet = outputOptions.quiet
     // A missing Fashion-MNIST directory's error names `apt-get install dataset-fashion-mnist`.
-    let data: (train: LabelledImages, test: LabelledImages)
-    let normalize: ImageNormalization
-    switch dataset {
-    case .fashionMNIST, .mnist:
-      let idx = try IDXDataset.load(from: directory)
-      data = (idx.train, idx.test)
-      normalize = dataset == .mnist ? .mnist : .fashionMNIST
-    case .npy:
-      data = try NumPyImageDataset.load(from: directory)
-      guard let fitted = ImageNormalization.fitted(to: data.train.images) else {
-        throw InputError("\(directory.path)/train_images.npy has the same value in every pixel; nothing to learn from.")
-      }
-      normalize = fitted
-    }
-    let (trainImages, testImages) = (normalize(data.train.images), normalize(data.test.images))
+    let (trainSet, testSet) = try dataset.load(
+      directory: data.dataDir, trainSamples: data.trainSamples, testSamples: data.testSamples, seed: seed)
     let classifier = MNISTClassifier(noise: .relative(sigma: noise), noiseAtInference: true, dropout: dropout, seed: seed)
     var trainer = Trainer(model: classifier.network,
       optimizer: Adam(parameters: classifier.network.namedParameters, learningRate: lr), lossFunction: .nll, seed: seed)
-    let loader = try DataLoader(images: trainImages, labels: data.train.labels, classes: 10, batchSize: batchSize,
+    let loader = try DataLoader(images: trainSet.images, labels: trainSet.labels, classes: 10, batchSize: batchSize,
       shuffle: true, seed: seed)
     _ = try classifier.network.outputShape(for: loader.sampleShape)
 
@@ -140,7 +98,7 @@ struct TrainCommand: ParsableCommand {
           p.step, p.steps, p.loss, 100 * (p.accuracy ?? 0), p.samplesPerSecond)
         FileHandle.standardError.write(Data((line + "  ETA \(Self.clock(p.secondsRemaining)) ").utf8))
       }
-      let test = try trainer.evaluate(testImages, labels: data.test.labels, seed: seed &+ UInt64(trainer.epoch))
+      let test = try trainer.evaluate(testSet.images, labels: testSet.labels, seed: seed &+ UInt64(trainer.epoch))
       try Checkpoint.save(trainer, to: checkpointURL, metadata: metadata)
       let row = String(format: "%d,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f\n", train.epoch, train.loss, train.accuracy ?? 0,
         test.loss, test.accuracy ?? 0, train.samplesPerSecond, train.seconds)
@@ -161,7 +119,7 @@ struct TrainCommand: ParsableCommand {
     guard let (train, test) = last else {
       return "already trained for \(trainer.epoch) epochs (checkpoint \(checkpointURL.path)); raise --epochs to continue\n"
     }
-    if json {
+    if outputOptions.json {
       let object: [String: Any] = [
         "dataset": dataset.rawValue, "epochs": train.epoch, "batch_size": batchSize, "learning_rate": Self.decimal(lr),
         "noise_sigma": Self.decimal(noise), "dropout": Self.decimal(dropout), "seed": seed, "version": infoPlaneVersion,

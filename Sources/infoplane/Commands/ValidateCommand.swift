@@ -21,9 +21,9 @@ struct ValidateCommand: ParsableCommand {
     Compressor: ae, pca or none (default: none for label-mixing, cluster-codes and noisy-quantized, whose \
     variables are already codes; pca otherwise).
     """)
-  var compressorOption: SyntheticValidation.CompressorChoice?
+  var compressorOption: CompressorChoice?
 
-  var compressor: SyntheticValidation.CompressorChoice {
+  var compressor: CompressorChoice {
     compressorOption ?? ([.labelMixing, .noisyQuantized, .clusterCodes].contains(task) ? .none : .pca)
   }
 
@@ -39,17 +39,7 @@ struct ValidateCommand: ParsableCommand {
     """)
   var dimension: Int?
 
-  @Option(help: """
-    MI estimator: auto (default: Ross's estimator for labels; KSG for codes of ≤ 2 coordinates per side, WKL \
-    above, KSG where WKL is flagged), ksg, ksg2, kl or wkl (the paper's). See docs/estimator-evidence.md.
-    """)
-  var estimator: MIEstimatorChoice?
-
-  @OptionGroup var standardErrorOption: StandardErrorOption
-  var standardErrorRule: StandardErrorRule { standardErrorOption.rule }
-
-  @Option(name: .short, help: "Neighbours of the k-NN estimators.")
-  var k = 5
+  @OptionGroup(title: "Estimator") var estimatorOptions: EstimatorOptions
 
   @Option(help: "True MI values in nats: a list \"0,1,2.5,5\" or a range a:b:count (the paper: 0:10:41).")
   var mi = "0,1,2.5,5"
@@ -76,7 +66,7 @@ struct ValidateCommand: ParsableCommand {
   var aeFinalLearningRate = AutoencoderTraining().finalLearningRate
 
   @Option(help: "Autoencoder loss: l1 or mse.")
-  var aeLoss: AutoencoderLoss = .l1
+  var aeLoss: LossFunction = .l1
 
   @Option(help: "Autoencoder Gaussian noise σ on the input during training.")
   var aeInputNoise = AutoencoderTraining().inputNoise
@@ -84,23 +74,21 @@ struct ValidateCommand: ParsableCommand {
   @Option(help: "Autoencoder Gaussian noise σ on the code during training.")
   var aeCodeNoise = AutoencoderTraining().codeNoise
 
-  @Option(help: "Seed of every random draw.")
-  var seed: UInt64 = 0
-
   @Option(name: .shortAndLong, help: "Output directory for results.csv and report.html.")
   var out = "validate-out"
 
-  @Flag(help: "Print the results as one JSON object on stdout.")
-  var json = false
+  @OptionGroup(title: "Output") var outputOptions: OutputOptions
+  @OptionGroup(title: "Run") var runOptions: RunOptions
 
-  @Flag(help: "No progress on stderr.")
-  var quiet = false
+  var seed: UInt64 { runOptions.seed }
+  var k: Int { estimatorOptions.k }
+  var standardErrorRule: StandardErrorRule { estimatorOptions.standardErrorRule }
 
   func validation() throws -> (SyntheticValidation, [Double]) {
     let grid = try SyntheticValidation.parseGrid(mi)
     let synthetic = SyntheticTask(kind: task, imageSize: imageSize, latentDimension: dimension)
     let run = SyntheticValidation(
-      task: synthetic, compressor: compressor, latentDimension: latentDim, estimator: estimator, k: k,
+      task: synthetic, compressor: compressor, latentDimension: latentDim, estimator: estimatorOptions.estimator, k: k,
       samples: samples, trainingSamples: trainingSamples, seed: seed,
       autoencoder: autoencoderTraining, standardErrorRule: standardErrorRule)
     try run.validate(mutualInformation: grid)
@@ -109,11 +97,12 @@ struct ValidateCommand: ParsableCommand {
 
   var autoencoderTraining: AutoencoderTraining {
     AutoencoderTraining(epochs: aeEpochs, batchSize: aeBatchSize, learningRate: aeLearningRate,
-                        finalLearningRate: aeFinalLearningRate, loss: aeLoss == .l1 ? .l1 : .mse,
+                        finalLearningRate: aeFinalLearningRate, loss: aeLoss,
                         inputNoise: aeInputNoise, codeNoise: aeCodeNoise)
   }
 
   func validate() throws {
+    try estimatorOptions.validate(labels: true)
     guard imageSize >= 4 else { throw ValidationError("--image-size must be at least 4 (got \(imageSize)).") }
     guard aeEpochs >= 1 else { throw ValidationError("--ae-epochs must be at least 1 (got \(aeEpochs)).") }
     do {
@@ -123,6 +112,11 @@ struct ValidateCommand: ParsableCommand {
   }
 
   func run() throws {
+    try runOptions.withThreads(validateEstimates)
+  }
+
+  private func validateEstimates() throws {
+    let quiet = outputOptions.quiet
     let (validation, grid) = try validation()
     let started = Date()
     let result = try validation.run(mutualInformation: grid, trainingProgress: { epoch, loss in
@@ -166,7 +160,7 @@ struct ValidateCommand: ParsableCommand {
     try ValidationReport.make(title: "Synthetic validation — \(task.rawValue), \(compressor.rawValue)", points: result.points,
                               settings: settings, notes: result.notes + [timing] + (subsetNote.map { [$0] } ?? []))
       .write(to: output.appendingPathComponent("report.html"))
-    if json {
+    if outputOptions.json {
       let object: [String: Any] = [
         "unit": "nats", "task": task.rawValue, "compressor": compressor.rawValue, "estimator": validation.estimator.rawValue,
         "k": k, "samples": samples, "seed": seed, "version": infoPlaneVersion, "mean_absolute_error": jsonNumber(mae),
@@ -197,10 +191,4 @@ struct ValidateCommand: ParsableCommand {
 }
 
 extension SyntheticTask.Kind: ExpressibleByArgument {}
-extension SyntheticValidation.CompressorChoice: ExpressibleByArgument {}
-
-/// The reconstruction losses an autoencoder can train with.
-enum AutoencoderLoss: String, CaseIterable, ExpressibleByArgument {
-  case l1
-  case mse
-}
+extension LossFunction: ExpressibleByArgument {}

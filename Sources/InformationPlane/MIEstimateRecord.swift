@@ -1,0 +1,91 @@
+import Foundation
+import Compression
+import Estimators
+
+/// One MI estimate between two data files with everything needed to reproduce it: what `infoplane estimate --json`
+/// prints (keys sorted; NaN and ±Inf as null, since JSON has no NaN). Values are in nats unless a key says bits.
+public struct MIEstimateRecord: Sendable, Encodable {
+  public var estimate: Estimate
+  public var estimator: MIEstimatorChoice
+  /// Neighbours per sample; nil for the closed-form `gaussian`.
+  public var k: Int?
+  /// Samples, and features per sample of X and Y (Y: 1 for labels) before compression.
+  public var n: Int, dx: Int, dy: Int
+  public var labels: Bool
+  /// Distinct classes among the labels (with `labels` only).
+  public var classes: Int?
+  public var seed: UInt64
+  /// `count` (Gao et al.'s rule), `jitter` or `none`.
+  public var tieBreaking: String
+  public var standardize: Bool
+  /// The standard-error rule of the entropy sums (nil for the others).
+  public var standardErrorRule: StandardErrorRule?
+  /// Input warnings, then the estimate's notes, as sentences.
+  public var notes: [String]
+  /// Compression of `x` and/or `y`, keyed by "x" / "y".
+  public var compression: [String: CompressionSummary]
+  /// Also in bits (1 bit = ln 2 nats).
+  public var inBits: Bool
+  /// The two files, as given.
+  public var x: String, y: String
+  public var version: String
+
+  public init(
+    estimate: Estimate, estimator: MIEstimatorChoice, k: Int?, n: Int, dx: Int, dy: Int, labels: Bool,
+    classes: Int?, seed: UInt64, tieBreaking: String, standardize: Bool, standardErrorRule: StandardErrorRule?,
+    notes: [String], compression: [String: CompressionSummary], inBits: Bool, x: String, y: String, version: String
+  ) {
+    self.estimate = estimate
+    self.estimator = estimator
+    self.k = k
+    (self.n, self.dx, self.dy) = (n, dx, dy)
+    self.labels = labels
+    self.classes = classes
+    self.seed = seed
+    self.tieBreaking = tieBreaking
+    self.standardize = standardize
+    self.standardErrorRule = standardErrorRule
+    self.notes = notes
+    self.compression = compression
+    self.inBits = inBits
+    (self.x, self.y) = (x, y)
+    self.version = version
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case mi, standardError = "standard_error", unit, estimator, k, n, dx, dy, labels, classes, seed
+    case tieBreaking = "tie_breaking", standardize, negative, flags, notes, x, y, version
+    case standardErrorRule = "standard_error_rule", compression
+    case miBits = "mi_bits", standardErrorBits = "standard_error_bits"
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    func finite(_ v: Double) -> Double? { v.isFinite ? v : nil }
+    try c.encode(finite(estimate.value), forKey: .mi)
+    try c.encode(finite(estimate.standardError), forKey: .standardError)
+    try c.encode("nats", forKey: .unit)
+    try c.encode(estimator, forKey: .estimator)
+    try c.encode(k, forKey: .k)
+    try c.encode(n, forKey: .n)
+    try c.encode(dx, forKey: .dx)
+    try c.encode(dy, forKey: .dy)
+    try c.encode(labels, forKey: .labels)
+    try c.encodeIfPresent(classes, forKey: .classes)
+    try c.encode(seed, forKey: .seed)
+    try c.encode(tieBreaking, forKey: .tieBreaking)
+    try c.encode(standardize, forKey: .standardize)
+    try c.encode(estimate.isNegative, forKey: .negative)
+    try c.encode(estimate.flags.compactMap(\.flagName), forKey: .flags)
+    try c.encode(notes, forKey: .notes)
+    try c.encode(x, forKey: .x)
+    try c.encode(y, forKey: .y)
+    try c.encode(version, forKey: .version)
+    try c.encodeIfPresent(standardErrorRule, forKey: .standardErrorRule)
+    if !compression.isEmpty { try c.encode(compression, forKey: .compression) }
+    if inBits {
+      try c.encode(finite(estimate.value / log(2.0)), forKey: .miBits)
+      try c.encode(finite(estimate.standardError / log(2.0)), forKey: .standardErrorBits)
+    }
+  }
+}
