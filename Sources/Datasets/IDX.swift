@@ -104,16 +104,6 @@ package enum IDX {
       for byte in 0..<4 { extent = extent << 8 | Int(raw[4 + 4 * axis + byte]) }
       shape.append(extent)
     }
-    let (count, byteCount) = try NPYArray.checkedSize(of: shape, dtype: dtype, file: file)
-    let available = raw.count - dataStart
-    guard available >= byteCount else {
-      throw DatasetsError.truncated(file: file, expectedBytes: dataStart + byteCount, actualBytes: raw.count)
-    }
-    guard available == byteCount else {
-      throw DatasetsError.trailingBytes(file: file, expectedBytes: dataStart + byteCount, actualBytes: raw.count)
-    }
-    let storage = NPYArray.Storage.decode(
-      dtype, count: count, from: UnsafeRawBufferPointer(rebasing: raw[dataStart...]), order: .big)
-    return NPYArray(shape: shape, storage: storage)
+    return try NPYArray.decodingPayload(of: raw, from: dataStart, shape: shape, dtype: dtype, order: .big, file: file)
   }
 }

@@ -96,19 +96,9 @@ public enum NPY {
       }
       shape.append(extent)
     }
-    let (count, byteCount) = try NPYArray.checkedSize(of: shape, dtype: dtype, file: file)
     // A Fortran-ordered array with at most one extent above 1 has the same bytes as in C order.
     if header.fortranOrder && shape.filter({ $0 > 1 }).count > 1 { throw DatasetsError.fortranOrder(file: file) }
-    let available = raw.count - dataStart
-    guard available >= byteCount else {
-      throw DatasetsError.truncated(file: file, expectedBytes: dataStart + byteCount, actualBytes: raw.count)
-    }
-    guard available == byteCount else {
-      throw DatasetsError.trailingBytes(file: file, expectedBytes: dataStart + byteCount, actualBytes: raw.count)
-    }
-    let storage = NPYArray.Storage.decode(
-      dtype, count: count, from: UnsafeRawBufferPointer(rebasing: raw[dataStart...]), order: .little)
-    return NPYArray(shape: shape, storage: storage)
+    return try NPYArray.decodingPayload(of: raw, from: dataStart, shape: shape, dtype: dtype, order: .little, file: file)
   }
 
   /// The dtype of a NumPy type string such as `<f4` or `|u1`.

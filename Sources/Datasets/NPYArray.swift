@@ -104,6 +104,25 @@ public struct NPYArray: Sendable, Equatable, CustomStringConvertible {
 }
 
 extension NPYArray {
+  /// The array whose elements fill `raw[dataStart...]` exactly, in `order`: the payload of an .npy or IDX file after
+  /// its header.
+  /// - Throws: `DatasetsError.truncated` / `.trailingBytes` naming `file` when the payload is shorter or longer than
+  ///   `shape` needs, or the size errors of `checkedSize`.
+  static func decodingPayload(
+    of raw: UnsafeRawBufferPointer, from dataStart: Int, shape: [Int], dtype: DType, order: ByteOrder, file: String
+  ) throws -> NPYArray {
+    let (count, byteCount) = try checkedSize(of: shape, dtype: dtype, file: file)
+    let available = raw.count - dataStart
+    guard available >= byteCount else {
+      throw DatasetsError.truncated(file: file, expectedBytes: dataStart + byteCount, actualBytes: raw.count)
+    }
+    guard available == byteCount else {
+      throw DatasetsError.trailingBytes(file: file, expectedBytes: dataStart + byteCount, actualBytes: raw.count)
+    }
+    let storage = Storage.decode(dtype, count: count, from: UnsafeRawBufferPointer(rebasing: raw[dataStart...]), order: order)
+    return NPYArray(shape: shape, storage: storage)
+  }
+
   /// The element count and byte count of `shape` with `dtype`, checked for negative extents and `Int` overflow
   /// before anything is allocated.
   ///

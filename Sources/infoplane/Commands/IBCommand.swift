@@ -21,20 +21,7 @@ struct IBCommand: ParsableCommand {
   @Option(help: "Training epochs.")
   var epochs = 30
 
-  @Option(help: "Adam learning rate.")
-  var lr: Float = 1e-3
-
-  @Option(help: "Mini-batch size.")
-  var batchSize = 1024
-
-  @Option(help: "Noise σ at every learned layer's input.")
-  var noise: Float = 1e-3
-
-  @Option(help: "Noise form: relative (x·(1+σε), the paper's) or absolute (x+σε).")
-  var noiseMode: Noise.Form = .relative
-
-  @Option(help: "Dropout before each convolution block.")
-  var dropout: Float = 0.1
+  @OptionGroup(title: "Training") var network: NetworkOptions
 
   @Option(help: "Compressor for the inputs X: ae or pca.")
   var xCompressor: CompressorChoice = .ae
@@ -74,11 +61,11 @@ struct IBCommand: ParsableCommand {
     c.trainSamples = data.trainSamples
     c.testSamples = data.testSamples
     c.epochs = epochs
-    c.learningRate = lr
-    c.batchSize = batchSize
-    c.noise = noise
-    c.noiseMode = noiseMode
-    c.dropout = dropout
+    c.learningRate = network.lr
+    c.batchSize = network.batchSize
+    c.noise = network.noise
+    c.noiseMode = network.noiseMode
+    c.dropout = network.dropout
     c.inputCompressor = xCompressor
     c.inputLatentDimension = xLatentDim
     c.autoencoderEpochs = aeEpochs
@@ -133,5 +120,4 @@ struct IBCommand: ParsableCommand {
 }
 
 
-extension Noise.Form: ExpressibleByArgument {}
 extension CompressorChoice: ExpressibleByArgument {}

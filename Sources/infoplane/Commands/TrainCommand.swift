@@ -21,17 +21,7 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Training epochs.")
   var epochs = 5
 
-  @Option(help: "Training batch size.")
-  var batchSize = 1024
-
-  @Option(help: "Adam learning rate.")
-  var lr: Float = 1e-3
-
-  @Option(help: "Noise-to-signal ratio σ of the relative noise x·(1 + σε) on every learned layer's input.")
-  var noise: Float = 1e-3
-
-  @Option(help: "Dropout probability before each conv block.")
-  var dropout: Float = 0.1
+  @OptionGroup(title: "Training") var network: NetworkOptions
 
   @Option(name: .shortAndLong, help: "Output directory for checkpoint.safetensors and metrics.csv.")
   var out = "infoplane-train"
@@ -44,10 +34,6 @@ struct TrainCommand: ParsableCommand {
 
   func validate() throws {
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1 (got \(epochs)).") }
-    guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1 (got \(batchSize)).") }
-    guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number (got \(lr)).") }
-    guard noise >= 0, noise.isFinite else { throw ValidationError("--noise must be ≥ 0 (got \(noise)).") }
-    guard dropout >= 0, dropout < 1 else { throw ValidationError("--dropout must be in [0, 1) (got \(dropout)).") }
   }
 
   func run() throws {
@@ -67,10 +53,10 @@ struct TrainCommand: ParsableCommand {
     // A missing Fashion-MNIST directory's error names `apt-get install dataset-fashion-mnist`.
     let (trainSet, testSet) = try dataset.load(
       directory: data.dataDir, trainSamples: data.trainSamples, testSamples: data.testSamples, seed: seed)
-    let classifier = MNISTClassifier(noise: .relative(sigma: noise), noiseAtInference: true, dropout: dropout, seed: seed)
+    let classifier = MNISTClassifier(noise: Noise(network.noiseMode, sigma: network.noise), noiseAtInference: true, dropout: network.dropout, seed: seed)
     var trainer = Trainer(model: classifier.network,
-      optimizer: Adam(parameters: classifier.network.namedParameters, learningRate: lr), lossFunction: .nll, seed: seed)
-    let loader = try DataLoader(images: trainSet.images, labels: trainSet.labels, classes: 10, batchSize: batchSize,
+      optimizer: Adam(parameters: classifier.network.namedParameters, learningRate: network.lr), lossFunction: .nll, seed: seed)
+    let loader = try DataLoader(images: trainSet.images, labels: trainSet.labels, classes: 10, batchSize: network.batchSize,
       shuffle: true, seed: seed)
     _ = try classifier.network.outputShape(for: loader.sampleShape)
 
@@ -85,8 +71,8 @@ struct TrainCommand: ParsableCommand {
         .write(to: metricsURL, options: .atomic)
     }
     let metadata = [
-      "dataset": dataset.rawValue, "batch_size": "\(batchSize)", "learning_rate": "\(lr)", "noise_sigma": "\(noise)",
-      "dropout": "\(dropout)", "version": infoPlaneVersion,
+      "dataset": dataset.rawValue, "batch_size": "\(network.batchSize)", "learning_rate": "\(network.lr)", "noise_sigma": "\(network.noise)",
+      "dropout": "\(network.dropout)", "version": infoPlaneVersion,
     ]
     let started = Date()
     let isTTY = isatty(STDERR_FILENO) != 0
@@ -121,8 +107,8 @@ struct TrainCommand: ParsableCommand {
     }
     if outputOptions.json {
       let object: [String: Any] = [
-        "dataset": dataset.rawValue, "epochs": train.epoch, "batch_size": batchSize, "learning_rate": Self.decimal(lr),
-        "noise_sigma": Self.decimal(noise), "dropout": Self.decimal(dropout), "seed": seed, "version": infoPlaneVersion,
+        "dataset": dataset.rawValue, "epochs": train.epoch, "batch_size": network.batchSize, "learning_rate": Self.decimal(network.lr),
+        "noise_sigma": Self.decimal(network.noise), "dropout": Self.decimal(network.dropout), "seed": seed, "version": infoPlaneVersion,
         "train_loss": jsonNumber(train.loss), "train_accuracy": jsonNumber(train.accuracy ?? .nan),
         "test_loss": jsonNumber(test.loss), "test_accuracy": jsonNumber(test.accuracy ?? .nan),
         "images_per_second": jsonNumber(train.samplesPerSecond), "seconds": jsonNumber(seconds),
