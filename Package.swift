@@ -21,7 +21,7 @@ let package = Package(
     .target(name: "Tensor", dependencies: ["CKernels"]),
     .target(name: "Datasets", dependencies: ["Tensor", "CZlib"]),
     .target(name: "NeuralNetwork", dependencies: ["Tensor", "Datasets"]),
-    .target(name: "Estimators", dependencies: ["Tensor"]),
+    .target(name: "Estimators", dependencies: ["Tensor", "CKernels"]),
     .target(name: "Compression", dependencies: ["Tensor", "NeuralNetwork", "Estimators"]),
     .target(name: "InformationPlane", dependencies: ["Tensor", "Datasets", "NeuralNetwork", "Estimators", "Compression"]),
     .target(name: "InfoPlane", dependencies: ["Tensor", "Datasets", "NeuralNetwork", "Estimators", "Compression", "InformationPlane"]),

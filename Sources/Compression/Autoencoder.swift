@@ -5,6 +5,7 @@ import Tensor
 /// Trains an autoencoder compressor: convolutional for square power-of-two images `[n, 1, S, S]` (docs/method.md §6.1),
 /// dense for vectors `[n, D]` (docs/method.md §6.4). L1 or MSE loss, Adam, noise on the input and the code as regularisers (training
 /// only), seeded. The configuration holds only parameters (docs/architecture.md, Conventions §2); `fit` returns an `AutoencoderModel`.
+/// `Autoencoder` pairs it with a code dimension as a `Compressor`.
 package struct AutoencoderTraining: Sendable, Codable, Equatable {
   package var epochs: Int
   package var batchSize: Int
@@ -94,11 +95,7 @@ package struct AutoencoderTraining: Sendable, Codable, Equatable {
     var trainer = Trainer(model: architecture.training, optimizer: Adam(parameters: architecture.training.namedParameters,
                           learningRate: learningRate), lossFunction: loss, seed: seed &+ 2)
     for epoch in 0..<epochs {
-      do {
-        guard var adam = trainer.optimizer as? Adam else { break }
-        adam.learningRate = learningRate(epoch: epoch)
-        trainer.optimizer = adam
-      }
+      trainer.optimizer.learningRate = learningRate(epoch: epoch)
       let metrics = try trainer.trainEpoch(loader, epochs: epochs)
       progress?(epoch + 1, metrics.loss)
     }
@@ -108,14 +105,14 @@ package struct AutoencoderTraining: Sendable, Codable, Equatable {
 }
 
 /// A trained autoencoder: `transform` gives the codes (evaluation mode: no noise, no dropout).
-package struct AutoencoderModel: CompressionModel {
+public struct AutoencoderModel: CompressionModel {
   package let sampleShape: [Int]
   package let encoder: Sequential
   package let decoder: Sequential
-  package let codeDimension: Int
+  public let codeDimension: Int
 
   /// Codes of `x` `[n, …sampleShape]`: n × codeDimension.
-  package func transform(_ x: Tensor) throws -> Matrix {
+  public func transform(_ x: Tensor) throws -> Matrix {
     guard Array(x.shape.dropFirst()) == sampleShape else {
       throw CompressionError.shapeMismatch(expected: sampleShape, found: Array(x.shape.dropFirst()))
     }

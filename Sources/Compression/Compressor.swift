@@ -1,7 +1,7 @@
 import Tensor
 
 /// Learns a map from n samples of dimension D (rows of a `[n, …]` tensor, flattened) to n×c codes, c ≤ D.
-/// Conformers: `PCA` (and the autoencoders). The configuration holds only parameters; `fit` validates them and
+/// Conformers: `PCA` and `Autoencoder`. The configuration holds only parameters; `fit` validates them and
 /// returns a separate fitted model, so "transform before fit" cannot happen (docs/architecture.md, Conventions §2).
 ///
 /// Inputs are Float32 tensors because compressors consume images and network activations; codes are Float64

@@ -3,6 +3,8 @@
 public enum InformationPlaneError: Error, Equatable, CustomStringConvertible {
   // Settings of a run.
   case invalidSetting(name: String, value: String, allowed: String)
+  /// A validation setting that cannot work (an empty MI grid, too few samples for k, …), described in `reason`.
+  case invalidValidation(String)
   case tooFewEvaluationSamples(requested: Int, available: Int)
   case collapsedInputCodes(column: Int, standardDeviation: Double)
   case resumeMismatch(String)
@@ -20,6 +22,7 @@ public enum InformationPlaneError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case let .invalidSetting(name, value, allowed): "\(name) is \(value) but must be \(allowed)."
+    case let .invalidValidation(reason): "Invalid setting: \(reason)."
     case let .tooFewEvaluationSamples(requested, available):
       "--eval-samples is \(requested) but the test set has only \(available) images; lower --eval-samples."
     case let .collapsedInputCodes(column, sd):

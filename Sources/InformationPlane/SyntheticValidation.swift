@@ -99,41 +99,41 @@ package struct SyntheticValidation: Sendable {
   }
 
   /// Checks every setting before any work starts.
-  /// - Throws: `DatasetsError.invalidParameter` naming the problem.
+  /// - Throws: `InformationPlaneError.invalidValidation` naming the problem.
   package func validate(mutualInformation values: [Double]) throws {
-    guard !values.isEmpty else { throw DatasetsError.invalidParameter("the MI grid is empty") }
+    guard !values.isEmpty else { throw InformationPlaneError.invalidValidation("the MI grid is empty") }
     if let bad = values.first(where: { !($0 >= 0) || !$0.isFinite }) {
-      throw DatasetsError.invalidParameter("MI values must be finite and ≥ 0 nats (got \(bad))")
+      throw InformationPlaneError.invalidValidation("MI values must be finite and ≥ 0 nats (got \(bad))")
     }
     let dimension = task.sampleShape.reduce(1, *)
     if compressor != .none {
       guard latentDimension >= 1, latentDimension <= dimension else {
-        throw DatasetsError.invalidParameter(
+        throw InformationPlaneError.invalidValidation(
           "latent dimension \(latentDimension) must be between 1 and the data dimension \(dimension)")
       }
       guard trainingSamples > latentDimension else {
-        throw DatasetsError.invalidParameter("training samples (\(trainingSamples)) must exceed the latent dimension")
+        throw InformationPlaneError.invalidValidation("training samples (\(trainingSamples)) must exceed the latent dimension")
       }
     }
-    guard k >= 1 else { throw DatasetsError.invalidParameter("k must be ≥ 1 (got \(k))") }
+    guard k >= 1 else { throw InformationPlaneError.invalidValidation("k must be ≥ 1 (got \(k))") }
     if compressor == .ae {
       do { try autoencoder.validate() } catch let CompressionError.invalidSetting(name, value, allowed) {
-        throw DatasetsError.invalidParameter("autoencoder \(name) \(value) must be \(allowed)")
+        throw InformationPlaneError.invalidValidation("autoencoder \(name) \(value) must be \(allowed)")
       }
     }
     // Whitened entropies need n > d, k-NN needs n > k; the label task needs > k samples in every class.
     let minimum = max(k + 1, 2 * (compressor == .none ? dimension : latentDimension) + 2)
     guard samples >= minimum else {
-      throw DatasetsError.invalidParameter("\(samples) samples are too few for k = \(k); use at least \(minimum)")
+      throw InformationPlaneError.invalidValidation("\(samples) samples are too few for k = \(k); use at least \(minimum)")
     }
     if [.labelMixing, .labelMixingSimplex].contains(task.kind), samples / SyntheticTask.mixingClasses <= 2 * k {
-      throw DatasetsError.invalidParameter(
+      throw InformationPlaneError.invalidValidation(
         "\(samples) samples leave too few per class of \(SyntheticTask.mixingClasses) for k = \(k); use more samples")
     }
     if task.kind == .labels, let largest = values.max() {
       let classes = max(1, Int(exp(largest).rounded()))
       guard samples / classes > 2 * k else {
-        throw DatasetsError.invalidParameter(
+        throw InformationPlaneError.invalidValidation(
           "MI \(largest) nats needs \(classes) classes; \(samples) samples leave too few per class for k = \(k) — lower the MI or add samples")
       }
     }
@@ -233,18 +233,18 @@ package struct SyntheticValidation: Sendable {
   }
 
   /// Parses an MI grid: a comma-separated list ("0,1,2.5") or a range "a:b:count" (inclusive, like linspace).
-  /// - Throws: `DatasetsError.invalidParameter` for malformed text.
+  /// - Throws: `InformationPlaneError.invalidValidation` for malformed text.
   package static func parseGrid(_ text: String) throws -> [Double] {
     let parts = text.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
     if parts.count == 3 {
       guard let a = Double(parts[0]), let b = Double(parts[1]), let count = Int(parts[2]), count >= 1 else {
-        throw DatasetsError.invalidParameter("MI range '\(text)' must be a:b:count, e.g. 0:10:41")
+        throw InformationPlaneError.invalidValidation("MI range '\(text)' must be a:b:count, e.g. 0:10:41")
       }
       return count == 1 ? [a] : (0..<count).map { a + (b - a) * Double($0) / Double(count - 1) }
     }
     let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
     guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
-      throw DatasetsError.invalidParameter("MI list '\(text)' must be numbers separated by commas, or a:b:count")
+      throw InformationPlaneError.invalidValidation("MI list '\(text)' must be numbers separated by commas, or a:b:count")
     }
     return values.map { $0! }
   }

@@ -125,4 +125,18 @@ import Tensor
       try model.transform(Tensor(shape: [2, 4], scalars: [Float](repeating: 0, count: 8)))
     }
   }
+
+  /// Every compressor conforms to `Compressor`: one generic path fits PCA and the autoencoder alike and gives n × c
+  /// codes that the fitted model reproduces.
+  @Test func everyCompressorConforms() throws {
+    func codes(_ compressor: some Compressor, _ x: Tensor) throws -> (Matrix, Int) {
+      let model = try compressor.fit(x, seed: 7)
+      return (try model.transform(x), model.codeDimension)
+    }
+    let x = Self.manifold(n: 300, seed: 1)
+    let (pca, pcaWidth) = try codes(PCA(components: 2), x)
+    let (ae, aeWidth) = try codes(Autoencoder(codeDimension: 2, training: AutoencoderTraining(epochs: 2)), x)
+    #expect(pca.rows == 300 && pca.columns == 2 && pcaWidth == 2)
+    #expect(ae.rows == 300 && ae.columns == 2 && aeWidth == 2)
+  }
 }

@@ -11,25 +11,35 @@ import Testing
     #expect(try SyntheticValidation.parseGrid("0:10:41").count == 41)
     #expect(try SyntheticValidation.parseGrid("0:10:41")[4] == 1)
     #expect(try SyntheticValidation.parseGrid("3:3:1") == [3])
-    #expect(throws: DatasetsError.self) { try SyntheticValidation.parseGrid("a,b") }
-    #expect(throws: DatasetsError.self) { try SyntheticValidation.parseGrid("0:1:x") }
+    #expect(throws: InformationPlaneError.invalidValidation("MI list 'a,b' must be numbers separated by commas, or a:b:count")) {
+      try SyntheticValidation.parseGrid("a,b")
+    }
+    #expect(throws: InformationPlaneError.invalidValidation("MI range '0:1:x' must be a:b:count, e.g. 0:10:41")) {
+      try SyntheticValidation.parseGrid("0:1:x")
+    }
   }
 
   @Test func badSettingsFailBeforeAnyWork() {
-    let blobs = SyntheticTask(kind: .blobs, imageSize: 16)
-    #expect(throws: DatasetsError.self) { try SyntheticValidation(task: blobs).validate(mutualInformation: [1, -0.5]) }
-    #expect(throws: DatasetsError.self) {
-      try SyntheticValidation(task: blobs, latentDimension: 300).validate(mutualInformation: [1])
+    /// The reason of the `InformationPlaneError.invalidValidation` that `body` throws, or nil.
+    func reason(_ body: () throws -> Void) -> String? {
+      do { try body() } catch let InformationPlaneError.invalidValidation(reason) { return reason } catch { return nil }
+      return nil
     }
-    #expect(throws: DatasetsError.self) { try SyntheticValidation(task: blobs, samples: 5).validate(mutualInformation: [1]) }
-    #expect(throws: DatasetsError.self) {
+    let blobs = SyntheticTask(kind: .blobs, imageSize: 16)
+    #expect(reason { try SyntheticValidation(task: blobs).validate(mutualInformation: [1, -0.5]) }
+      == "MI values must be finite and ≥ 0 nats (got -0.5)")
+    #expect(reason { try SyntheticValidation(task: blobs, latentDimension: 300).validate(mutualInformation: [1]) }?
+      .contains("latent dimension 300 must be between 1 and the data dimension 256") == true)
+    #expect(reason { try SyntheticValidation(task: blobs, samples: 5).validate(mutualInformation: [1]) }?
+      .contains("5 samples are too few for k = 5") == true)
+    #expect(reason {
       try SyntheticValidation(task: blobs, compressor: .ae, autoencoder: AutoencoderTraining(epochs: 0))
         .validate(mutualInformation: [1])
-    }
+    }?.contains("autoencoder epochs 0 must be ≥ 1") == true)
     let labels = SyntheticTask(kind: .labels)
-    #expect(throws: DatasetsError.self) {
-      try SyntheticValidation(task: labels, compressor: .none, samples: 1000).validate(mutualInformation: [6])  // 403 classes
-    }
+    // MI 6 nats needs 403 classes.
+    #expect(reason { try SyntheticValidation(task: labels, compressor: .none, samples: 1000).validate(mutualInformation: [6]) }?
+      .contains("needs 403 classes") == true)
   }
 
   /// End to end on the Gaussian task: PCA to the full latent dimension is a rotation, which keeps the MI, so

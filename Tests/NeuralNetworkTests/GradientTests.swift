@@ -58,6 +58,7 @@ import Tensor
     let w = random([4, g.channels, g.kernelHeight, g.kernelWidth], seed: 11)
     let b = random([4], seed: 12)
     #expect(gradientCheck([x, w, b], samples: 30) { .conv2d($0[0], weight: $0[1], bias: $0[2], geometry: g) } <= 0)
+    #expect(gradientCheck([x, w], samples: 30) { .conv2d($0[0], weight: $0[1], bias: nil, geometry: g) } <= 0)
   }
 
   @Test func maxPoolAndUpsample() {

@@ -127,4 +127,23 @@ import Tensor
     #expect(throws: NeuralNetworkError.self) { try trainer.trainEpoch(loader) }
     #expect(throws: NeuralNetworkError.self) { try trainer.evaluate(Tensor.zeros([4, 1, 28, 28]), labels: [0, 1, 2, 12]) }
   }
+
+  /// A schedule sets the learning rate through the `Optimizer` protocol, whatever the optimizer: a zero rate leaves
+  /// the weights as they are, the same gradient at a positive rate moves them.
+  @Test func learningRateIsSetThroughTheProtocol() {
+    for makeOptimizer in [
+      { (p: Parameter) -> any Optimizer in SGD(parameters: [("w", p)], learningRate: 0.5) },
+      { (p: Parameter) -> any Optimizer in Adam(parameters: [("w", p)], learningRate: 0.5) },
+    ] {
+      let p = Parameter(Tensor(shape: [2], scalars: [1, -1]))
+      var optimizer = makeOptimizer(p)
+      p.gradient = Tensor(shape: [2], scalars: [1, 1])
+      optimizer.learningRate = 0
+      optimizer.step()
+      #expect(p.value.scalars == [1, -1])
+      optimizer.learningRate = 0.1
+      optimizer.step()
+      #expect(p.value.scalars[0] < 1 && p.value.scalars[1] < -1)
+    }
+  }
 }

@@ -40,6 +40,10 @@ package final class Tape {
     _ value: Tensor, inputs: [Variable], pullback: @escaping (Tensor) -> [Tensor?]
   ) -> Variable {
     guard let tape = inputs.lazy.compactMap(\.tape).first else { return Variable(value) }
+    // Constants (no tape) are fine; a variable of another forward pass would silently get no gradient.
+    precondition(
+      inputs.allSatisfy { $0.tape == nil || $0.tape === tape },
+      "an operation mixes variables of two tapes (two forward passes); record a forward pass on one tape")
     let indices = inputs.map { $0.tape === tape ? $0.node : -1 }
     tape.nodes.append(Node(inputs: indices, pullback: pullback, parameter: nil, shape: value.shape))
     return Variable(value, tape: tape, node: tape.nodes.count - 1)
@@ -71,6 +75,9 @@ package final class Tape {
         continue
       }
       let dxs = pullback(dy)
+      precondition(
+        dxs.count == node.inputs.count,
+        "pullback of node \(i) returned \(dxs.count) gradients for \(node.inputs.count) inputs")
       for (input, dx) in zip(node.inputs, dxs) where input >= 0 {
         guard let dx else { continue }
         precondition(dx.shape == nodes[input].shape, "pullback of node \(i) returned \(dx.shape) for \(nodes[input].shape)")

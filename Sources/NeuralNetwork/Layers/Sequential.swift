@@ -16,6 +16,30 @@ package struct Sequential: Layer {
     self.probes = probes
   }
 
+  /// Layers listed in order with probes named where they are declared, so no probe is a hand-counted index:
+  /// `Sequential { $0.append(conv, pool); $0.probe("layer1"); … }`.
+  package init(_ build: (inout Builder) -> Void) {
+    var builder = Builder()
+    build(&builder)
+    self.init(builder.layers, probes: builder.probes)
+  }
+
+  /// Collects layers and named probes for `init(_:)`.
+  package struct Builder {
+    package private(set) var layers: [any Layer] = []
+    package private(set) var probes: [String: Int] = [:]
+
+    /// Appends `layers` in order.
+    package mutating func append(_ newLayers: any Layer...) { layers += newLayers }
+
+    /// Names the output of the last appended layer `name` (each name once, after at least one layer).
+    package mutating func probe(_ name: String) {
+      precondition(!layers.isEmpty, "probe '\(name)' needs a layer before it")
+      precondition(probes[name] == nil, "probe '\(name)' is declared twice")
+      probes[name] = layers.count - 1
+    }
+  }
+
   package var name: String { "Sequential(\(layers.count) layers)" }
 
   package func outputShape(for inputShape: [Int]) throws -> [Int] {

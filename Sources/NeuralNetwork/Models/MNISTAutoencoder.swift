@@ -31,7 +31,12 @@ package struct MNISTAutoencoder {
       Conv2d(16, 8, kernelSize: 3, padding: .same, using: &rng), Upsample(factor: 2), Activation.leakyReLU(slope: slope),
       Conv2d(8, 1, kernelSize: 3, padding: .same, using: &rng),
     ])
-    network = Sequential([encoder, GaussianNoise(codeNoise, activeAtInference: false), decoder], probes: ["code": 1])
+    let (encoder, decoder) = (encoder, decoder)
+    network = Sequential { net in
+      net.append(encoder, GaussianNoise(codeNoise, activeAtInference: false))
+      net.probe("code")
+      net.append(decoder)
+    }
   }
 
   /// The codes of `images` `[N, 1, 28, 28]` in evaluation mode (no dropout, no noise): `[N, latent]`.

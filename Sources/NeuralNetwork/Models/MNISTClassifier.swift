@@ -26,15 +26,19 @@ package struct MNISTClassifier {
   package init(noise: Noise = .relative(sigma: 1e-3), noiseAtInference: Bool = true, dropout: Float = 0.1, seed: UInt64) {
     var rng = Xoshiro256(seed: seed)
     let n = { GaussianNoise(noise, activeAtInference: noiseAtInference) }
-    let layers: [any Layer] = [
-      Dropout(dropout), n(), Conv2d(1, 8, kernelSize: 3, using: &rng), MaxPool2d(2), Activation.leakyReLU(slope: 0.01),
-      Dropout(dropout), n(), Conv2d(8, 16, kernelSize: 3, using: &rng), MaxPool2d(2), Activation.leakyReLU(slope: 0.01),
-      Dropout(dropout), n(), Conv2d(16, 32, kernelSize: 3, using: &rng), MaxPool2d(2), Activation.leakyReLU(slope: 0.01),
-      Flatten(),
-      n(), Linear(32, 32, using: &rng), Activation.leakyReLU(slope: 0.01),
-      n(), Linear(32, 10, using: &rng), Activation.logSoftmax,
-    ]
-    network = Sequential(layers, probes: ["layer1": 4, "layer2": 9, "layer3": 15, "layer4": 18, "layer5": 21])
+    let leaky = Activation.leakyReLU(slope: 0.01)
+    network = Sequential { net in
+      for (index, (input, output)) in [(1, 8), (8, 16), (16, 32)].enumerated() {
+        net.append(Dropout(dropout), n(), Conv2d(input, output, kernelSize: 3, using: &rng), MaxPool2d(2), leaky)
+        if index < 2 { net.probe("layer\(index + 1)") }
+      }
+      net.append(Flatten())  // layer3 is recorded flat: [N, 32]
+      net.probe("layer3")
+      net.append(n(), Linear(32, 32, using: &rng), leaky)
+      net.probe("layer4")
+      net.append(n(), Linear(32, 10, using: &rng), Activation.logSoftmax)
+      net.probe("layer5")
+    }
     self.noise = noise
     self.dropout = dropout
   }

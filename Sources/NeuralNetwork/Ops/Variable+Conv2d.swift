@@ -21,7 +21,8 @@ extension Variable {
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return Tape.record(y, inputs: inputs) { dy in
       let (dx, dw, db) = plan.backward(dy: dy, x: xv, weight: wv, needsInput: needs.x, needsWeight: needs.w || needs.b)
-      return [dx, needs.w ? dw : nil, needs.b ? db : nil]
+      let grads = [dx, needs.w ? dw : nil]
+      return inputs.count == 3 ? grads + [needs.b ? db : nil] : grads
     }
   }
 }

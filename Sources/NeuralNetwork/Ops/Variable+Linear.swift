@@ -57,7 +57,7 @@ extension Variable {
           })
         }
       }
-      return [dx, dw, db]
+      return bias == nil ? [dx, dw] : [dx, dw, db]
     }
   }
 }

@@ -3,6 +3,8 @@ import Foundation
 
 /// Updates parameters from their accumulated gradients. Conformers: `SGD`, `Adam`.
 package protocol Optimizer {
+  /// The step size of the next `step()`; schedules change it between epochs.
+  var learningRate: Float { get set }
   /// The parameters it updates, by name.
   var parameters: [(name: String, parameter: Parameter)] { get }
   /// Applies one update from the current gradients (it does not zero them).

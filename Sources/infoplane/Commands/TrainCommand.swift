@@ -6,7 +6,7 @@ import InfoPlane
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
-    abstract: "Train the paper's noisy MNIST classifier (docs/method.md §10.1) on Fashion-MNIST or MNIST.",
+    abstract: "Train the paper's noisy MNIST classifier (docs/method.md §10.1) on an image dataset.",
     discussion: """
       Adam on NLL, relative Gaussian noise on every learned layer's input (on at inference too), dropout before the \
       conv blocks. Progress goes to stderr, one line per epoch with loss, accuracy, images/s and ETA. After every \

@@ -108,7 +108,9 @@ struct ValidateCommand: ParsableCommand {
     do {
       _ = try validation()
       _ = try SyntheticValidation.parseGrid(maeAt)
-    } catch let error as DatasetsError { throw ValidationError(error.description) }
+    } catch let error as InformationPlaneError { throw ValidationError(error.description) } catch let error as DatasetsError {
+      throw ValidationError(error.description)
+    }
   }
 
   func run() throws {
