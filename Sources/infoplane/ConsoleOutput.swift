@@ -7,8 +7,6 @@ func standardError(_ line: String) {
   FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
-/// A finite number, or NSNull for NaN/Inf (JSON has no NaN; docs/architecture.md, Conventions §9).
-func jsonNumber(_ v: Double) -> Any { v.isFinite ? v : NSNull() }
 
 /// A duration for progress lines: "1m05s" or "42s".
 func duration(_ seconds: Double) -> String {
@@ -23,9 +21,11 @@ struct InputError: UserInputError, CustomStringConvertible {
   init(_ description: String) { self.description = description }
 }
 
-/// `value` as JSON with sorted keys and unescaped slashes (one line, or indented with `pretty`), ending in a newline.
+/// `value` as JSON with sorted keys (one line with unescaped slashes, or indented with `pretty`), ending in a newline.
+/// Keys are sorted as Foundation's JSONSerialization sorts them (case-insensitively: `epoch` before `I_XL`), the
+/// order our JSON output has always had, so the Encodable value is re-serialised through it.
 func jsonLine(_ value: some Encodable, pretty: Bool) throws -> String {
-  let encoder = JSONEncoder()
-  encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
-  return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+  let object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(value), options: [.fragmentsAllowed])
+  let options: JSONSerialization.WritingOptions = pretty ? [.sortedKeys, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
+  return String(decoding: try JSONSerialization.data(withJSONObject: object, options: options), as: UTF8.self) + "\n"
 }

@@ -58,17 +58,11 @@ struct AnalyzeCommand: ParsableCommand {
       }
     }
     if outputOptions.json {
-      let object: [String: Any] = [
-        "unit": "nats", "estimator": estimator.rawValue, "k": k, "seed": seed, "version": infoPlaneVersion,
-        "mi_csv": output.appendingPathComponent("mi.csv").path, "report": output.appendingPathComponent("report.html").path,
-        "rows": rows.map { r -> [String: Any] in
-          ["epoch": r.epoch, "layer": r.layer, "I_XL": jsonNumber(r.ixl), "I_XL_se": jsonNumber(r.ixlStandardError),
-           "I_LY": jsonNumber(r.ily), "I_LY_se": jsonNumber(r.ilyStandardError),
-           "I_XL_smoothed": jsonNumber(r.ixlSmoothed), "I_LY_smoothed": jsonNumber(r.ilySmoothed), "flags": r.flags]
-        },
-      ]
-      let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
-      print(String(decoding: data, as: UTF8.self))
+      let summary = AnalysisSummary(
+        estimator: estimator, k: k, seed: seed, version: infoPlaneVersion,
+        miCSV: output.appendingPathComponent("mi.csv").path, report: output.appendingPathComponent("report.html").path,
+        rows: rows)
+      print(try jsonLine(summary, pretty: true), terminator: "")
     } else {
       print("wrote \(output.appendingPathComponent("mi.csv").path) and \(output.appendingPathComponent("report.html").path)")
     }

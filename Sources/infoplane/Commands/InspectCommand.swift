@@ -94,33 +94,7 @@ struct InspectCommand: ParsableCommand {
   }
 
   private func jsonReport(_ contents: ArrayFile, _ summaries: [ArraySummary]) throws -> String {
-    func statistics(_ s: ArraySummary.Statistics) -> [String: Any] {
-      ["finite_count": s.count, "min": s.min ?? NSNull(), "mean": s.mean ?? NSNull(), "max": s.max ?? NSNull()]
-    }
-    let arrays: [[String: Any]] = zip(contents.arrays, summaries).map { named, summary in
-      var entry = statistics(summary.overall)
-      entry["name"] = named.name
-      entry["dtype"] = named.array.dtype.rawValue
-      entry["shape"] = named.array.shape
-      entry["count"] = named.array.count
-      entry["non_finite_count"] = summary.nonFiniteCount
-      entry["columns"] =
-        summary.columns.map { columns in
-          columns.enumerated().map { c, stats -> [String: Any] in
-            var column = statistics(stats)
-            column["index"] = c
-            if let names = contents.columnNames { column["name"] = names[c] }
-            return column
-          }
-        } ?? NSNull()
-      return entry
-    }
-    let object: [String: Any] = [
-      "file": file, "format": contents.format.rawValue, "compressed": contents.compressed, "arrays": arrays,
-      "metadata": contents.metadata, "column_names": contents.columnNames ?? NSNull(), "version": infoPlaneVersion,
-    ]
-    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-    return String(decoding: data, as: UTF8.self) + "\n"
+    try jsonLine(FileInspection(file: file, contents: contents, version: infoPlaneVersion), pretty: false)
   }
 }
 

@@ -106,24 +106,18 @@ struct TrainCommand: ParsableCommand {
       return "already trained for \(trainer.epoch) epochs (checkpoint \(checkpointURL.path)); raise --epochs to continue\n"
     }
     if outputOptions.json {
-      let object: [String: Any] = [
-        "dataset": dataset.rawValue, "epochs": train.epoch, "batch_size": network.batchSize, "learning_rate": Self.decimal(network.lr),
-        "noise_sigma": Self.decimal(network.noise), "dropout": Self.decimal(network.dropout), "seed": seed, "version": infoPlaneVersion,
-        "train_loss": jsonNumber(train.loss), "train_accuracy": jsonNumber(train.accuracy ?? .nan),
-        "test_loss": jsonNumber(test.loss), "test_accuracy": jsonNumber(test.accuracy ?? .nan),
-        "images_per_second": jsonNumber(train.samplesPerSecond), "seconds": jsonNumber(seconds),
-        "checkpoint": checkpointURL.path, "loss_unit": "nats",
-      ]
-      let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
-      return String(decoding: data, as: UTF8.self) + "\n"
+      let summary = TrainingSummary(
+        dataset: dataset, epochs: train.epoch, batchSize: network.batchSize, learningRate: network.lr,
+        noiseSigma: network.noise, dropout: network.dropout, seed: seed, version: infoPlaneVersion,
+        trainLoss: train.loss, trainAccuracy: train.accuracy ?? .nan, testLoss: test.loss,
+        testAccuracy: test.accuracy ?? .nan, imagesPerSecond: train.samplesPerSecond, seconds: seconds,
+        checkpoint: checkpointURL.path)
+      return try jsonLine(summary, pretty: true)
     }
     return String(format: "epochs %d  train loss %.4f  train accuracy %.4f  test loss %.4f  test accuracy %.4f\n",
       train.epoch, train.loss, train.accuracy ?? 0, test.loss, test.accuracy ?? 0) + "checkpoint \(checkpointURL.path)\n"
 
   }
-
-  /// A Float option as the Double with the same shortest decimal (1e-3, not 0.0010000000474974513).
-  static func decimal(_ value: Float) -> Double { Double("\(value)") ?? Double(value) }
 
   /// Seconds as m:ss or h:mm:ss.
   static func clock(_ seconds: Double) -> String {

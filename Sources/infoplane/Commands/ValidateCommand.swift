@@ -163,24 +163,13 @@ struct ValidateCommand: ParsableCommand {
                               settings: settings, notes: result.notes + [timing] + (subsetNote.map { [$0] } ?? []))
       .write(to: output.appendingPathComponent("report.html"))
     if outputOptions.json {
-      let object: [String: Any] = [
-        "unit": "nats", "task": task.rawValue, "compressor": compressor.rawValue, "estimator": validation.estimator.rawValue,
-        "k": k, "samples": samples, "seed": seed, "version": infoPlaneVersion, "mean_absolute_error": jsonNumber(mae),
-        "latent_mean_absolute_error": jsonNumber(latentMAE),
-        "mae_at": ["mi": try SyntheticValidation.parseGrid(maeAt), "points": subset?.count ?? 0,
-                   "compressed": jsonNumber(subset?.compressed ?? .nan),
-                   "latent": jsonNumber(subset?.latent ?? .nan)] as [String: Any],
-        "timings_seconds": ["compressor_training": t.compressorTraining, "sampling": t.sampling,
-                            "compression": t.compression, "estimation": t.estimation],
-        "cpu_seconds": ["compressor_training": t.compressorTrainingCPU, "sampling": t.samplingCPU,
-                        "compression": t.compressionCPU, "estimation": t.estimationCPU],
-        "points": result.points.map { ["true_mi": $0.trueMI, "estimate": jsonNumber($0.estimate),
-                                       "standard_error": jsonNumber($0.standardError),
-                                       "latent_estimate": jsonNumber($0.latentEstimate),
-                                       "latent_standard_error": jsonNumber($0.latentStandardError),
-                                       "flags": $0.flags] as [String: Any] },
-      ]
-      print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
+      let summary = ValidationSummary(
+        task: task.rawValue, compressor: compressor, estimator: validation.estimator, k: k, samples: samples, seed: seed,
+        version: infoPlaneVersion, meanAbsoluteError: mae, latentMeanAbsoluteError: latentMAE,
+        maeAt: try SyntheticValidation.parseGrid(maeAt), maeAtPoints: subset?.count ?? 0,
+        maeAtCompressed: subset?.compressed ?? .nan, maeAtLatent: subset?.latent ?? .nan, timings: t,
+        points: result.points)
+      print(try jsonLine(summary, pretty: true), terminator: "")
     } else {
       print(String(
         format: "mean absolute error %.3f nats compressed, %.3f nats on the uncompressed latents, over %d points; "
