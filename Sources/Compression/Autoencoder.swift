@@ -21,8 +21,10 @@ package struct AutoencoderTraining: Sendable, Codable, Equatable {
 
   /// The defaults were tuned on the synthetic benchmark (docs/estimators.md, "Synthetic validation"): 6000 training images,
   /// batch 100, Adam 3e-3 annealed to 1e-4, instead of the paper's 2000 epochs at a constant 1e-3 with batch 5000.
-  package init(epochs: Int = 40, batchSize: Int = 100, learningRate: Float = 3e-3, finalLearningRate: Float = 1e-4,
-              loss: LossFunction = .l1, inputNoise: Float = 0.1, codeNoise: Float = 0.02) {
+  package init(
+    epochs: Int = 40, batchSize: Int = 100, learningRate: Float = 3e-3, finalLearningRate: Float = 1e-4,
+    loss: LossFunction = .l1, inputNoise: Float = 0.1, codeNoise: Float = 0.02
+  ) {
     self.epochs = epochs
     self.batchSize = batchSize
     self.learningRate = learningRate
@@ -74,8 +76,10 @@ package struct AutoencoderTraining: Sendable, Codable, Equatable {
   ///   (dense AE on the flattened samples).
   /// - Parameter progress: called after each epoch with (epoch, mean training loss).
   /// - Throws: `CompressionError` for invalid sizes or settings, `NeuralNetworkError` for a non-finite loss.
-  package func fit(_ x: Tensor, latentDimension: Int, seed: UInt64,
-                  progress: ((Int, Double) -> Void)? = nil) throws -> AutoencoderModel {
+  package func fit(
+    _ x: Tensor, latentDimension: Int, seed: UInt64,
+    progress: ((Int, Double) -> Void)? = nil
+  ) throws -> AutoencoderModel {
     try validate()
     guard x.rank >= 2 else { throw CompressionError.shapeMismatch(expected: [-1, -1], found: x.shape) }
     let n = x.shape[0]
@@ -88,19 +92,25 @@ package struct AutoencoderTraining: Sendable, Codable, Equatable {
     if let bad = x.scalars.firstIndex(where: { !$0.isFinite }) {
       throw CompressionError.nonFinite(row: bad / dimension, column: bad % dimension)
     }
-    let architecture = try AutoencoderArchitecture(sampleShape: sampleShape, latent: latentDimension,
-                                                    inputNoise: inputNoise, codeNoise: codeNoise, seed: seed)
-    let loader = try DataLoader(images: x, labels: [Int32](repeating: 0, count: n), classes: 1,
-                                batchSize: max(1, min(batchSize, n)), shuffle: true, seed: seed &+ 1)
-    var trainer = Trainer(model: architecture.training, optimizer: Adam(parameters: architecture.training.namedParameters,
-                          learningRate: learningRate), lossFunction: loss, seed: seed &+ 2)
+    let architecture = try AutoencoderArchitecture(
+      sampleShape: sampleShape, latent: latentDimension,
+      inputNoise: inputNoise, codeNoise: codeNoise, seed: seed)
+    let loader = try DataLoader(
+      images: x, labels: [Int32](repeating: 0, count: n), classes: 1,
+      batchSize: max(1, min(batchSize, n)), shuffle: true, seed: seed &+ 1)
+    var trainer = Trainer(
+      model: architecture.training,
+      optimizer: Adam(
+        parameters: architecture.training.namedParameters,
+        learningRate: learningRate), lossFunction: loss, seed: seed &+ 2)
     for epoch in 0..<epochs {
       trainer.optimizer.learningRate = learningRate(epoch: epoch)
       let metrics = try trainer.trainEpoch(loader, epochs: epochs)
       progress?(epoch + 1, metrics.loss)
     }
-    return AutoencoderModel(sampleShape: sampleShape, encoder: architecture.encoder, decoder: architecture.decoder,
-                            codeDimension: latentDimension)
+    return AutoencoderModel(
+      sampleShape: sampleShape, encoder: architecture.encoder, decoder: architecture.decoder,
+      codeDimension: latentDimension)
   }
 }
 
@@ -152,17 +162,23 @@ struct AutoencoderArchitecture {
       var channels = 1
       for b in 0..<blocks {
         let out = b == 0 ? 4 : 8
-        down += [Conv2d(channels, out, kernelSize: 3, padding: .same, using: &rng), BatchNorm(out),
-                 Activation.leakyReLU(slope: 0.2), MaxPool2d(2)]
+        down += [
+          Conv2d(channels, out, kernelSize: 3, padding: .same, using: &rng), BatchNorm(out),
+          Activation.leakyReLU(slope: 0.2), MaxPool2d(2),
+        ]
         channels = out
       }
       down += [Flatten(), Linear(channels, latent, using: &rng), Activation.tanh]
-      var up: [any Layer] = [Linear(latent, 8, using: &rng), Reshape([8, 1, 1]), BatchNorm(8), Activation.leakyReLU(slope: 0.2)]
+      var up: [any Layer] = [
+        Linear(latent, 8, using: &rng), Reshape([8, 1, 1]), BatchNorm(8), Activation.leakyReLU(slope: 0.2),
+      ]
       channels = 8
       for b in 0..<blocks {
         let out = b == blocks - 1 ? 4 : 8
-        up += [Upsample(factor: 2), Conv2d(channels, out, kernelSize: 3, padding: .same, using: &rng), BatchNorm(out),
-               Activation.leakyReLU(slope: 0.2)]
+        up += [
+          Upsample(factor: 2), Conv2d(channels, out, kernelSize: 3, padding: .same, using: &rng), BatchNorm(out),
+          Activation.leakyReLU(slope: 0.2),
+        ]
         channels = out
       }
       up += [Conv2d(channels, 1, kernelSize: 3, padding: .same, using: &rng), Activation.sigmoid]

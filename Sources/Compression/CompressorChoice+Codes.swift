@@ -42,7 +42,9 @@ extension CompressorChoice {
   /// `x` mapped to [0, 1] by its global minimum and maximum.
   private static func unitRange(_ x: Tensor, name: String) throws -> Tensor {
     let low = x.scalars.min() ?? 0, high = x.scalars.max() ?? 0
-    guard high > low else { throw CompressionError.constantVariable(variable: name, detail: " (every value is \(low))") }
+    guard high > low else {
+      throw CompressionError.constantVariable(variable: name, detail: " (every value is \(low))")
+    }
     let scale = 1 / (high - low)
     return Tensor(shape: x.shape, scalars: x.scalars.map { ($0 - low) * scale })
   }

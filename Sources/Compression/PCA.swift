@@ -62,8 +62,9 @@ public struct PCA: Compressor, Equatable {
     var cov = [Float](repeating: 0, count: d * d)
     xc.withUnsafeBufferPointer { a in
       cov.withUnsafeMutableBufferPointer { c in
-        sgemm(.transposed, .none, m: d, n: d, k: n, alpha: 1 / Float(n - 1), a: a.baseAddress!, lda: d,
-              b: a.baseAddress!, ldb: d, beta: 0, c: c.baseAddress!, ldc: d)
+        sgemm(
+          .transposed, .none, m: d, n: d, k: n, alpha: 1 / Float(n - 1), a: a.baseAddress!, lda: d,
+          b: a.baseAddress!, ldb: d, beta: 0, c: c.baseAddress!, ldc: d)
       }
     }
     let eigen = SymmetricEigen(symmetric: cov.map(Double.init), dimension: d)
@@ -71,7 +72,8 @@ public struct PCA: Compressor, Equatable {
   }
 
   /// Randomized subspace iteration with Rayleigh–Ritz (Halko, Martinsson & Tropp 2011, Alg. 4.4).
-  private func subspaceComponents(_ xc: [Float], n: Int, d: Int, seed: UInt64) -> (basis: [Double], variances: [Double]) {
+  private func subspaceComponents(_ xc: [Float], n: Int, d: Int, seed: UInt64) -> (basis: [Double], variances: [Double])
+  {
     let b = min(d, components + 8)
     var rng = Xoshiro256(seed: seed)
     var q = (0..<(d * b)).map { _ in Float(rng.nextGaussian()) }  // D×b
@@ -86,8 +88,9 @@ public struct PCA: Compressor, Equatable {
       xc.withUnsafeBufferPointer { a in
         projected.withUnsafeBufferPointer { y in
           q.withUnsafeMutableBufferPointer { out in
-            sgemm(.transposed, .none, m: d, n: b, k: n, alpha: 1, a: a.baseAddress!, lda: d,
-                  b: y.baseAddress!, ldb: b, beta: 0, c: out.baseAddress!, ldc: b)
+            sgemm(
+              .transposed, .none, m: d, n: b, k: n, alpha: 1, a: a.baseAddress!, lda: d,
+              b: y.baseAddress!, ldb: b, beta: 0, c: out.baseAddress!, ldc: b)
           }
         }
       }
@@ -141,8 +144,9 @@ public struct PCA: Compressor, Equatable {
     xc.withUnsafeBufferPointer { a in
       q.withUnsafeBufferPointer { qb in
         out.withUnsafeMutableBufferPointer { o in
-          sgemm(.none, .none, m: n, n: b, k: d, alpha: 1, a: a.baseAddress!, lda: d, b: qb.baseAddress!, ldb: b,
-                beta: 0, c: o.baseAddress!, ldc: b)
+          sgemm(
+            .none, .none, m: n, n: b, k: d, alpha: 1, a: a.baseAddress!, lda: d, b: qb.baseAddress!, ldb: b,
+            beta: 0, c: o.baseAddress!, ldc: b)
         }
       }
     }

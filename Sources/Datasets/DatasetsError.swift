@@ -100,7 +100,8 @@ public enum DatasetsError: Error, Equatable, Sendable, CustomStringConvertible {
       "\(directory) has no \(file); put the dataset's files there."
     case let .missingDatasetDirectory(directory, hint):
       "dataset directory \(directory) does not exist; "
-        + (hint.map { "install it with `\($0)` or pass another directory." } ?? "pass a directory that holds the dataset.")
+        + (hint.map { "install it with `\($0)` or pass another directory." }
+          ?? "pass a directory that holds the dataset.")
     case let .datasetMismatch(images, labels, reason):
       "\(images) and \(labels) do not match: \(reason); use the images and labels of the same split."
     case let .constantImages(file):

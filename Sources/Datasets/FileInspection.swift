@@ -17,13 +17,22 @@ public struct FileInspection: Sendable, Encodable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case file, format, compressed, arrays, metadata, columnNames = "column_names", version
+    case file, format, compressed, arrays, metadata
+    case columnNames = "column_names"
+    case version
   }
   enum ArrayKeys: String, CodingKey {
-    case name, dtype, shape, count, nonFiniteCount = "non_finite_count", columns
-    case finiteCount = "finite_count", min, mean, max
+    case name, dtype, shape, count
+    case nonFiniteCount = "non_finite_count"
+    case columns
+    case finiteCount = "finite_count"
+    case min, mean, max
   }
-  enum ColumnKeys: String, CodingKey { case index, name, finiteCount = "finite_count", min, mean, max }
+  enum ColumnKeys: String, CodingKey {
+    case index, name
+    case finiteCount = "finite_count"
+    case min, mean, max
+  }
 
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)

@@ -50,8 +50,10 @@ package enum IDX {
       guard let value = UInt32(exactly: extent) else {
         throw DatasetsError.cannotEncode(file: file, format: "IDX", reason: "extent \(extent) is above 4294967295")
       }
-      out += [UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8),
-        UInt8(truncatingIfNeeded: value)]
+      out += [
+        UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8),
+        UInt8(truncatingIfNeeded: value),
+      ]
     }
     array.storage.encode(into: &out, order: .big)
     return out

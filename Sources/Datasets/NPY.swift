@@ -98,7 +98,8 @@ public enum NPY {
     }
     // A Fortran-ordered array with at most one extent above 1 has the same bytes as in C order.
     if header.fortranOrder && shape.filter({ $0 > 1 }).count > 1 { throw DatasetsError.fortranOrder(file: file) }
-    return try NPYArray.decodingPayload(of: raw, from: dataStart, shape: shape, dtype: dtype, order: .little, file: file)
+    return try NPYArray.decodingPayload(
+      of: raw, from: dataStart, shape: shape, dtype: dtype, order: .little, file: file)
   }
 
   /// The dtype of a NumPy type string such as `<f4` or `|u1`.

@@ -50,7 +50,9 @@ extension NPYArray {
       for (i, v) in values.enumerated() {
         guard let label = Int32(exactly: v) else {
           throw DatasetsError.conversion(
-            reason: "the label in row \(i) (0-based) is \(v), not a whole number in the Int32 range; labels must be class indices")
+            reason:
+              "the label in row \(i) (0-based) is \(v), not a whole number in the Int32 range; labels must be class indices"
+          )
         }
         out.append(label)
       }

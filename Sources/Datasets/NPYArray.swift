@@ -119,7 +119,8 @@ extension NPYArray {
     guard available == byteCount else {
       throw DatasetsError.trailingBytes(file: file, expectedBytes: dataStart + byteCount, actualBytes: raw.count)
     }
-    let storage = Storage.decode(dtype, count: count, from: UnsafeRawBufferPointer(rebasing: raw[dataStart...]), order: order)
+    let storage = Storage.decode(
+      dtype, count: count, from: UnsafeRawBufferPointer(rebasing: raw[dataStart...]), order: order)
     return NPYArray(shape: shape, storage: storage)
   }
 

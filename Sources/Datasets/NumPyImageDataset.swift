@@ -29,9 +29,12 @@ package enum NumPyImageDataset {
     }
     let array = try NPY.read(contentsOf: imagesURL)
     let shape = array.shape
-    guard (shape.count == 3 && shape[1] == height && shape[2] == width)
-      || (shape.count == 4 && shape[1] == 1 && shape[2] == height && shape[3] == width)
-    else { throw mismatch("the images have shape \(shape), expected [n, \(height), \(width)] or [n, 1, \(height), \(width)]") }
+    guard
+      (shape.count == 3 && shape[1] == height && shape[2] == width)
+        || (shape.count == 4 && shape[1] == 1 && shape[2] == height && shape[3] == width)
+    else {
+      throw mismatch("the images have shape \(shape), expected [n, \(height), \(width)] or [n, 1, \(height), \(width)]")
+    }
     var images = array.tensor()
     if array.dtype == .uint8 { images = images.map { $0 / 255 } }
     if let bad = images.scalars.firstIndex(where: { !$0.isFinite }) {

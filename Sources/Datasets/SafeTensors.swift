@@ -167,7 +167,8 @@ package enum SafeTensors {
     struct Entry: Decodable {
       let dtype: String
       let shape: [Int]
-      let data_offsets: [Int]
+      // swift-format-ignore: AlwaysUseLowerCamelCase
+      let data_offsets: [Int]  // the JSON key
     }
     struct Key: CodingKey {
       let stringValue: String

@@ -82,7 +82,8 @@ struct RandomShape {
     case 7: return Self.box(x, y, halfWidth: 1, halfHeight: 0.2)
     case 8: return Self.polygon(x, y, Self.star)
     default:
-      return min(Self.box(x, y - 0.4, halfWidth: 0.9, halfHeight: 0.18), Self.box(x, y + 0.4, halfWidth: 0.9, halfHeight: 0.18))
+      return min(
+        Self.box(x, y - 0.4, halfWidth: 0.9, halfHeight: 0.18), Self.box(x, y + 0.4, halfWidth: 0.9, halfHeight: 0.18))
     }
   }
 

@@ -18,8 +18,10 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
   public var smoother: TrajectorySmoother
   public var seed: UInt64
 
-  public init(inputLatentDimension: Int = 4, layers: LayerAnalysis = LayerAnalysis(),
-              smoother: TrajectorySmoother = TrajectorySmoother(), seed: UInt64 = 0) {
+  public init(
+    inputLatentDimension: Int = 4, layers: LayerAnalysis = LayerAnalysis(),
+    smoother: TrajectorySmoother = TrajectorySmoother(), seed: UInt64 = 0
+  ) {
     self.inputLatentDimension = inputLatentDimension
     self.layers = layers
     self.smoother = smoother
@@ -48,8 +50,9 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
     let fm = FileManager.default
     var isDirectory: ObjCBool = false
     guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw InformationPlaneError.missingInput("\(directory.path) is not a directory; pass the folder that holds "
-        + "inputs.npy, labels.npy and epoch-NNNN/ folders (or epoch-NNNN.safetensors files).")
+      throw InformationPlaneError.missingInput(
+        "\(directory.path) is not a directory; pass the folder that holds "
+          + "inputs.npy, labels.npy and epoch-NNNN/ folders (or epoch-NNNN.safetensors files).")
     }
     var epochs: [Int: EpochSource] = [:]
     for name in try fm.contentsOfDirectory(atPath: directory.path) where name.hasPrefix("epoch-") {
@@ -74,8 +77,9 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
       epochs[number] = source
     }
     guard !epochs.isEmpty else {
-      throw InformationPlaneError.missingInput("\(directory.path) has no epoch-NNNN/ folders with <layer>.npy files "
-        + "and no epoch-NNNN.safetensors files.")
+      throw InformationPlaneError.missingInput(
+        "\(directory.path) has no epoch-NNNN/ folders with <layer>.npy files "
+          + "and no epoch-NNNN.safetensors files.")
     }
     return epochs.keys.sorted().map { (epoch: $0, source: epochs[$0]!) }
   }
@@ -107,7 +111,8 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
     let labelsURL = directory.appendingPathComponent("labels.npy")
     let epochs = try Self.layout(of: directory)  // first: it also says when `directory` is not a directory
     for url in [inputsURL, labelsURL] where !FileManager.default.fileExists(atPath: url.path) {
-      throw InformationPlaneError.missingInput("\(url.path) is missing; analyze needs inputs.npy and labels.npy beside the epoch folders.")
+      throw InformationPlaneError.missingInput(
+        "\(url.path) is missing; analyze needs inputs.npy and labels.npy beside the epoch folders.")
     }
     let inputs = try NPY.read(contentsOf: inputsURL).tensor()
     let labels = try NPY.read(contentsOf: labelsURL).labels()
@@ -136,7 +141,11 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
     try? FileManager.default.removeItem(at: store.metricsURL)  // analyze has no training metrics
     let settings: [(String, String)] = [
       ("source", directory.path), ("samples", String(n)), ("input PCA components", String(inputLatentDimension)),
-      ("layer PCA components", String(layers.latentDimension)), ("estimator", layers.estimator.rawValue + (layers.standardErrorRule == .perSample ? ", per-sample standard errors" : "")),
+      ("layer PCA components", String(layers.latentDimension)),
+      (
+        "estimator",
+        layers.estimator.rawValue + (layers.standardErrorRule == .perSample ? ", per-sample standard errors" : "")
+      ),
       ("k", String(layers.k)), ("seed", String(seed)),
     ]
     try InformationPlaneReport.make(

@@ -48,7 +48,8 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
   public func defaultEvaluationSamples() -> Int {
     var test = dataset == .shapes ? (testSamples ?? ImageDataset.defaultShapesTest) : (testSamples ?? 10_000)
     if dataset == .npy, testSamples == nil, let dataDirectory,
-      let labels = try? NPY.read(contentsOf: URL(fileURLWithPath: dataDirectory).appendingPathComponent("test_labels.npy"))
+      let labels = try? NPY.read(
+        contentsOf: URL(fileURLWithPath: dataDirectory).appendingPathComponent("test_labels.npy"))
     {
       test = labels.shape.first ?? test
     }
@@ -70,22 +71,27 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
     try check(inputLatentDimension >= 1 && inputLatentDimension <= 784, "--x-latent-dim", inputLatentDimension, "1…784")
     try check(layerLatentDimension >= 1, "--layer-latent-dim", layerLatentDimension, "≥ 1")
     try check(autoencoderEpochs >= 1, "--ae-epochs", autoencoderEpochs, "≥ 1")
-    try check(autoencoderLearningRate > 0 && autoencoderLearningRate.isFinite, "--ae-lr", autoencoderLearningRate, "> 0")
+    try check(
+      autoencoderLearningRate > 0 && autoencoderLearningRate.isFinite, "--ae-lr", autoencoderLearningRate, "> 0")
     try check(k >= 1, "-k", k, "≥ 1")
     // Every class of the evaluation set needs more than k samples, and whitening needs n > joint dimension.
-    try check(evaluationSamples >= max(20 * (k + 1), 2 * (inputLatentDimension + layerLatentDimension) + 2),
-              "--eval-samples", evaluationSamples, "≥ \(max(20 * (k + 1), 2 * (inputLatentDimension + layerLatentDimension) + 2)) for k = \(k)")
+    try check(
+      evaluationSamples >= max(20 * (k + 1), 2 * (inputLatentDimension + layerLatentDimension) + 2),
+      "--eval-samples", evaluationSamples,
+      "≥ \(max(20 * (k + 1), 2 * (inputLatentDimension + layerLatentDimension) + 2)) for k = \(k)")
     try check(smoothingWindow >= 1, "--smoothing-window", smoothingWindow, "≥ 1")
     if let trainSamples { try check(trainSamples >= 10, "--train-samples", trainSamples, "≥ 10") }
     if let testSamples { try check(testSamples >= 10, "--test-samples", testSamples, "≥ 10") }
     if dataset == .mnist {
-      try check(dataDirectory != nil, "--data-dir", "not given",
-                "given for --dataset mnist: the directory with the four MNIST IDX files (plain or .gz)")
+      try check(
+        dataDirectory != nil, "--data-dir", "not given",
+        "given for --dataset mnist: the directory with the four MNIST IDX files (plain or .gz)")
     }
     if dataset == .npy {
-      try check(dataDirectory != nil, "--data-dir", "not given",
-                "given for --dataset npy: the directory with train_images.npy, train_labels.npy, test_images.npy "
-                  + "and test_labels.npy")
+      try check(
+        dataDirectory != nil, "--data-dir", "not given",
+        "given for --dataset npy: the directory with train_images.npy, train_labels.npy, test_images.npy "
+          + "and test_labels.npy")
     }
   }
 
@@ -101,13 +107,23 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
   public var settingsTable: [(String, String)] {
     [
       ("dataset", dataset.rawValue + (dataDirectory.map { " (\($0))" } ?? "")),
-      ("training images", trainSamples.map(String.init) ?? "all"), ("test images", testSamples.map(String.init) ?? "all"),
+      ("training images", trainSamples.map(String.init) ?? "all"),
+      ("test images", testSamples.map(String.init) ?? "all"),
       ("epochs", String(epochs)), ("optimizer", "Adam, lr \(learningRate), batch \(batchSize)"),
       ("noise", "\(noiseMode.rawValue) σ = \(noise) at every learned layer's input, on at inference"),
       ("dropout", String(dropout)),
-      ("X compression", "\(inputCompressor.rawValue) to \(inputLatentDimension) dims" + (inputCompressor == .ae ? ", \(autoencoderEpochs) epochs, lr \(autoencoderLearningRate)" : "")),
+      (
+        "X compression",
+        "\(inputCompressor.rawValue) to \(inputLatentDimension) dims"
+          + (inputCompressor == .ae ? ", \(autoencoderEpochs) epochs, lr \(autoencoderLearningRate)" : "")
+      ),
       ("layer compression", "PCA to \(layerLatentDimension) dims, refitted every epoch"),
-      ("evaluation samples", String(evaluationSamples)), ("estimator", "\(estimator.rawValue), k = \(k)" + ((standardErrorRule ?? .sumOfParts) == .perSample ? ", per-sample standard errors" : "")),
+      ("evaluation samples", String(evaluationSamples)),
+      (
+        "estimator",
+        "\(estimator.rawValue), k = \(k)"
+          + ((standardErrorRule ?? .sumOfParts) == .perSample ? ", per-sample standard errors" : "")
+      ),
       ("smoothing", "Savitzky–Golay window ≤ \(smoothingWindow), Butterworth(8, 0.125) filtfilt"),
       ("seed", String(seed)), ("version", version),
     ]

@@ -38,16 +38,19 @@ public struct InformationPlaneExperiment {
       return Date().timeIntervalSince(clock)
     }
     // Settings of a run being resumed must match; nothing is written before the data have loaded.
-    let resuming = resume && FileManager.default.fileExists(atPath: directory.appendingPathComponent("config.json").path)
+    let resuming =
+      resume && FileManager.default.fileExists(atPath: directory.appendingPathComponent("config.json").path)
     if resuming {
       let stored = try JSONDecoder().decode(ExperimentConfig.self, from: try RunStore.open(directory).config())
       guard stored.resumeKey() == config.resumeKey() else {
-        throw InformationPlaneError.resumeMismatch("the settings differ from \(directory.appendingPathComponent("config.json").path)")
+        throw InformationPlaneError.resumeMismatch(
+          "the settings differ from \(directory.appendingPathComponent("config.json").path)")
       }
     }
     let data = try ExperimentData(config: config)
     guard config.evaluationSamples <= data.test.count else {
-      throw InformationPlaneError.tooFewEvaluationSamples(requested: config.evaluationSamples, available: data.test.count)
+      throw InformationPlaneError.tooFewEvaluationSamples(
+        requested: config.evaluationSamples, available: data.test.count)
     }
     // Run directory: new, or the existing one continued from its last complete epoch.
     let store: RunStore
@@ -64,13 +67,18 @@ public struct InformationPlaneExperiment {
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       store = try RunStore.create(at: directory, config: try encoder.encode(config))
     }
-    events(.stage("loaded \(config.dataset.rawValue): \(data.train.count) training, \(data.test.count) test images", seconds: lap()))
+    events(
+      .stage(
+        "loaded \(config.dataset.rawValue): \(data.train.count) training, \(data.test.count) test images",
+        seconds: lap()))
 
     let evaluation = data.test.prefix(config.evaluationSamples)
     let (inputCodes, reconstructionError) = try self.inputCodes(data: data, evaluation: evaluation.images, store: store)
-    events(.stage("compressed X with \(config.inputCompressor.rawValue) to \(inputCodes.columns) dims"
-                    + (reconstructionError.map { String(format: ", autoencoder L1 reconstruction error %.4f", $0) } ?? ""),
-                  seconds: lap()))
+    events(
+      .stage(
+        "compressed X with \(config.inputCompressor.rawValue) to \(inputCodes.columns) dims"
+          + (reconstructionError.map { String(format: ", autoencoder L1 reconstruction error %.4f", $0) } ?? ""),
+        seconds: lap()))
 
     let classifier = MNISTClassifier(
       noise: Noise(config.noiseMode, sigma: config.noise),
@@ -82,11 +90,13 @@ public struct InformationPlaneExperiment {
     if let last = metrics.last {
       try Checkpoint.restore(&trainer, from: store.checkpointURL(epoch: last.epoch))
     }
-    let loader = try DataLoader(images: data.train.images, labels: data.train.labels, classes: 10,
-                                batchSize: config.batchSize, shuffle: true, seed: config.seed &+ 13)
+    let loader = try DataLoader(
+      images: data.train.images, labels: data.train.labels, classes: 10,
+      batchSize: config.batchSize, shuffle: true, seed: config.seed &+ 13)
     let trainProbe = data.train.prefix(min(10_000, data.train.count))
-    let analysis = LayerAnalysis(latentDimension: config.layerLatentDimension, estimator: config.estimator, k: config.k,
-                                 standardErrorRule: config.standardErrorRule ?? .sumOfParts)
+    let analysis = LayerAnalysis(
+      latentDimension: config.layerLatentDimension, estimator: config.estimator, k: config.k,
+      standardErrorRule: config.standardErrorRule ?? .sumOfParts)
     let smoother = TrajectorySmoother(maxWindow: config.smoothingWindow)
     let started = Date()
     let firstEpoch = metrics.count + 1
@@ -94,21 +104,26 @@ public struct InformationPlaneExperiment {
     for epoch in firstEpoch...config.epochs {
       let epochStart = Date()
       try trainer.trainEpoch(loader, epochs: config.epochs)
-      let train = try trainer.evaluate(trainProbe.images, labels: trainProbe.labels, batchSize: 2048,
-                                       seed: Self.seed(config.seed, 21, epoch))
+      let train = try trainer.evaluate(
+        trainProbe.images, labels: trainProbe.labels, batchSize: 2048,
+        seed: Self.seed(config.seed, 21, epoch))
       // One pass over the test set in evaluation mode (dropout off, noise on): metrics and all recorded layers.
       let outputs = try classifier.probe(data.test.images, batchSize: 2048, seed: Self.seed(config.seed, 22, epoch))
       guard let logProbabilities = outputs["layer5"], let probabilities = outputs["softmax"] else {
         preconditionFailure("the classifier always records layer5 and softmax")
       }
-      let test = Self.classificationMetrics(logProbabilities: logProbabilities, probabilities: probabilities,
-                                            labels: data.test.labels)
-      let layers = Self.layerNames.map { name in (name: name, outputs: outputs[name]!.prefix(config.evaluationSamples)) }
-      let rows = try analysis.analyze(inputCodes: inputCodes, labels: evaluation.labels, layers: layers, epoch: epoch,
-                                      seed: Self.seed(config.seed, 23, epoch))
-      let summary = EpochSummary(epoch: epoch, trainLoss: train.loss, trainAccuracy: train.accuracy ?? .nan,
-                                 testLoss: test.loss, testAccuracy: test.accuracy, testROCAUC: test.rocAUC,
-                                 seconds: Date().timeIntervalSince(epochStart))
+      let test = Self.classificationMetrics(
+        logProbabilities: logProbabilities, probabilities: probabilities,
+        labels: data.test.labels)
+      let layers = Self.layerNames.map { name in (name: name, outputs: outputs[name]!.prefix(config.evaluationSamples))
+      }
+      let rows = try analysis.analyze(
+        inputCodes: inputCodes, labels: evaluation.labels, layers: layers, epoch: epoch,
+        seed: Self.seed(config.seed, 23, epoch))
+      let summary = EpochSummary(
+        epoch: epoch, trainLoss: train.loss, trainAccuracy: train.accuracy ?? .nan,
+        testLoss: test.loss, testAccuracy: test.accuracy, testROCAUC: test.rocAUC,
+        seconds: Date().timeIntervalSince(epochStart))
       metrics.append(summary)
       information = try LayerAnalysis.smooth(information + rows, smoother: smoother)
       // Checkpoint first, then the tables (metrics last): an epoch is complete once its metrics row exists.
@@ -119,14 +134,18 @@ public struct InformationPlaneExperiment {
         .write(to: store.reportURL)
       let elapsed = Date().timeIntervalSince(started)
       let done = epoch - firstEpoch + 1
-      events(.epoch(summary, information: rows, elapsed: elapsed,
-                    remaining: elapsed / Double(done) * Double(config.epochs - epoch)))
+      events(
+        .epoch(
+          summary, information: rows, elapsed: elapsed,
+          remaining: elapsed / Double(done) * Double(config.epochs - epoch)))
     }
     return (metrics, information)
   }
 
   /// The report of the run so far.
-  package func report(metrics: [EpochSummary], information: [LayerInformation], labelEntropy: Double? = nil) -> HTMLReport {
+  package func report(metrics: [EpochSummary], information: [LayerInformation], labelEntropy: Double? = nil)
+    -> HTMLReport
+  {
     InformationPlaneReport.make(
       title: "Information plane — \(config.dataset.rawValue), \(metrics.count) epochs", settings: config.settingsTable,
       metrics: metrics, information: information, layerOrder: Self.layerNames, labelEntropy: labelEntropy)
@@ -156,22 +175,28 @@ public struct InformationPlaneExperiment {
     switch config.inputCompressor {
     case .pca:
       let fitSet = data.train.prefix(min(10_000, data.train.count)).images
-      codes = try PCA(components: config.inputLatentDimension).fit(fitSet.reshaped([fitSet.shape[0], -1]), seed: config.seed)
-        .transform(evaluation.reshaped([evaluation.shape[0], -1]))
+      codes = try PCA(components: config.inputLatentDimension).fit(
+        fitSet.reshaped([fitSet.shape[0], -1]), seed: config.seed
+      )
+      .transform(evaluation.reshaped([evaluation.shape[0], -1]))
     case .none:
       throw InformationPlaneError.invalidSetting(name: "--x-compressor", value: "none", allowed: "ae or pca")
     case .ae:
       let autoencoder = MNISTAutoencoder(latent: config.inputLatentDimension, seed: config.seed &+ 31)
-      let loader = try DataLoader(images: data.train.images, labels: data.train.labels, classes: 10, batchSize: 512,
-                                  shuffle: true, seed: config.seed &+ 32)
-      var trainer = Trainer(model: autoencoder.network,
-                            optimizer: Adam(parameters: autoencoder.network.namedParameters,
-                                            learningRate: config.autoencoderLearningRate),
-                            lossFunction: .l1, seed: config.seed &+ 33)
+      let loader = try DataLoader(
+        images: data.train.images, labels: data.train.labels, classes: 10, batchSize: 512,
+        shuffle: true, seed: config.seed &+ 32)
+      var trainer = Trainer(
+        model: autoencoder.network,
+        optimizer: Adam(
+          parameters: autoencoder.network.namedParameters,
+          learningRate: config.autoencoderLearningRate),
+        lossFunction: .l1, seed: config.seed &+ 33)
       for _ in 0..<config.autoencoderEpochs { try trainer.trainEpoch(loader, epochs: config.autoencoderEpochs) }
       codes = Matrix(try autoencoder.encode(evaluation))
       let reconstruction = try autoencoder.network.outputs(for: evaluation, probing: [], batchSize: 1024)["output"]!
-      autoencoderError = zip(reconstruction.scalars, evaluation.scalars).reduce(0.0) { $0 + Double(abs($1.0 - $1.1)) }
+      autoencoderError =
+        zip(reconstruction.scalars, evaluation.scalars).reduce(0.0) { $0 + Double(abs($1.0 - $1.1)) }
         / Double(max(1, evaluation.count))
     }
     // A collapsed code (e.g. saturated sigmoids) makes every I(X;L) meaningless: stop before training.
@@ -221,8 +246,10 @@ extension InformationPlaneExperiment {
     let url = destination ?? store.reportURL
     let experiment = InformationPlaneExperiment(config: config)
     let evaluationLabels = try ExperimentData(config: config).test.labels.prefix(config.evaluationSamples)
-    try experiment.report(metrics: metrics, information: information, labelEntropy: labelEntropy(Array(evaluationLabels)))
-      .write(to: url)
+    try experiment.report(
+      metrics: metrics, information: information, labelEntropy: labelEntropy(Array(evaluationLabels))
+    )
+    .write(to: url)
     return url
   }
 }

@@ -15,8 +15,10 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
   /// Standard errors of the entropy-sum and label estimates (default: the paper's sum of the parts' errors).
   public var standardErrorRule: StandardErrorRule
 
-  public init(latentDimension: Int = 4, estimator: MIEstimatorChoice = .auto, k: Int = 5,
-              standardErrorRule: StandardErrorRule = .sumOfParts) {
+  public init(
+    latentDimension: Int = 4, estimator: MIEstimatorChoice = .auto, k: Int = 5,
+    standardErrorRule: StandardErrorRule = .sumOfParts
+  ) {
     self.latentDimension = latentDimension
     self.estimator = estimator
     self.k = k
@@ -48,9 +50,11 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
       let codes = try compress(layer.outputs, seed: layerSeed).codes
       let ixl = try estimator.continuous(inputCodes, codes, k: k, seed: layerSeed, rule: standardErrorRule)
       let ily = try estimator.labels(codes, labels, k: k, seed: layerSeed &+ 1, rule: standardErrorRule)
-      rows.append(LayerInformation(epoch: epoch, layer: layer.name, ixl: ixl.value, ixlStandardError: ixl.standardError,
-                                   ily: ily.value, ilyStandardError: ily.standardError,
-                                   flags: Self.flags(ixl, prefix: "I_XL") + Self.flags(ily, prefix: "I_LY")))
+      rows.append(
+        LayerInformation(
+          epoch: epoch, layer: layer.name, ixl: ixl.value, ixlStandardError: ixl.standardError,
+          ily: ily.value, ilyStandardError: ily.standardError,
+          flags: Self.flags(ixl, prefix: "I_XL") + Self.flags(ily, prefix: "I_LY")))
     }
     return rows
   }
@@ -58,7 +62,9 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
   /// The mi.csv flags of one estimate: its flag names, and "ksg-fallback" when `auto` fell back to KSG.
   static func flags(_ estimate: Estimate, prefix: String) -> [String] {
     var names = estimate.flags.compactMap(\.flagName)
-    if estimate.notes.contains(where: { if case .fallback = $0 { true } else { false } }) { names.append("ksg-fallback") }
+    if estimate.notes.contains(where: { if case .fallback = $0 { true } else { false } }) {
+      names.append("ksg-fallback")
+    }
     return names.map { prefix + ":" + $0 }
   }
 

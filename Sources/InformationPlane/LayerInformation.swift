@@ -22,8 +22,10 @@ public struct LayerInformation: Sendable, Equatable, Codable {
   public var ixlFlagged: Bool { untrustedFlags.contains { $0.hasPrefix("I_XL:") } }
   public var ilyFlagged: Bool { untrustedFlags.contains { $0.hasPrefix("I_LY:") } }
 
-  public init(epoch: Int, layer: String, ixl: Double, ixlStandardError: Double, ily: Double, ilyStandardError: Double,
-              ixlSmoothed: Double = .nan, ilySmoothed: Double = .nan, flags: [String] = []) {
+  public init(
+    epoch: Int, layer: String, ixl: Double, ixlStandardError: Double, ily: Double, ilyStandardError: Double,
+    ixlSmoothed: Double = .nan, ilySmoothed: Double = .nan, flags: [String] = []
+  ) {
     self.flags = flags
     self.epoch = epoch
     self.layer = layer
@@ -35,7 +37,9 @@ public struct LayerInformation: Sendable, Equatable, Codable {
     self.ilySmoothed = ilySmoothed
   }
 
-  static let header = ["epoch", "layer", "I_XL", "I_XL_se", "I_LY", "I_LY_se", "I_XL_smoothed", "I_LY_smoothed", "flags"]
+  static let header = [
+    "epoch", "layer", "I_XL", "I_XL_se", "I_LY", "I_LY_se", "I_XL_smoothed", "I_LY_smoothed", "flags",
+  ]
   /// The header of runs written before the flags column (read unchanged, without flags).
   static let headerWithoutFlags = Array(header.dropLast())
   var fields: [String] {
@@ -47,7 +51,8 @@ public struct LayerInformation: Sendable, Equatable, Codable {
     else { throw InformationPlaneError.corruptTable("mi.csv") }
     let v = try fields[2..<8].map { try parseNumber($0, table: "mi.csv") }
     let flags = fields.count == Self.header.count ? fields[8].split(separator: " ").map(String.init) : []
-    self.init(epoch: epoch, layer: fields[1], ixl: v[0], ixlStandardError: v[1], ily: v[2], ilyStandardError: v[3],
-              ixlSmoothed: v[4], ilySmoothed: v[5], flags: flags)
+    self.init(
+      epoch: epoch, layer: fields[1], ixl: v[0], ixlStandardError: v[1], ily: v[2], ilyStandardError: v[3],
+      ixlSmoothed: v[4], ilySmoothed: v[5], flags: flags)
   }
 }

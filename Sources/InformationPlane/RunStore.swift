@@ -36,7 +36,9 @@ package struct RunStore: Sendable {
   /// - Throws: `InformationPlaneError.notARun` when there is no `config.json`.
   package static func open(_ directory: URL) throws -> RunStore {
     let store = RunStore(directory: directory)
-    guard FileManager.default.fileExists(atPath: store.configURL.path) else { throw InformationPlaneError.notARun(directory.path) }
+    guard FileManager.default.fileExists(atPath: store.configURL.path) else {
+      throw InformationPlaneError.notARun(directory.path)
+    }
     try FileManager.default.createDirectory(at: store.checkpointsURL, withIntermediateDirectories: true)
     return store
   }
@@ -54,8 +56,10 @@ package struct RunStore: Sendable {
   /// (only the latest checkpoints are kept; earlier epochs need only their rows).
   package func load() throws -> (metrics: [EpochSummary], information: [LayerInformation]) {
     let metrics = try readTable(metricsURL, headers: [EpochSummary.header]).map(EpochSummary.init(fields:))
-    let information = try readTable(informationURL, headers: [LayerInformation.header, LayerInformation.headerWithoutFlags])
-      .map(LayerInformation.init(fields:))
+    let information = try readTable(
+      informationURL, headers: [LayerInformation.header, LayerInformation.headerWithoutFlags]
+    )
+    .map(LayerInformation.init(fields:))
     // Epochs 1…N present in order; the last of them that has a checkpoint is where training can resume.
     var contiguous = 0
     for row in metrics where row.epoch == contiguous + 1 { contiguous = row.epoch }

@@ -24,10 +24,12 @@ public struct SyntheticValidation: Sendable {
   /// Standard errors of the wkl/kl estimates (default: the paper's sum of the parts' errors).
   package var standardErrorRule: StandardErrorRule
 
-  package init(task: SyntheticTask, compressor: CompressorChoice = .pca, latentDimension: Int? = nil,
-              estimator: MIEstimatorChoice? = nil, k: Int = 5, samples: Int = 5000, trainingSamples: Int = 6000,
-              seed: UInt64 = 0, autoencoder: AutoencoderTraining = AutoencoderTraining(),
-              standardErrorRule: StandardErrorRule = .sumOfParts) {
+  package init(
+    task: SyntheticTask, compressor: CompressorChoice = .pca, latentDimension: Int? = nil,
+    estimator: MIEstimatorChoice? = nil, k: Int = 5, samples: Int = 5000, trainingSamples: Int = 6000,
+    seed: UInt64 = 0, autoencoder: AutoencoderTraining = AutoencoderTraining(),
+    standardErrorRule: StandardErrorRule = .sumOfParts
+  ) {
     self.task = task
     self.compressor = compressor
     self.latentDimension = latentDimension ?? task.intrinsicDimension
@@ -57,8 +59,10 @@ public struct SyntheticValidation: Sendable {
     /// Flags of the compressed estimate (`EstimateNote.flagName`), e.g. "below-zero".
     public var flags: [String] = []
 
-    package init(trueMI: Double, estimate: Double, standardError: Double, latentEstimate: Double,
-                latentStandardError: Double, flags: [String] = []) {
+    package init(
+      trueMI: Double, estimate: Double, standardError: Double, latentEstimate: Double,
+      latentStandardError: Double, flags: [String] = []
+    ) {
       self.trueMI = trueMI
       self.estimate = estimate
       self.standardError = standardError
@@ -68,9 +72,10 @@ public struct SyntheticValidation: Sendable {
     }
 
     init(trueMI: Double, estimate: Estimate, latent: Estimate?) {
-      self.init(trueMI: trueMI, estimate: estimate.value, standardError: estimate.standardError,
-                latentEstimate: latent?.value ?? .nan, latentStandardError: latent?.standardError ?? .nan,
-                flags: estimate.flags.compactMap(\.flagName))
+      self.init(
+        trueMI: trueMI, estimate: estimate.value, standardError: estimate.standardError,
+        latentEstimate: latent?.value ?? .nan, latentStandardError: latent?.standardError ?? .nan,
+        flags: estimate.flags.compactMap(\.flagName))
     }
   }
 
@@ -112,7 +117,8 @@ public struct SyntheticValidation: Sendable {
           "latent dimension \(latentDimension) must be between 1 and the data dimension \(dimension)")
       }
       guard trainingSamples > latentDimension else {
-        throw InformationPlaneError.invalidValidation("training samples (\(trainingSamples)) must exceed the latent dimension")
+        throw InformationPlaneError.invalidValidation(
+          "training samples (\(trainingSamples)) must exceed the latent dimension")
       }
     }
     guard k >= 1 else { throw InformationPlaneError.invalidValidation("k must be ≥ 1 (got \(k))") }
@@ -124,7 +130,8 @@ public struct SyntheticValidation: Sendable {
     // Whitened entropies need n > d, k-NN needs n > k; the label task needs > k samples in every class.
     let minimum = max(k + 1, 2 * (compressor == .none ? dimension : latentDimension) + 2)
     guard samples >= minimum else {
-      throw InformationPlaneError.invalidValidation("\(samples) samples are too few for k = \(k); use at least \(minimum)")
+      throw InformationPlaneError.invalidValidation(
+        "\(samples) samples are too few for k = \(k); use at least \(minimum)")
     }
     if [.labelMixing, .labelMixingSimplex].contains(task.kind), samples / SyntheticTask.mixingClasses <= 2 * k {
       throw InformationPlaneError.invalidValidation(
@@ -134,7 +141,8 @@ public struct SyntheticValidation: Sendable {
       let classes = max(1, Int(exp(largest).rounded()))
       guard samples / classes > 2 * k else {
         throw InformationPlaneError.invalidValidation(
-          "MI \(largest) nats needs \(classes) classes; \(samples) samples leave too few per class for k = \(k) — lower the MI or add samples")
+          "MI \(largest) nats needs \(classes) classes; \(samples) samples leave too few per class for k = \(k) — lower the MI or add samples"
+        )
       }
     }
   }
@@ -142,8 +150,10 @@ public struct SyntheticValidation: Sendable {
   /// Runs the benchmark over `values` (nats).
   /// - Parameter trainingProgress: called after each autoencoder epoch with (epoch, mean training loss).
   /// - Parameter progress: called after each point with (index, point).
-  package func run(mutualInformation values: [Double], trainingProgress: ((Int, Double) -> Void)? = nil,
-                  progress: (Int, Point) -> Void = { _, _ in })
+  package func run(
+    mutualInformation values: [Double], trainingProgress: ((Int, Double) -> Void)? = nil,
+    progress: (Int, Point) -> Void = { _, _ in }
+  )
     throws -> (points: [Point], timings: Timings, notes: [String])
   {
     try validate(mutualInformation: values)
@@ -175,11 +185,15 @@ public struct SyntheticValidation: Sendable {
       let training = try task.independentSample(count: trainingSamples, using: &rng)
       let heldOut = try task.independentSample(count: max(100, trainingSamples / 6), using: &rng)
       timings.sampling += lap(); timings.samplingCPU += cpu
-      let fitted = try autoencoder.fit(training, latentDimension: latentDimension, seed: seed, progress: trainingProgress)
-      notes.append(String(
-        format: "Autoencoder reconstruction error (mean |x − x̂|, pixel values in [0, 1]): %.4f on the training images, "
-          + "%.4f on %d held-out images", try fitted.reconstructionError(training), try fitted.reconstructionError(heldOut),
-        heldOut.shape[0]))
+      let fitted = try autoencoder.fit(
+        training, latentDimension: latentDimension, seed: seed, progress: trainingProgress)
+      notes.append(
+        String(
+          format:
+            "Autoencoder reconstruction error (mean |x − x̂|, pixel values in [0, 1]): %.4f on the training images, "
+            + "%.4f on %d held-out images", try fitted.reconstructionError(training),
+          try fitted.reconstructionError(heldOut),
+          heldOut.shape[0]))
       model = fitted
       timings.compressorTraining += lap(); timings.compressorTrainingCPU += cpu
     }
@@ -202,7 +216,8 @@ public struct SyntheticValidation: Sendable {
           latent = try estimator.labels(sample.xLatent, labels, k: k, seed: estimateSeed, rule: standardErrorRule)
         } catch let error as EstimatorError {
           latent = nil
-          let note = "The uncompressed variables could not be estimated with \(estimator.rawValue): \(error.description)"
+          let note =
+            "The uncompressed variables could not be estimated with \(estimator.rawValue): \(error.description)"
           if !notes.contains(note) { notes.append(note) }
         }
         point = Point(trueMI: sample.mutualInformation, estimate: compressed, latent: latent)
@@ -212,8 +227,9 @@ public struct SyntheticValidation: Sendable {
         let (cx, mx) = try analysis.compress(sample.x, seed: estimateSeed)
         let (cy, my) = try analysis.compress(sample.y, seed: estimateSeed &+ 1)
         timings.compression += lap(); timings.compressionCPU += cpu
-        let truth = network.mutualInformation(projectingX: mx.projectionRows, rows: mx.componentCount,
-                                              projectingL: my.projectionRows, rows: my.componentCount)
+        let truth = network.mutualInformation(
+          projectingX: mx.projectionRows, rows: mx.componentCount,
+          projectingL: my.projectionRows, rows: my.componentCount)
         let compressed = try estimator.continuous(cx, cy, k: k, seed: estimateSeed, rule: standardErrorRule)
         point = Point(trueMI: truth, estimate: compressed, latent: nil)
       } else {
@@ -221,8 +237,9 @@ public struct SyntheticValidation: Sendable {
         let cy = try compressedCodes(sample.y, model)
         timings.compression += lap(); timings.compressionCPU += cpu
         let compressed = try estimator.continuous(cx, cy, k: k, seed: estimateSeed, rule: standardErrorRule)
-        let latent = try estimator.continuous(sample.xLatent, sample.yLatent, k: k, seed: estimateSeed,
-                                              rule: standardErrorRule)
+        let latent = try estimator.continuous(
+          sample.xLatent, sample.yLatent, k: k, seed: estimateSeed,
+          rule: standardErrorRule)
         point = Point(trueMI: sample.mutualInformation, estimate: compressed, latent: latent)
       }
       timings.estimation += lap(); timings.estimationCPU += cpu
@@ -244,7 +261,8 @@ public struct SyntheticValidation: Sendable {
     }
     let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
     guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
-      throw InformationPlaneError.invalidValidation("MI list '\(text)' must be numbers separated by commas, or a:b:count")
+      throw InformationPlaneError.invalidValidation(
+        "MI list '\(text)' must be numbers separated by commas, or a:b:count")
     }
     return values.map { $0! }
   }

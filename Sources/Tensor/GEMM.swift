@@ -29,8 +29,11 @@ package func sgemm(
   let driver = GEMMDriver(kernel: .best)
   // Ask for the thread count only when a second thread could pay off (it may read cgroup files). Inside a
   // `parallelFor` body the parts would run one after the other, each repacking the shared operand: use one.
-  let threaded = m >= 0 && n >= 0 && k >= 0 && m.multipliedReportingOverflow(by: n).partialValue &* k
-    >= 2 &* driver.minimumWorkPerThread && !ParallelForState.isInsideWorker
+  let threaded =
+    m >= 0 && n >= 0 && k >= 0
+    && m.multipliedReportingOverflow(by: n).partialValue &* k
+      >= 2 &* driver.minimumWorkPerThread
+    && !ParallelForState.isInsideWorker
   driver.run(
     transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
     threads: threaded ? Parallelism.maximumThreads : 1)

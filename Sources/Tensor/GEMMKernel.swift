@@ -12,9 +12,10 @@ struct GEMMKernel: Sendable {
   /// The instruction-set level (0 portable, 1 AVX2+FMA, 2 AVX-512F).
   let isa: Int
   /// Computes one tile: see `ck_sgemm_kernel_fn` in ck_gemm.h.
-  let function: @convention(c) (
-    Int, UnsafePointer<Float>?, UnsafePointer<Float>?, Int, UnsafeMutablePointer<Float>?, Int, Float, Float, Int, Int
-  ) -> Void
+  let function:
+    @convention(c) (
+      Int, UnsafePointer<Float>?, UnsafePointer<Float>?, Int, UnsafeMutablePointer<Float>?, Int, Float, Float, Int, Int
+    ) -> Void
 
   /// The kernel for instruction-set level `isa`, capped at what this build and CPU support.
   init(isa: Int) {

@@ -108,7 +108,9 @@ package struct ConvolutionGeometry: Sendable, Equatable, Hashable, Codable {
               continue
             }
             if valid.lowerBound > 0 { dst.initialize(repeating: 0, count: valid.lowerBound) }
-            if valid.upperBound < outW { (dst + valid.upperBound).initialize(repeating: 0, count: outW &- valid.upperBound) }
+            if valid.upperBound < outW {
+              (dst + valid.upperBound).initialize(repeating: 0, count: outW &- valid.upperBound)
+            }
             guard !valid.isEmpty else { continue }
             let src = plane + (iy &* width &+ valid.lowerBound &* sw &- paddingLeft &+ kj)
             if sw == 1 {

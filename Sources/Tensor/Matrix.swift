@@ -14,14 +14,19 @@ public struct Matrix: Sendable, Equatable, CustomStringConvertible {
   /// their count (a precondition).
   public mutating func withMutableScalars<R>(_ body: (inout [Double]) throws -> R) rethrows -> R {
     let count = scalars.count
-    defer { precondition(scalars.count == count, "withMutableScalars changed the element count of a \(rows)×\(columns) matrix") }
+    defer {
+      precondition(
+        scalars.count == count, "withMutableScalars changed the element count of a \(rows)×\(columns) matrix")
+    }
     return try body(&scalars)
   }
 
   /// A `rows × columns` matrix over row-major `scalars`; the count must match.
   public init(rows: Int, columns: Int, scalars: [Double]) {
     precondition(rows >= 0 && columns >= 0, "Matrix needs non-negative extents, got \(rows)×\(columns)")
-    precondition(scalars.count == rows * columns, "Matrix \(rows)×\(columns) needs \(rows * columns) scalars, got \(scalars.count)")
+    precondition(
+      scalars.count == rows * columns, "Matrix \(rows)×\(columns) needs \(rows * columns) scalars, got \(scalars.count)"
+    )
     self.rows = rows
     self.columns = columns
     self.scalars = scalars

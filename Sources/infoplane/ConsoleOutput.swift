@@ -7,7 +7,6 @@ func standardError(_ line: String) {
   FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
-
 /// A duration for progress lines: "1m05s" or "42s".
 func duration(_ seconds: Double) -> String {
   let s = Int(seconds.rounded())
@@ -26,6 +25,7 @@ struct InputError: UserInputError, CustomStringConvertible {
 /// order our JSON output has always had, so the Encodable value is re-serialised through it.
 func jsonLine(_ value: some Encodable, pretty: Bool) throws -> String {
   let object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(value), options: [.fragmentsAllowed])
-  let options: JSONSerialization.WritingOptions = pretty ? [.sortedKeys, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
+  let options: JSONSerialization.WritingOptions =
+    pretty ? [.sortedKeys, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
   return String(decoding: try JSONSerialization.data(withJSONObject: object, options: options), as: UTF8.self) + "\n"
 }

@@ -1,8 +1,8 @@
 import Foundation
+import Tensor
 import Testing
 
 @testable import Compression
-import Tensor
 
 @Suite struct AutoencoderTests {
   /// n vectors in R^8 on a smooth 2-D manifold: x_j = sin(a_j·u + b_j·v + c_j) for u, v uniform in [0, 1].
@@ -108,12 +108,15 @@ import Tensor
     #expect(throws: CompressionError.invalidSetting(name: "epochs", value: "0", allowed: "≥ 1")) {
       try AutoencoderTraining(epochs: 0).fit(x, latentDimension: 2, seed: 0)
     }
-    #expect(throws: CompressionError.invalidSetting(name: "learning rate", value: "-1.0", allowed: "a finite value > 0")) {
+    #expect(
+      throws: CompressionError.invalidSetting(name: "learning rate", value: "-1.0", allowed: "a finite value > 0")
+    ) {
       try AutoencoderTraining(learningRate: -1).fit(x, latentDimension: 2, seed: 0)
     }
     #expect(throws: CompressionError.tooFewSamples(n: 1, needed: 2)) {
-      try AutoencoderTraining(epochs: 1).fit(Tensor(shape: [1, 8], scalars: [Float](repeating: 0, count: 8)),
-                                             latentDimension: 2, seed: 0)
+      try AutoencoderTraining(epochs: 1).fit(
+        Tensor(shape: [1, 8], scalars: [Float](repeating: 0, count: 8)),
+        latentDimension: 2, seed: 0)
     }
     var bad = x.scalars
     bad[3 * 8 + 5] = .nan

@@ -1,10 +1,10 @@
 import Datasets
 import Estimators
 import Foundation
+import Tensor
 import Testing
 
 @testable import Compression
-import Tensor
 
 @Suite struct LossyMutualInformationTests {
   /// Correlated Gaussians embedded linearly in 40 dimensions (plus a little isotropic noise): PCA to the latent
@@ -37,7 +37,8 @@ import Tensor
 
   @Test func labelsThroughCompression() throws {
     var rng = Xoshiro256(seed: 3)
-    let sample = try SyntheticTask(kind: .labels, latentDimension: 3).sample(mutualInformation: log(4), count: 4000, using: &rng)
+    let sample = try SyntheticTask(kind: .labels, latentDimension: 3).sample(
+      mutualInformation: log(4), count: 4000, using: &rng)
     let labels = sample.y.scalars.map { Int32($0) }
     // No compressor: X used as is (3-D). Truth ln 4 ≈ 1.386.
     let e = try LossyMutualInformation(compressX: nil).estimate(sample.x, labels: labels, entropy: KLEntropy(k: 5))

@@ -1,8 +1,8 @@
 import Foundation
+import Tensor
 import Testing
 
 @testable import Compression
-import Tensor
 
 @Suite struct PCATests {
   /// Data with known principal axes: independent Gaussians with standard deviations σ_j along a random rotation.

@@ -28,7 +28,10 @@ import Testing
 
   @Test func keepsNamesMetadataAndHeader() throws {
     let checkpoint = try ArrayFile.read(contentsOf: Fixtures.url("checkpoint.safetensors"))
-    #expect(checkpoint.arrays.map(\.name) == ["bool", "float32", "float64", "int16", "int32", "int64", "int8", "uint8", "vector"])
+    #expect(
+      checkpoint.arrays.map(\.name) == [
+        "bool", "float32", "float64", "int16", "int32", "int64", "int8", "uint8", "vector",
+      ])
     #expect(checkpoint.metadata["epoch"] == "3")
     let csv = try ArrayFile.read(contentsOf: Fixtures.url("with-header.csv"))
     #expect(csv.columnNames == ["a", "b", "c", "d"])
@@ -36,12 +39,16 @@ import Testing
   }
 
   @Test func reportsUnknownFormatsAndMissingFiles() throws {
-    #expect(throws: DatasetsError.unknownFormat(file: "/x/blob")) { try ArrayFile.decode(Data([0xFF, 0xFE, 0, 1]), file: "/x/blob") }
+    #expect(throws: DatasetsError.unknownFormat(file: "/x/blob")) {
+      try ArrayFile.decode(Data([0xFF, 0xFE, 0, 1]), file: "/x/blob")
+    }
     #expect(throws: DatasetsError.self) { try ArrayFile.decode(Data("not gzip".utf8), file: "/x/a.npy.gz") }
     let bad = try #require(throws: DatasetsError.self) { try ArrayFile.decode(Data("hello".utf8), file: "/x/a.npy") }
     guard case .badMagic = bad else { Issue.record("got \(bad)"); return }
     let missing = URL(fileURLWithPath: "/nonexistent/file.npy")
-    #expect(throws: DatasetsError.fileNotFound(file: "/nonexistent/file.npy")) { try ArrayFile.read(contentsOf: missing) }
+    #expect(throws: DatasetsError.fileNotFound(file: "/nonexistent/file.npy")) {
+      try ArrayFile.read(contentsOf: missing)
+    }
     #expect(throws: DatasetsError.self) { try ArrayFile.read(contentsOf: Fixtures.directory) }
   }
 }

@@ -15,7 +15,8 @@ import Testing
 
   @Test func explicitHeaderModeOverridesDetection() throws {
     let data = Data("1,2\n3,4\n".utf8)
-    #expect(try CSV.decode(data, file: "x.csv", header: .present) == CSVTable(header: ["1", "2"], values: Matrix([[3, 4]])))
+    #expect(
+      try CSV.decode(data, file: "x.csv", header: .present) == CSVTable(header: ["1", "2"], values: Matrix([[3, 4]])))
     #expect(try CSV.decode(data, file: "x.csv", header: .absent).values == Matrix([[1, 2], [3, 4]]))
     #expect(throws: DatasetsError.notANumber(file: "y.csv", row: 0, column: 0, line: 1, text: "a")) {
       try CSV.decode(Data("a,b\n1,2\n".utf8), file: "y.csv", header: .absent)

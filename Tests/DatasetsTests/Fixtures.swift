@@ -6,7 +6,8 @@ import Tensor
 /// The fixture files of Resources/ (written by bench/datasets/make_fixtures.py) and the values they hold.
 enum Fixtures {
   /// The copied Resources directory.
-  static let directory: URL = Bundle.module.url(forResource: "Resources", withExtension: nil)
+  static let directory: URL =
+    Bundle.module.url(forResource: "Resources", withExtension: nil)
     ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources")
 
   static func url(_ name: String) -> URL { directory.appendingPathComponent(name) }

@@ -36,7 +36,9 @@ import Testing
     #expect(throws: DatasetsError.badMagic(file: "f", format: "IDX", found: "0x01 0x00 0x08 0x01")) {
       try IDX.decode(Data([1, 0, 8, 1]), file: "f")
     }
-    let unknown = try #require(throws: DatasetsError.self) { try IDX.decode(Data([0, 0, 0x0A, 1, 0, 0, 0, 0]), file: "f") }
+    let unknown = try #require(throws: DatasetsError.self) {
+      try IDX.decode(Data([0, 0, 0x0A, 1, 0, 0, 0, 0]), file: "f")
+    }
     guard case .unsupportedDType = unknown else { Issue.record("got \(unknown)"); return }
     #expect(throws: DatasetsError.truncated(file: "f", expectedBytes: 11, actualBytes: 10)) {
       try IDX.decode(Data([0, 0, 8, 1, 0, 0, 0, 3, 1, 2]), file: "f")
@@ -72,12 +74,16 @@ import Testing
   @Test func rejectsTruncatedAndCorruptStreams() throws {
     let compressed = try Gzip.compress((0..<5000).map { UInt8($0 % 251) }, file: "g")
     let truncated = Array(compressed.dropLast(20))
-    #expect(throws: DatasetsError.corruptGzip(file: "g", reason: "the file ends inside the compressed stream (truncated)")) {
+    #expect(
+      throws: DatasetsError.corruptGzip(file: "g", reason: "the file ends inside the compressed stream (truncated)")
+    ) {
       try truncated.withUnsafeBytes { try Gzip.decompress($0, file: "g") }
     }
     var corrupt = compressed
     corrupt[compressed.count - 6] ^= 0xFF  // inside the CRC-32 trailer
-    let error = try #require(throws: DatasetsError.self) { try corrupt.withUnsafeBytes { try Gzip.decompress($0, file: "g") } }
+    let error = try #require(throws: DatasetsError.self) {
+      try corrupt.withUnsafeBytes { try Gzip.decompress($0, file: "g") }
+    }
     guard case .corruptGzip = error else { Issue.record("got \(error)"); return }
     #expect(error.description.contains("gzip -t"))
     let trailing = compressed + [1, 2, 3]

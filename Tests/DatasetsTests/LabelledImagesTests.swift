@@ -22,7 +22,10 @@ import Testing
     try FileManager.default.copyItem(
       at: Fixtures.url("mini-mnist/t10k-images-idx3-ubyte"), to: directory.file("t10k-images-idx3-ubyte"))
     let error = try #require(throws: DatasetsError.self) { try IDXDataset.load(.test, from: directory.url) }
-    #expect(error == .missingDatasetFile(directory: directory.url.path, file: "t10k-labels-idx1-ubyte or t10k-labels-idx1-ubyte.gz"))
+    #expect(
+      error
+        == .missingDatasetFile(
+          directory: directory.url.path, file: "t10k-labels-idx1-ubyte or t10k-labels-idx1-ubyte.gz"))
   }
 
   @Test func explainsAMissingDirectory() throws {
@@ -38,15 +41,21 @@ import Testing
   @Test func rejectsMismatchedImagesAndLabels() throws {
     let images = NPYArray(shape: [2, 1, 1], storage: .uint8([0, 255]))
     #expect(throws: DatasetsError.self) {
-      try LabelledImages(idxImages: images, idxLabels: NPYArray(shape: [3], storage: .uint8([0, 1, 2])), imagesFile: "i", labelsFile: "l")
+      try LabelledImages(
+        idxImages: images, idxLabels: NPYArray(shape: [3], storage: .uint8([0, 1, 2])), imagesFile: "i", labelsFile: "l"
+      )
     }
     #expect(throws: DatasetsError.self) {
-      try LabelledImages(idxImages: images.reshapedForTest(), idxLabels: NPYArray(shape: [2], storage: .uint8([0, 1])), imagesFile: "i", labelsFile: "l")
+      try LabelledImages(
+        idxImages: images.reshapedForTest(), idxLabels: NPYArray(shape: [2], storage: .uint8([0, 1])), imagesFile: "i",
+        labelsFile: "l")
     }
   }
 
   /// The real Fashion-MNIST, where installed: 60 000 + 10 000 images of 28×28 in 10 balanced classes.
-  @Test(.enabled(if: FileManager.default.fileExists(atPath: IDXDataset.fashionMNISTDirectory.path), "needs dataset-fashion-mnist"))
+  @Test(
+    .enabled(
+      if: FileManager.default.fileExists(atPath: IDXDataset.fashionMNISTDirectory.path), "needs dataset-fashion-mnist"))
   func loadsInstalledFashionMNIST() throws {
     let dataset = try IDXDataset.load()
     #expect(dataset.train.images.shape == [60_000, 1, 28, 28])

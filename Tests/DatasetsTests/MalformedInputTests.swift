@@ -42,7 +42,9 @@ import Testing
 
   @Test func rejectsHeadersThatLieAboutTheSize() throws {
     let large = Self.npy(Self.header(shape: "(1000, 1000)"), data: [UInt8](repeating: 0, count: 8))
-    #expect(throws: DatasetsError.truncated(file: "f", expectedBytes: large.count - 8 + 4_000_000, actualBytes: large.count)) {
+    #expect(
+      throws: DatasetsError.truncated(file: "f", expectedBytes: large.count - 8 + 4_000_000, actualBytes: large.count)
+    ) {
       try NPY.decode(large, file: "f")
     }
     let long = Self.npy(Self.header(shape: "(1,)"), data: [UInt8](repeating: 0, count: 8))
@@ -54,7 +56,9 @@ import Testing
       "(0, 4611686018427387904, 4611686018427387904)", "(1152921504606846976, 0, 4)",
     ]
     for shape in shapes {
-      let error = try #require(throws: DatasetsError.self) { try NPY.decode(Self.npy(Self.header(shape: shape)), file: "f") }
+      let error = try #require(throws: DatasetsError.self) {
+        try NPY.decode(Self.npy(Self.header(shape: shape)), file: "f")
+      }
       guard case .invalidShape = error else { Issue.record("\(shape): got \(error)"); continue }
       #expect(error.description.contains("re-create"))
     }
@@ -80,7 +84,9 @@ import Testing
     "",
   ])
   func rejectsMalformedHeaders(header: String) throws {
-    let error = try #require(throws: DatasetsError.self) { try NPY.decode(Self.npy(header, data: [0, 0, 0, 0]), file: "f") }
+    let error = try #require(throws: DatasetsError.self) {
+      try NPY.decode(Self.npy(header, data: [0, 0, 0, 0]), file: "f")
+    }
     guard case let .malformedHeader(file, format, _) = error else { Issue.record("got \(error)"); return }
     #expect(file == "f" && format == ".npy")
   }
@@ -89,7 +95,8 @@ import Testing
     let column = Self.npy(Self.header(fortran: "True", shape: "(2, 1)"), data: [0, 0, 0x80, 0x3F, 0, 0, 0, 0x40])
     #expect(try NPY.decode(column, file: "f") == NPYArray(shape: [2, 1], storage: .float32([1, 2])))
     #expect(throws: DatasetsError.fortranOrder(file: "f")) {
-      try NPY.decode(Self.npy(Self.header(fortran: "True", shape: "(2, 2)"), data: [UInt8](repeating: 0, count: 16)), file: "f")
+      try NPY.decode(
+        Self.npy(Self.header(fortran: "True", shape: "(2, 2)"), data: [UInt8](repeating: 0, count: 16)), file: "f")
     }
   }
 
@@ -101,8 +108,13 @@ import Testing
       "float32.npy", "bool.npy", "float64-v2.npy", "float64-scalar.npy", "with-header.csv", "int16.idx",
       "float64.idx", "uint8.idx.gz", "checkpoint.safetensors", "mini-mnist/train-images-idx3-ubyte.gz",
     ].map { ($0, try Data(contentsOf: Fixtures.url($0))) }
-    originals.append(("ours.safetensors", Data(try SafeTensors.encode(
-      ["a": Fixtures.values(.float64), "b": Fixtures.values(.bool)], metadata: ["k": "v"]))))
+    originals.append(
+      (
+        "ours.safetensors",
+        Data(
+          try SafeTensors.encode(
+            ["a": Fixtures.values(.float64), "b": Fixtures.values(.bool)], metadata: ["k": "v"]))
+      ))
     originals.append(("ours.idx.gz", Data(try Gzip.compress(IDX.encode(Fixtures.values(.int32)), file: "g"))))
 
     var rng = Xoshiro256(seed: 2024)

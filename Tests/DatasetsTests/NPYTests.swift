@@ -85,10 +85,12 @@ import Testing
     #expect(m.rows == 3 && m.columns == 4 && m[2, 1] == 9.0 / 7 - 0.5)
     let cube = NPYArray(shape: [2, 3, 4], storage: .int16((0..<24).map(Int16.init)))
     #expect(cube.matrix() == Matrix(rows: 2, columns: 12, scalars: (0..<24).map(Double.init)))
-    #expect(NPYArray(shape: [3], storage: .int64([0, 9, 2])).matrix() == Matrix(rows: 3, columns: 1, scalars: [0, 9, 2]))
+    #expect(
+      NPYArray(shape: [3], storage: .int64([0, 9, 2])).matrix() == Matrix(rows: 3, columns: 1, scalars: [0, 9, 2]))
     #expect(try NPYArray(shape: [3, 1], storage: .uint8([0, 9, 2])).labels() == [0, 9, 2])
     #expect(try NPYArray(shape: [2], storage: .float64([1, 4])).labels() == [1, 4])
-    #expect(NPYArray(Tensor(shape: [2, 2], scalars: [1, 2, 3, 4])).tensor() == Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]))
+    #expect(
+      NPYArray(Tensor(shape: [2, 2], scalars: [1, 2, 3, 4])).tensor() == Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]))
     #expect(NPYArray(Matrix([[1, 2], [3, 4]])).matrix() == Matrix([[1, 2], [3, 4]]))
     #expect(try NPYArray(labels: [3, 1]).labels() == [3, 1])
   }

@@ -39,7 +39,9 @@ import Testing
     try SafeTensors.write(["w": Fixtures.values(.float32)], to: file)
     try SafeTensors.write(["w": Fixtures.values(.float64)], metadata: ["step": "2"], to: file)
     #expect(try directory.contents() == ["ckpt.safetensors"])
-    #expect(try SafeTensors.read(contentsOf: file) == SafeTensorsFile(tensors: ["w": Fixtures.values(.float64)], metadata: ["step": "2"]))
+    #expect(
+      try SafeTensors.read(contentsOf: file)
+        == SafeTensorsFile(tensors: ["w": Fixtures.values(.float64)], metadata: ["step": "2"]))
     let missing = directory.url.appendingPathComponent("no/such/dir/x.safetensors")
     let error = try #require(throws: DatasetsError.self) { try SafeTensors.write([:], to: missing) }
     guard case .ioFailure = error else { Issue.record("got \(error)"); return }
@@ -52,12 +54,16 @@ import Testing
   @Test func rejectsInconsistentHeaders() throws {
     func file(_ json: String, dataBytes: Int) -> Data {
       let header = Array(json.utf8)
-      return Data((0..<8).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) } + header
-        + [UInt8](repeating: 0, count: dataBytes))
+      return Data(
+        (0..<8).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) } + header
+          + [UInt8](repeating: 0, count: dataBytes))
     }
     let cases: [(String, Int)] = [
       (#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#, 4),  // size ≠ shape
-      (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, 8),
+      (
+        #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#,
+        8
+      ),
       (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, 8),  // gap before
       (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, 8),  // trailing bytes
       (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,40]}}"#, 8),  // beyond the data
@@ -70,7 +76,9 @@ import Testing
       (#"[1,2]"#, 0),
     ]
     for (json, dataBytes) in cases {
-      #expect(throws: DatasetsError.self, "\(json)") { try SafeTensors.decode(file(json, dataBytes: dataBytes), file: "s") }
+      #expect(throws: DatasetsError.self, "\(json)") {
+        try SafeTensors.decode(file(json, dataBytes: dataBytes), file: "s")
+      }
     }
     var lying = file(#"{}"#, dataBytes: 0)
     for i in 0..<8 { lying[i] = 0xFF }
@@ -86,7 +94,8 @@ import Testing
     var tensors: [String: NPYArray] = [:]
     for dtype in NPYArray.DType.allCases { tensors[dtype.rawValue] = Fixtures.values(dtype) }
     tensors["empty"] = NPYArray(shape: [0, 2], storage: .float32([]))
-    try SafeTensors.write(tensors, metadata: ["epoch": "7", "name": "μ \"net\""], to: directory.file("ours.safetensors"))
+    try SafeTensors.write(
+      tensors, metadata: ["epoch": "7", "name": "μ \"net\""], to: directory.file("ours.safetensors"))
     let script = """
       import sys, numpy as np
       from safetensors.numpy import load_file

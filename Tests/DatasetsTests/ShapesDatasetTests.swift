@@ -1,7 +1,7 @@
+import Tensor
 import Testing
 
 @testable import Datasets
-import Tensor
 
 @Suite struct ShapesDatasetTests {
   @Test func generatesBalancedLabelledImages() throws {
@@ -32,7 +32,9 @@ import Tensor
   @Test func classesAreDistinguishable() throws {
     let (images, labels) = try ShapesDataset.generate(count: 1000, seed: 3)
     var ink = [Float](repeating: 0, count: 10)
-    for (i, label) in labels.enumerated() { ink[Int(label)] += images.scalars[(i * 784)..<((i + 1) * 784)].reduce(0, +) }
+    for (i, label) in labels.enumerated() {
+      ink[Int(label)] += images.scalars[(i * 784)..<((i + 1) * 784)].reduce(0, +)
+    }
     #expect(ink[1] < ink[0] && ink[3] < ink[2])
   }
 

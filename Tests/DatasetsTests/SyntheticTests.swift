@@ -1,8 +1,8 @@
 import Foundation
+import Tensor
 import Testing
 
 @testable import Datasets
-import Tensor
 
 /// Reference values from the method test vectors (Tests/EstimatorsTests/Resources/method-test-vectors.json) ("synthetic_maps", numpy, tolerance abs 1e-12).
 @Suite struct SyntheticTests {
@@ -106,9 +106,10 @@ import Tensor
 
 @Suite struct SyntheticTaskTests {
   /// The paper's tasks (the trained-layer tasks have their own shapes and truths: TrainedLayerTaskTests).
-  @Test(arguments: SyntheticTask.Kind.allCases.filter {
-    ![.labelMixing, .labelMixingSimplex, .noisyQuantized, .linearNetwork, .clusterCodes].contains($0)
-  })
+  @Test(
+    arguments: SyntheticTask.Kind.allCases.filter {
+      ![.labelMixing, .labelMixingSimplex, .noisyQuantized, .linearNetwork, .clusterCodes].contains($0)
+    })
   func samplesHaveTheDeclaredShapes(kind: SyntheticTask.Kind) throws {
     var rng = Xoshiro256(seed: 3)
     let task = SyntheticTask(kind: kind, imageSize: 16)

@@ -50,7 +50,8 @@ import Testing
     let mi = net.mutualInformation(projectingX: a, rows: 6, projectingL: b, rows: 3)
     // ½·ln det(Σ_L) − ½·ln det(σ²I): L = WX + σε has h(L) − h(L|X).
     let cov = net.layerCovariance
-    let det3 = cov[0] * (cov[4] * cov[8] - cov[5] * cov[7]) - cov[1] * (cov[3] * cov[8] - cov[5] * cov[6])
+    let det3 =
+      cov[0] * (cov[4] * cov[8] - cov[5] * cov[7]) - cov[1] * (cov[3] * cov[8] - cov[5] * cov[6])
       + cov[2] * (cov[3] * cov[7] - cov[4] * cov[6])
     #expect(abs(mi - 0.5 * (log(det3) - 3 * log(0.49))) < 1e-9)
     let solved = try LinearNetwork(noise: 1).withNoise(forMutualInformation: 1, components: 4)
@@ -63,7 +64,8 @@ import Testing
   /// The sampled tasks have the stated shapes and the clusters are separable (each point nearest its own centre).
   @Test func samplesHaveTheStatedShapes() throws {
     var rng = Xoshiro256(seed: 2)
-    let mixing = try SyntheticTask(kind: .labelMixing, latentDimension: 2).sample(mutualInformation: 1, count: 500, using: &rng)
+    let mixing = try SyntheticTask(kind: .labelMixing, latentDimension: 2).sample(
+      mutualInformation: 1, count: 500, using: &rng)
     #expect(mixing.x.shape == [500, 2] && mixing.y.shape == [500, 1])
     let simplex = try SyntheticTask(kind: .labelMixingSimplex).sample(mutualInformation: 0, count: 300, using: &rng)
     #expect(simplex.x.shape == [300, 10] && simplex.mutualInformation == 0)

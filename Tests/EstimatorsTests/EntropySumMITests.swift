@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Tensor
+import Testing
 
 @testable import Estimators
 
@@ -58,7 +58,9 @@ import Tensor
     #expect(throws: EstimatorError.tooFewClassSamples(label: 7, count: 3, k: 5)) {
       try LabelMI(entropy: WKLEntropy()).estimate(x, labels: labels)
     }
-    let error = try #require(throws: EstimatorError.self) { try LabelMI(entropy: KLEntropy()).estimate(x, labels: labels) }
+    let error = try #require(throws: EstimatorError.self) {
+      try LabelMI(entropy: KLEntropy()).estimate(x, labels: labels)
+    }
     #expect(error.description.contains("class 7"))
   }
 }

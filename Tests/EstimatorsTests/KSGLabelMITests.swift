@@ -108,8 +108,9 @@ import Testing
       let m = (0..<n).filter { $0 != i && dist(i, $0) <= r }.count
       let kTilde = same.filter { $0 <= r }.count
       let ny = same.count + 1
-      terms.append(Digamma.value(Double(n)) - Digamma.value(Double(ny)) + Digamma.value(Double(kTilde))
-        - Digamma.value(Double(m)))
+      terms.append(
+        Digamma.value(Double(n)) - Digamma.value(Double(ny)) + Digamma.value(Double(kTilde))
+          - Digamma.value(Double(m)))
     }
     let mean = terms.reduce(0, +) / Double(n)
     let sd = (terms.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n)).squareRoot()

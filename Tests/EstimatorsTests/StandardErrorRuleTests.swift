@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Tensor
+import Testing
 
 @testable import Estimators
 
@@ -51,8 +51,10 @@ import Tensor
       return (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1)).squareRoot()
     }
     func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
-    for (name, values, perSample, sum) in [("Gaussian", gaussian, gaussianPerSample, gaussianSum),
-                                           ("labels", label, labelPerSample, labelSum)] {
+    for (name, values, perSample, sum) in [
+      ("Gaussian", gaussian, gaussianPerSample, gaussianSum),
+      ("labels", label, labelPerSample, labelSum),
+    ] {
       let ratio = spread(values) / mean(perSample)
       #expect(ratio >= 0.7 && ratio <= 1.8, "\(name): spread \(spread(values)), per-sample SE \(mean(perSample))")
       #expect(spread(values) / mean(sum) < 1, "\(name): spread \(spread(values)), summed SE \(mean(sum))")

@@ -6,7 +6,8 @@ import Tensor
 /// The shared test vectors of docs/method.md §18 (`method-test-vectors.json`).
 enum Vectors {
   static var root: [String: Any] {
-    guard let url = Bundle.module.url(forResource: "method-test-vectors", withExtension: "json", subdirectory: "Resources"),
+    guard
+      let url = Bundle.module.url(forResource: "method-test-vectors", withExtension: "json", subdirectory: "Resources"),
       let data = try? Data(contentsOf: url),
       let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
     else { return [:] }
@@ -25,7 +26,9 @@ enum Vectors {
     return Matrix(rows)
   }
 
-  static func doubles(_ value: Any?) -> [Double] { (value as? [Any] ?? []).map { ($0 as? NSNumber)?.doubleValue ?? .nan } }
+  static func doubles(_ value: Any?) -> [Double] {
+    (value as? [Any] ?? []).map { ($0 as? NSNumber)?.doubleValue ?? .nan }
+  }
   static func double(_ value: Any?) -> Double { (value as? NSNumber)?.doubleValue ?? .nan }
 }
 

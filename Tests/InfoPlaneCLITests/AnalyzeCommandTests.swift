@@ -14,7 +14,8 @@ import Testing
     let inputs = Tensor.normal([n, 10], using: &rng)
     let labels = (0..<n).map { Int32($0 % 3) }
     try NPY.write(NPYArray(inputs), to: dir.appendingPathComponent("inputs.npy"))
-    try NPY.write(NPYArray(shape: [n], storage: .int64(labels.map(Int64.init))), to: dir.appendingPathComponent("labels.npy"))
+    try NPY.write(
+      NPYArray(shape: [n], storage: .int64(labels.map(Int64.init))), to: dir.appendingPathComponent("labels.npy"))
     for epoch in 1...2 {
       let folder = dir.appendingPathComponent(String(format: "epoch-%04d", epoch))
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

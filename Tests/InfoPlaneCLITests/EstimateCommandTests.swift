@@ -50,7 +50,8 @@ import Testing
     #expect(abs(mi - (-0.5 * log(1 - 0.64))) <= max(0.05, 4 * se))
     // The library gives the same number.
     let library = try KSG(k: 3).estimate(
-      try NPY.read(contentsOf: URL(fileURLWithPath: x)).matrix(), try NPY.read(contentsOf: URL(fileURLWithPath: y)).matrix())
+      try NPY.read(contentsOf: URL(fileURLWithPath: x)).matrix(),
+      try NPY.read(contentsOf: URL(fileURLWithPath: y)).matrix())
     #expect(mi == library.value)
   }
 
@@ -66,7 +67,9 @@ import Testing
     let se = try #require(object["standard_error"] as? Double)
     #expect(abs(try #require(object["standard_error_bits"] as? Double) * log(2) - se) <= 1e-12)
     let text = try Self.estimate([x, y, "--bits"])
-    #expect(text.hasPrefix(String(format: "I(X;Y) = %.6f ± %.6f nats = %.6f ± %.6f bits\n", mi, se, mi / log(2), se / log(2))))
+    #expect(
+      text.hasPrefix(String(format: "I(X;Y) = %.6f ± %.6f nats = %.6f ± %.6f bits\n", mi, se, mi / log(2), se / log(2)))
+    )
     #expect(!(try Self.estimate([x, y])).contains("bits"))
   }
 
@@ -76,8 +79,11 @@ import Testing
     defer { try? FileManager.default.removeItem(at: directory) }
     let (x, y) = try Self.pairs(in: directory)
     let both = directory.appendingPathComponent("both.safetensors")
-    try SafeTensors.write(["x": try NPY.read(contentsOf: URL(fileURLWithPath: x)),
-                           "y": try NPY.read(contentsOf: URL(fileURLWithPath: y))], to: both)
+    try SafeTensors.write(
+      [
+        "x": try NPY.read(contentsOf: URL(fileURLWithPath: x)),
+        "y": try NPY.read(contentsOf: URL(fileURLWithPath: y)),
+      ], to: both)
     #expect(try Self.estimate([both.path + ":x", both.path + ":y"]) == (try Self.estimate([x, y])))
     #expect(Self.fails([both.path, y], saying: "holds 2 arrays", ":NAME"))
     #expect(throws: (any Error).self) { try Self.estimate([both.path, y]) }
@@ -106,8 +112,10 @@ import Testing
     let mi = try #require(object["mi"] as? Double)
     #expect(abs(mi - log(2)) < 0.05)
     #expect((object["flags"] as? [String]) == [])
-    let paper = try #require(try JSONSerialization.jsonObject(
-      with: Data(Self.estimate([x, labels.path, "--labels", "--estimator", "entropy-sum", "--json"]).utf8)) as? [String: Any])
+    let paper = try #require(
+      try JSONSerialization.jsonObject(
+        with: Data(Self.estimate([x, labels.path, "--labels", "--estimator", "entropy-sum", "--json"]).utf8))
+        as? [String: Any])
     #expect(abs((paper["mi"] as? Double ?? 0) - log(2)) < 0.05)
   }
 
@@ -155,12 +163,14 @@ import Testing
     let counted = try #require(
       try JSONSerialization.jsonObject(with: Data(Self.estimate([rounded.path, y, "--json"]).utf8)) as? [String: Any])
     #expect(counted["tie_breaking"] as? String == "count")
-    let jittered = try #require(try JSONSerialization.jsonObject(
-      with: Data(Self.estimate([rounded.path, y, "--json", "--jitter-ties"]).utf8)) as? [String: Any])
+    let jittered = try #require(
+      try JSONSerialization.jsonObject(
+        with: Data(Self.estimate([rounded.path, y, "--json", "--jitter-ties"]).utf8)) as? [String: Any])
     #expect((jittered["notes"] as? [String])?.first?.contains("ties in X columns [0]") == true)
     // Entropy sums: jitter by default, reported; off on request.
-    let on = try #require(try JSONSerialization.jsonObject(
-      with: Data(Self.estimate([rounded.path, y, "--json", "--estimator", "kl"]).utf8)) as? [String: Any])
+    let on = try #require(
+      try JSONSerialization.jsonObject(
+        with: Data(Self.estimate([rounded.path, y, "--json", "--estimator", "kl"]).utf8)) as? [String: Any])
     #expect((on["notes"] as? [String])?.first?.contains("ties in X columns [0]") == true)
     #expect(on["tie_breaking"] as? String == "jitter")
     #expect(Self.fails([rounded.path, y, "--estimator", "kl", "--no-tie-breaking"], saying: "duplicate"))
@@ -172,13 +182,17 @@ import Testing
     defer { try? FileManager.default.removeItem(at: directory) }
     let (x, y) = try Self.pairs(in: directory)
     let xm = try NPY.read(contentsOf: URL(fileURLWithPath: x)).matrix()
-    let base = try #require(try JSONSerialization.jsonObject(
-      with: Data(Self.estimate([x, y, "--json"]).utf8)) as? [String: Any])["mi"] as? Double
+    let base =
+      try #require(
+        try JSONSerialization.jsonObject(
+          with: Data(Self.estimate([x, y, "--json"]).utf8)) as? [String: Any])["mi"] as? Double
     for scale in [1e-3, 1e-1, 1e1, 1e3] {
       let scaled = directory.appendingPathComponent("x\(scale).npy")
-      try NPY.write(NPYArray(Matrix(rows: xm.rows, columns: xm.columns, scalars: xm.scalars.map { $0 * scale })), to: scaled)
-      let object = try #require(try JSONSerialization.jsonObject(
-        with: Data(Self.estimate([scaled.path, y, "--json"]).utf8)) as? [String: Any])
+      try NPY.write(
+        NPYArray(Matrix(rows: xm.rows, columns: xm.columns, scalars: xm.scalars.map { $0 * scale })), to: scaled)
+      let object = try #require(
+        try JSONSerialization.jsonObject(
+          with: Data(Self.estimate([scaled.path, y, "--json"]).utf8)) as? [String: Any])
       let mi = try #require(object["mi"] as? Double)
       #expect(abs(mi - (base ?? .nan)) < 1e-9, "scale \(scale): \(mi) vs \(String(describing: base))")
     }
@@ -191,12 +205,15 @@ import Testing
     defer { try? FileManager.default.removeItem(at: directory) }
     var rng = Xoshiro256(seed: 4)
     let wide = directory.appendingPathComponent("wide.npy")
-    try NPY.write(NPYArray(Matrix(rows: 600, columns: 25, scalars: (0..<15_000).map { _ in rng.nextGaussian() })), to: wide)
+    try NPY.write(
+      NPYArray(Matrix(rows: 600, columns: 25, scalars: (0..<15_000).map { _ in rng.nextGaussian() })), to: wide)
     #expect(Self.fails([wide.path, wide.path, "--estimator", "wkl"], saying: "weights"))
     #expect(throws: EstimatorError.self) { try Self.estimate([wide.path, wide.path, "--estimator", "wkl"]) }
     let narrow = directory.appendingPathComponent("narrow.npy"), other = directory.appendingPathComponent("other.npy")
-    try NPY.write(NPYArray(Matrix(rows: 600, columns: 3, scalars: (0..<1_800).map { _ in rng.nextGaussian() })), to: narrow)
-    try NPY.write(NPYArray(Matrix(rows: 600, columns: 3, scalars: (0..<1_800).map { _ in rng.nextGaussian() })), to: other)
+    try NPY.write(
+      NPYArray(Matrix(rows: 600, columns: 3, scalars: (0..<1_800).map { _ in rng.nextGaussian() })), to: narrow)
+    try NPY.write(
+      NPYArray(Matrix(rows: 600, columns: 3, scalars: (0..<1_800).map { _ in rng.nextGaussian() })), to: other)
     let text = try Self.estimate([narrow.path, other.path, "--estimator", "wkl", "-k", "1", "--json"])
     #expect(text.contains("used k = 2 instead of 1"), "\(text)")
   }

@@ -9,7 +9,8 @@ import Testing
   private static func directory() throws -> URL { try CLITest.directory("compress") }
 
   private static func json(_ arguments: [String]) throws -> [String: Any] {
-    let command = try #require(try InfoPlaneCommand.parseAsRoot(["estimate"] + arguments + ["--json"]) as? EstimateCommand)
+    let command = try #require(
+      try InfoPlaneCommand.parseAsRoot(["estimate"] + arguments + ["--json"]) as? EstimateCommand)
     let text = try command.output().0
     return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
   }
@@ -56,7 +57,8 @@ import Testing
     #expect(object["dx"] as? Int == 64 && object["dy"] as? Int == 48)
     let compression = try #require(object["compression"] as? [String: [String: Any]])
     let cx = try #require(compression["x"]), cy = try #require(compression["y"])
-    #expect(cx["method"] as? String == "pca" && cx["code_dimension"] as? Int == 2 && cx["input_dimension"] as? Int == 64)
+    #expect(
+      cx["method"] as? String == "pca" && cx["code_dimension"] as? Int == 2 && cx["input_dimension"] as? Int == 64)
     #expect(cy["input_dimension"] as? Int == 48)
     // The noise is 0.01 per coordinate against a signal of variance ~1 per direction: > 99.9 % of the variance kept.
     #expect(try #require(cx["explained_variance_ratio"] as? Double) > 0.999)
@@ -111,7 +113,8 @@ import Testing
     #expect(Self.fails([x, y, "--compress-x", "pca:0"], saying: "--compress-x"))
     #expect(Self.fails([x, y, "--compress-x", "svd:2"], saying: "svd:2"))
     #expect(Self.fails([x, y, "--compress-x", "pca"], saying: "--compress-x"))
-    #expect(Self.fails([x, y, "--compress-y", "pca:4"], saying: "Cannot compress to 4 components"))  // Y has 3 dimensions
+    // Y has 3 dimensions.
+    #expect(Self.fails([x, y, "--compress-y", "pca:4"], saying: "Cannot compress to 4 components"))
     #expect(throws: CompressionError.componentCount(4, dimension: 3)) {
       try #require(try InfoPlaneCommand.parseAsRoot(["estimate", x, y, "--compress-y", "pca:4"]) as? EstimateCommand)
         .output()
@@ -130,8 +133,10 @@ import Testing
     try NPY.write(NPYArray(shape: [200, 8], storage: .float32(withNaN)), to: nan)
     for method in ["pca:2", "ae:2"] {
       #expect(throws: CompressionError.nonFiniteVariable(variable: "X", row: 5, column: 6)) {
-        try #require(try InfoPlaneCommand.parseAsRoot(["estimate", nan.path, y, "--compress-x", method]) as? EstimateCommand)
-          .output()
+        try #require(
+          try InfoPlaneCommand.parseAsRoot(["estimate", nan.path, y, "--compress-x", method]) as? EstimateCommand
+        )
+        .output()
       }
     }
     // Mismatched rows are caught before any fitting.

@@ -8,7 +8,8 @@ import Testing
 @Suite struct TrainCommandTests {
   /// Writes `count` training and `count / 2` test images of shape `side×side` with labels in 0..<classes.
   func writeDataset(count: Int, side: Int = 28, labelOffset: UInt8 = 0) throws -> URL {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("infoplane-train-\(UUID().uuidString)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "infoplane-train-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     for (prefix, n) in [("train", count), ("t10k", count / 2)] {
       var pixels = [UInt8]()
@@ -19,9 +20,11 @@ import Testing
         // A bright square whose position encodes the label: learnable in a few steps.
         for r in 0..<side { for c in 0..<side { pixels.append(r / 3 == Int(label) % 9 && c > side / 2 ? 255 : 0) } }
       }
-      try IDX.write(NPYArray(shape: [n, side, side], storage: .uint8(pixels)),
+      try IDX.write(
+        NPYArray(shape: [n, side, side], storage: .uint8(pixels)),
         to: directory.appendingPathComponent("\(prefix)-images-idx3-ubyte"))
-      try IDX.write(NPYArray(shape: [n], storage: .uint8(labels)),
+      try IDX.write(
+        NPYArray(shape: [n], storage: .uint8(labels)),
         to: directory.appendingPathComponent("\(prefix)-labels-idx1-ubyte"))
     }
     return directory
@@ -109,8 +112,10 @@ import Testing
   }
 
   @Test func badOptionsAreUsageErrors() {
-    for arguments in [["--epochs", "0"], ["--lr", "-1"], ["--dropout", "1"], ["--dataset", "cifar"], ["--batch-size", "0"],
-                      ["--dataset", "npy"]] {
+    for arguments in [
+      ["--epochs", "0"], ["--lr", "-1"], ["--dropout", "1"], ["--dataset", "cifar"], ["--batch-size", "0"],
+      ["--dataset", "npy"],
+    ] {
       do {
         _ = try InfoPlaneCommand.parseAsRoot(["train"] + arguments)
         Issue.record("expected a usage error for \(arguments)")

@@ -9,7 +9,8 @@ import Testing
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("infoplane-validate-" + UUID().uuidString)
     defer { try? FileManager.default.removeItem(at: out) }
     var command = try InfoPlaneCommand.parseAsRoot([
-      "validate", "--task", "gaussian", "--dimension", "2", "--compressor", "none", "--mi", "0:2:3", "--samples", "1500",
+      "validate", "--task", "gaussian", "--dimension", "2", "--compressor", "none", "--mi", "0:2:3", "--samples",
+      "1500",
       "--out", out.path, "--quiet",
     ])
     try command.run()
@@ -26,13 +27,16 @@ import Testing
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("infoplane-lm-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: out) }
     func run(_ estimator: [String]) throws -> [[String]] {
-      var command = try InfoPlaneCommand.parseAsRoot([
-        "validate", "--task", "label-mixing", "--mi", "0,0.5,1,1.5,2,2.302585", "--samples", "10000",
-        "--out", out.path, "--quiet",
-      ] + estimator)
+      var command = try InfoPlaneCommand.parseAsRoot(
+        [
+          "validate", "--task", "label-mixing", "--mi", "0,0.5,1,1.5,2,2.302585", "--samples", "10000",
+          "--out", out.path, "--quiet",
+        ] + estimator)
       try command.run()
       let csv = try String(contentsOf: out.appendingPathComponent("results.csv"), encoding: .utf8)
-      return csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+      return csv.split(separator: "\n").dropFirst().map {
+        $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      }
     }
     func mae(_ rows: [[String]]) -> Double {
       rows.map { abs(Double($0[1])! - Double($0[0])!) }.reduce(0, +) / Double(rows.count)
@@ -80,8 +84,10 @@ import Testing
 
   /// The default estimator is auto for every task and code size (docs/estimator-evidence.md); a named one is kept.
   @Test func defaultEstimatorIsAuto() throws {
-    for (arguments, expected) in [(["--task", "blobs"], "auto"), (["--task", "label-mixing"], "auto"),
-                                  (["--task", "rectangles", "--estimator", "ksg"], "ksg")] {
+    for (arguments, expected) in [
+      (["--task", "blobs"], "auto"), (["--task", "label-mixing"], "auto"),
+      (["--task", "rectangles", "--estimator", "ksg"], "ksg"),
+    ] {
       let command = try InfoPlaneCommand.parseAsRoot(["validate"] + arguments)
       let validate = try #require(command as? ValidateCommand)
       #expect(try validate.validation().0.estimator.rawValue == expected, "\(arguments)")

@@ -1,8 +1,8 @@
 import Foundation
+import InfoPlane
 import Testing
 
 @testable import infoplane
-import InfoPlane
 
 @Suite struct VersionTests {
   /// `infoplane --version` prints a semantic version (what config.json records and bug reports quote), through the

@@ -1,7 +1,7 @@
 import Datasets
 import Foundation
-import Testing
 import Tensor
+import Testing
 
 @testable import InformationPlane
 
@@ -37,18 +37,24 @@ import Tensor
   @Test func writesTheRunDirectory() throws {
     let dir = Self.directory()
     defer { try? FileManager.default.removeItem(at: dir) }
-    let (metrics, information) = try InformationPlaneExperiment(config: Self.config(epochs: 2)).run(in: dir, resume: false)
+    let (metrics, information) = try InformationPlaneExperiment(config: Self.config(epochs: 2)).run(
+      in: dir, resume: false)
     #expect(metrics.map(\.epoch) == [1, 2])
     #expect(information.count == 2 * 6)
-    for name in ["config.json", "metrics.csv", "mi.csv", "report.html", "x_codes.npy", "checkpoints/epoch-0002.safetensors"] {
+    for name in [
+      "config.json", "metrics.csv", "mi.csv", "report.html", "x_codes.npy", "checkpoints/epoch-0002.safetensors",
+    ] {
       #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name)")
     }
     #expect(information.allSatisfy { $0.ixl.isFinite && $0.ily.isFinite && $0.ixlSmoothed.isFinite })
     #expect(metrics.allSatisfy { $0.testROCAUC > 0.5 && $0.testLoss.isFinite })
-    let config = try JSONDecoder().decode(ExperimentConfig.self, from: Data(contentsOf: dir.appendingPathComponent("config.json")))
+    let config = try JSONDecoder().decode(
+      ExperimentConfig.self, from: Data(contentsOf: dir.appendingPathComponent("config.json")))
     #expect(config == Self.config(epochs: 2))
     // A new run refuses to overwrite it.
-    #expect(throws: InformationPlaneError.self) { try InformationPlaneExperiment(config: Self.config(epochs: 2)).run(in: dir, resume: false) }
+    #expect(throws: InformationPlaneError.self) {
+      try InformationPlaneExperiment(config: Self.config(epochs: 2)).run(in: dir, resume: false)
+    }
   }
 
   /// Interrupted after epoch 2 — with a half-written checkpoint of epoch 3 left behind — and resumed: the numbers
@@ -76,7 +82,9 @@ import Tensor
     _ = try InformationPlaneExperiment(config: Self.config(epochs: 1)).run(in: dir, resume: false)
     var other = Self.config(epochs: 2)
     other.learningRate = 0.01
-    #expect(throws: InformationPlaneError.self) { try InformationPlaneExperiment(config: other).run(in: dir, resume: true) }
+    #expect(throws: InformationPlaneError.self) {
+      try InformationPlaneExperiment(config: other).run(in: dir, resume: true)
+    }
   }
 
   @Test func badSettingsFailBeforeWork() {
@@ -104,8 +112,9 @@ import Tensor
     func write(_ split: String, count: Int, seed: UInt64) throws {
       let shapes = try ShapesDataset.generate(count: count, seed: seed)
       let pixels = shapes.images.scalars.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }
-      try NPY.write(NPYArray(shape: [count, 28, 28], storage: .uint8(pixels)),
-                    to: data.appendingPathComponent("\(split)_images.npy"))
+      try NPY.write(
+        NPYArray(shape: [count, 28, 28], storage: .uint8(pixels)),
+        to: data.appendingPathComponent("\(split)_images.npy"))
       try NPY.write(NPYArray(labels: shapes.labels), to: data.appendingPathComponent("\(split)_labels.npy"))
     }
     try write("train", count: 600, seed: 1)
@@ -121,7 +130,8 @@ import Tensor
     #expect(metrics.count == 1 && information.count == 6)
     #expect(information.allSatisfy { $0.ixl.isFinite && $0.ily.isFinite })
     // Labels outside 0…9, and a missing file.
-    try NPY.write(NPYArray(labels: [Int32](repeating: 12, count: 240)), to: data.appendingPathComponent("test_labels.npy"))
+    try NPY.write(
+      NPYArray(labels: [Int32](repeating: 12, count: 240)), to: data.appendingPathComponent("test_labels.npy"))
     let error = try #require(throws: DatasetsError.self) {
       try InformationPlaneExperiment(config: c).run(in: Self.directory(), resume: false)
     }
@@ -143,8 +153,10 @@ import Tensor
       try? FileManager.default.removeItem(at: dir)
       try? FileManager.default.removeItem(at: whole)
     }
-    let arguments = ["ib", "--train-samples", "600", "--test-samples", "240", "--eval-samples", "240", "--epochs", "3",
-                     "--batch-size", "100", "--x-compressor", "pca", "--seed", "7", "--quiet"]
+    let arguments = [
+      "ib", "--train-samples", "600", "--test-samples", "240", "--eval-samples", "240", "--epochs", "3",
+      "--batch-size", "100", "--x-compressor", "pca", "--seed", "7", "--quiet",
+    ]
     // Start, wait for epoch 1 to be complete on disk, kill at once.
     let process = Process()
     process.executableURL = Self.binary
@@ -153,7 +165,9 @@ import Tensor
     let metricsURL = dir.appendingPathComponent("metrics.csv")
     let deadline = Date().addingTimeInterval(300)
     while Date() < deadline {
-      if let text = try? String(contentsOf: metricsURL, encoding: .utf8), text.split(separator: "\n").count >= 2 { break }
+      if let text = try? String(contentsOf: metricsURL, encoding: .utf8), text.split(separator: "\n").count >= 2 {
+        break
+      }
       usleep(2_000)
     }
     kill(process.processIdentifier, SIGKILL)
@@ -172,9 +186,11 @@ import Tensor
 
   /// The `infoplane` executable next to the test bundle, if it was built.
   static let binary: URL? = {
-    let candidates = [Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("infoplane"),
-                      Bundle.main.bundleURL.appendingPathComponent("infoplane"),
-                      URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("infoplane")]
+    let candidates = [
+      Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("infoplane"),
+      Bundle.main.bundleURL.appendingPathComponent("infoplane"),
+      URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("infoplane"),
+    ]
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
   }()
 }

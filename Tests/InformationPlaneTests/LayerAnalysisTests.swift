@@ -1,8 +1,8 @@
 import Foundation
+import Tensor
 import Testing
 
 @testable import InformationPlane
-import Tensor
 
 @Suite struct LayerAnalysisTests {
   /// X ~ N(0, I₂); a "layer" embeds X in 20 dimensions and adds N(0, σ²I) noise, σ = 0.5. PCA to 4 keeps the two
@@ -34,7 +34,8 @@ import Tensor
       labels[i] = Int32(rng.nextInt(below: 3))
     }
     let rows = try LayerAnalysis(latentDimension: 4, estimator: estimator, k: 5).analyze(
-      inputCodes: x, labels: labels, layers: [("dense", Tensor(shape: [n, ambient], scalars: layer))], epoch: 1, seed: 3)
+      inputCodes: x, labels: labels, layers: [("dense", Tensor(shape: [n, ambient], scalars: layer))], epoch: 1, seed: 3
+    )
     #expect(rows.count == 1 && rows[0].layer == "dense" && rows[0].epoch == 1)
     let truth = log(5.0)
     if estimator == .ksg {
@@ -62,7 +63,8 @@ import Tensor
       labels[i] = x[i, 0] > 0 ? 1 : 0
     }
     let layers = [("dense", Tensor(shape: [n, 6], scalars: layer))]
-    let paper = try LayerAnalysis(estimator: .wkl).analyze(inputCodes: x, labels: labels, layers: layers, epoch: 1, seed: 4)[0]
+    let paper = try LayerAnalysis(estimator: .wkl).analyze(
+      inputCodes: x, labels: labels, layers: layers, epoch: 1, seed: 4)[0]
     let perSample = try LayerAnalysis(estimator: .wkl, standardErrorRule: .perSample)
       .analyze(inputCodes: x, labels: labels, layers: layers, epoch: 1, seed: 4)[0]
     #expect(perSample.ixl == paper.ixl && perSample.ily == paper.ily)
@@ -84,21 +86,26 @@ import Tensor
   @Test func misalignedLayersAreRejected() {
     let x = Matrix.zeros(10, 2)
     #expect(throws: InformationPlaneError.sampleCountMismatch(layer: "l", expected: 10, found: 9)) {
-      try LayerAnalysis().analyze(inputCodes: x, labels: [Int32](repeating: 0, count: 10),
-                                  layers: [("l", Tensor.zeros([9, 3]))], epoch: 1, seed: 0)
+      try LayerAnalysis().analyze(
+        inputCodes: x, labels: [Int32](repeating: 0, count: 10),
+        layers: [("l", Tensor.zeros([9, 3]))], epoch: 1, seed: 0)
     }
   }
 
   @Test func smoothingFillsEveryLayer() throws {
     let rows = (1...12).flatMap { e in
-      ["a", "b"].map { LayerInformation(epoch: e, layer: $0, ixl: Double(e), ixlStandardError: 0, ily: 1, ilyStandardError: 0) }
+      ["a", "b"].map {
+        LayerInformation(epoch: e, layer: $0, ixl: Double(e), ixlStandardError: 0, ily: 1, ilyStandardError: 0)
+      }
     }
     let smoothed = try LayerAnalysis.smooth(rows, smoother: TrajectorySmoother(lowPassMinimumLength: 0))
     #expect(smoothed.allSatisfy { $0.ixlSmoothed.isFinite && abs($0.ilySmoothed - 1) < 1e-9 })
     // SciPy's filter_data on the ramp 1…12 (savgol 12/4, butter(8, 0.125), filtfilt padlen 5): the paper's low-pass
     // flattens short series strongly (3.40 at epoch 6, not 6). Values from scipy 1.17.1.
-    let scipy = [1.1155312, 1.78122855, 2.34624313, 2.80184232, 3.14967422, 3.39992341,
-                 3.56853143, 3.67405532, 3.73475861, 3.76641927, 3.78112532, 3.78706562]
+    let scipy = [
+      1.1155312, 1.78122855, 2.34624313, 2.80184232, 3.14967422, 3.39992341,
+      3.56853143, 3.67405532, 3.73475861, 3.76641927, 3.78112532, 3.78706562,
+    ]
     let a = smoothed.filter { $0.layer == "a" }.sorted { $0.epoch < $1.epoch }.map(\.ixlSmoothed)
     for (ours, ref) in zip(a, scipy) { #expect(abs(ours - ref) < 1e-7) }
   }

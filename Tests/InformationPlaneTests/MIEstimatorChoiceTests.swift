@@ -32,11 +32,13 @@ import Testing
 
   @Test func smallCodesUseKSGAndWiderOnesWKL() throws {
     let (x2, y2) = Self.gaussianPair(n: 2000, d: 2, rho: 0.6, seed: 1)
-    #expect(try MIEstimatorChoice.auto.continuous(x2, y2, k: 5, seed: 3)
-      == MIEstimatorChoice.ksg.continuous(x2, y2, k: 5, seed: 3))
+    #expect(
+      try MIEstimatorChoice.auto.continuous(x2, y2, k: 5, seed: 3)
+        == MIEstimatorChoice.ksg.continuous(x2, y2, k: 5, seed: 3))
     let (x4, y4) = Self.gaussianPair(n: 2000, d: 4, rho: 0.6, seed: 2)
-    #expect(try MIEstimatorChoice.auto.continuous(x4, y4, k: 5, seed: 3)
-      == MIEstimatorChoice.wkl.continuous(x4, y4, k: 5, seed: 3))
+    #expect(
+      try MIEstimatorChoice.auto.continuous(x4, y4, k: 5, seed: 3)
+        == MIEstimatorChoice.wkl.continuous(x4, y4, k: 5, seed: 3))
   }
 
   /// Saturated codes: L takes 3 values per coordinate (exact ties, jittered for WKL) — WKL's estimate is flagged
@@ -63,8 +65,9 @@ import Testing
     let ksg = try MIEstimatorChoice.ksg.continuous(x, l, k: 5, seed: 3)
     #expect(!ksg.isFlagged, "\(ksg)")
     let truth = 3 * 1.0397207708399179
-    #expect(ksg.value < truth + 4 * ksg.standardError && truth - ksg.value <= 0.13 * truth + 4 * ksg.standardError,
-            "\(ksg)")
+    #expect(
+      ksg.value < truth + 4 * ksg.standardError && truth - ksg.value <= 0.13 * truth + 4 * ksg.standardError,
+      "\(ksg)")
   }
 
   /// Clustered codes independent of X (10 separated clusters in 4 dimensions): the truth is 0. KSG is within 4 SE;

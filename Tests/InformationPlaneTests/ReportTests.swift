@@ -11,8 +11,10 @@ import Testing
   /// Counts elements by name with Foundation's XML parser; parsing fails on malformed SVG.
   final class ElementCounter: NSObject, XMLParserDelegate {
     var counts: [String: Int] = [:]
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+      _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+      attributes: [String: String] = [:]
+    ) {
       counts[name, default: 0] += 1
     }
   }
@@ -86,13 +88,15 @@ import Testing
   @Test func reportShowsEveryLayerAndTheTraining() throws {
     let info = (1...5).flatMap { e in
       ["layer1", "layer2"].map {
-        LayerInformation(epoch: e, layer: $0, ixl: Double(e), ixlStandardError: 0.1, ily: 0.5, ilyStandardError: 0.05,
-                         ixlSmoothed: Double(e), ilySmoothed: 0.5)
+        LayerInformation(
+          epoch: e, layer: $0, ixl: Double(e), ixlStandardError: 0.1, ily: 0.5, ilyStandardError: 0.05,
+          ixlSmoothed: Double(e), ilySmoothed: 0.5)
       }
     }
     let metrics = (1...5).map {
-      EpochSummary(epoch: $0, trainLoss: 1 / Double($0), trainAccuracy: 0.8, testLoss: 1.1 / Double($0),
-                   testAccuracy: 0.75, testROCAUC: 0.9, seconds: 2)
+      EpochSummary(
+        epoch: $0, trainLoss: 1 / Double($0), trainAccuracy: 0.8, testLoss: 1.1 / Double($0),
+        testAccuracy: 0.75, testROCAUC: 0.9, seconds: 2)
     }
     let html = InformationPlaneReport.make(title: "run", settings: [("seed", "0")], metrics: metrics, information: info)
       .render()

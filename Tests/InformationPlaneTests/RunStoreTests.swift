@@ -9,8 +9,9 @@ import Testing
   }
 
   func metrics(_ epoch: Int) -> EpochSummary {
-    EpochSummary(epoch: epoch, trainLoss: 1.0 / Double(epoch), trainAccuracy: 0.5, testLoss: 0.9, testAccuracy: 0.6,
-                 testROCAUC: 0.8, seconds: 1.25)
+    EpochSummary(
+      epoch: epoch, trainLoss: 1.0 / Double(epoch), trainAccuracy: 0.5, testLoss: 0.9, testAccuracy: 0.6,
+      testROCAUC: 0.8, seconds: 1.25)
   }
 
   @Test func tablesRoundTripExactly() throws {
@@ -18,10 +19,12 @@ import Testing
     defer { try? FileManager.default.removeItem(at: dir) }
     let store = try RunStore.create(at: dir, config: Data("{}".utf8))
     let info = [
-      LayerInformation(epoch: 1, layer: "layer 1", ixl: 2.5, ixlStandardError: 0.01, ily: 1.1, ilyStandardError: 0.02,
-                       ixlSmoothed: 2.4, ilySmoothed: .nan),
-      LayerInformation(epoch: 2, layer: "a,b", ixl: 0.1 + 0.2, ixlStandardError: 1e-17, ily: -0.5, ilyStandardError: 0,
-                       flags: ["I_LY:below-zero", "I_XL:ksg-fallback"]),
+      LayerInformation(
+        epoch: 1, layer: "layer 1", ixl: 2.5, ixlStandardError: 0.01, ily: 1.1, ilyStandardError: 0.02,
+        ixlSmoothed: 2.4, ilySmoothed: .nan),
+      LayerInformation(
+        epoch: 2, layer: "a,b", ixl: 0.1 + 0.2, ixlStandardError: 1e-17, ily: -0.5, ilyStandardError: 0,
+        flags: ["I_LY:below-zero", "I_XL:ksg-fallback"]),
     ]
     for e in 1...2 { try Data().write(to: store.checkpointURL(epoch: e)) }
     try store.write(metrics: [metrics(1), metrics(2)], information: info)
@@ -31,7 +34,8 @@ import Testing
     #expect(loaded.information[0].ixlSmoothed == 2.4 && loaded.information[0].ilySmoothed.isNaN)
     #expect(loaded.information[1].layer == "a,b")
     #expect(loaded.information[1].ixl == 0.1 + 0.2 && loaded.information[1].ixlStandardError == 1e-17)
-    #expect(loaded.information[0].flags.isEmpty && loaded.information[1].flags == ["I_LY:below-zero", "I_XL:ksg-fallback"])
+    #expect(
+      loaded.information[0].flags.isEmpty && loaded.information[1].flags == ["I_LY:below-zero", "I_XL:ksg-fallback"])
     #expect(loaded.information[1].ilyFlagged && !loaded.information[1].ixlFlagged)
   }
 
@@ -54,10 +58,12 @@ import Testing
     defer { try? FileManager.default.removeItem(at: dir) }
     let store = try RunStore.create(at: dir, config: Data("{}".utf8))
     try Data().write(to: store.checkpointURL(epoch: 1))
-    try store.write(metrics: [metrics(1), metrics(2)], information: [
-      LayerInformation(epoch: 1, layer: "l", ixl: 1, ixlStandardError: 0, ily: 1, ilyStandardError: 0),
-      LayerInformation(epoch: 2, layer: "l", ixl: 1, ixlStandardError: 0, ily: 1, ilyStandardError: 0),
-    ])
+    try store.write(
+      metrics: [metrics(1), metrics(2)],
+      information: [
+        LayerInformation(epoch: 1, layer: "l", ixl: 1, ixlStandardError: 0, ily: 1, ilyStandardError: 0),
+        LayerInformation(epoch: 2, layer: "l", ixl: 1, ixlStandardError: 0, ily: 1, ilyStandardError: 0),
+      ])
     let loaded = try store.load()
     #expect(loaded.metrics.map(\.epoch) == [1])
     #expect(loaded.information.map(\.epoch) == [1])
@@ -67,7 +73,9 @@ import Testing
     let dir = temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     _ = try RunStore.create(at: dir, config: Data("{}".utf8))
-    #expect(throws: InformationPlaneError.directoryNotEmpty(dir.path)) { try RunStore.create(at: dir, config: Data("{}".utf8)) }
+    #expect(throws: InformationPlaneError.directoryNotEmpty(dir.path)) {
+      try RunStore.create(at: dir, config: Data("{}".utf8))
+    }
     #expect(throws: InformationPlaneError.notARun(dir.appendingPathComponent("nope").path)) {
       try RunStore.open(dir.appendingPathComponent("nope"))
     }

@@ -37,7 +37,9 @@ import Testing
   /// A degree-p polynomial is reproduced exactly by a Savitzky–Golay filter of order ≥ p (odd and even windows).
   @Test(arguments: [5, 6, 11, 12])
   func savitzkyGolayKeepsPolynomials(window: Int) throws {
-    let x = (0..<40).map { t -> Double in let s = Double(t); return 0.5 - 0.2 * s + 0.03 * s * s }
+    let x = (0..<40).map { t -> Double in
+      let s = Double(t); return 0.5 - 0.2 * s + 0.03 * s * s
+    }
     let y = try SavitzkyGolay(window: window, polyorder: 2).apply(x)
     for (i, (ours, ref)) in zip(y, x).enumerated() {
       // Even windows evaluate the interior half a sample late: compare with the polynomial at t + 0.5 there.

@@ -11,7 +11,9 @@ import Testing
     #expect(try SyntheticValidation.parseGrid("0:10:41").count == 41)
     #expect(try SyntheticValidation.parseGrid("0:10:41")[4] == 1)
     #expect(try SyntheticValidation.parseGrid("3:3:1") == [3])
-    #expect(throws: InformationPlaneError.invalidValidation("MI list 'a,b' must be numbers separated by commas, or a:b:count")) {
+    #expect(
+      throws: InformationPlaneError.invalidValidation("MI list 'a,b' must be numbers separated by commas, or a:b:count")
+    ) {
       try SyntheticValidation.parseGrid("a,b")
     }
     #expect(throws: InformationPlaneError.invalidValidation("MI range '0:1:x' must be a:b:count, e.g. 0:10:41")) {
@@ -26,19 +28,26 @@ import Testing
       return nil
     }
     let blobs = SyntheticTask(kind: .blobs, imageSize: 16)
-    #expect(reason { try SyntheticValidation(task: blobs).validate(mutualInformation: [1, -0.5]) }
-      == "MI values must be finite and ≥ 0 nats (got -0.5)")
-    #expect(reason { try SyntheticValidation(task: blobs, latentDimension: 300).validate(mutualInformation: [1]) }?
-      .contains("latent dimension 300 must be between 1 and the data dimension 256") == true)
-    #expect(reason { try SyntheticValidation(task: blobs, samples: 5).validate(mutualInformation: [1]) }?
-      .contains("5 samples are too few for k = 5") == true)
-    #expect(reason {
-      try SyntheticValidation(task: blobs, compressor: .ae, autoencoder: AutoencoderTraining(epochs: 0))
-        .validate(mutualInformation: [1])
-    }?.contains("autoencoder epochs 0 must be ≥ 1") == true)
+    #expect(
+      reason { try SyntheticValidation(task: blobs).validate(mutualInformation: [1, -0.5]) }
+        == "MI values must be finite and ≥ 0 nats (got -0.5)")
+    #expect(
+      reason { try SyntheticValidation(task: blobs, latentDimension: 300).validate(mutualInformation: [1]) }?
+        .contains("latent dimension 300 must be between 1 and the data dimension 256") == true)
+    #expect(
+      reason { try SyntheticValidation(task: blobs, samples: 5).validate(mutualInformation: [1]) }?
+        .contains("5 samples are too few for k = 5") == true)
+    #expect(
+      reason {
+        try SyntheticValidation(task: blobs, compressor: .ae, autoencoder: AutoencoderTraining(epochs: 0))
+          .validate(mutualInformation: [1])
+      }?.contains("autoencoder epochs 0 must be ≥ 1") == true)
     let labels = SyntheticTask(kind: .labels)
     // MI 6 nats needs 403 classes.
-    #expect(reason { try SyntheticValidation(task: labels, compressor: .none, samples: 1000).validate(mutualInformation: [6]) }?
+    #expect(
+      reason {
+        try SyntheticValidation(task: labels, compressor: .none, samples: 1000).validate(mutualInformation: [6])
+      }?
       .contains("needs 403 classes") == true)
   }
 
@@ -46,8 +55,9 @@ import Testing
   /// the compressed estimate must match the truth within max(0.15, 4 SE) (WKL with whitening is near-unbiased
   /// for Gaussians at these MI values and n = 3000).
   @Test func gaussianPipelineMatchesTruth() throws {
-    let run = SyntheticValidation(task: SyntheticTask(kind: .gaussian, latentDimension: 2), compressor: .pca,
-                                  latentDimension: 2, estimator: .wkl, samples: 3000, trainingSamples: 2000, seed: 4)
+    let run = SyntheticValidation(
+      task: SyntheticTask(kind: .gaussian, latentDimension: 2), compressor: .pca,
+      latentDimension: 2, estimator: .wkl, samples: 3000, trainingSamples: 2000, seed: 4)
     let result = try run.run(mutualInformation: [0, 1, 2])
     #expect(result.points.count == 3)
     for p in result.points {
@@ -58,8 +68,9 @@ import Testing
 
   /// The label task: X uniform in [0,1]^3 with Y = ⌊X₀·N⌋; I = ln N. Uncompressed KL entropies.
   @Test func labelPipelineMatchesTruth() throws {
-    let run = SyntheticValidation(task: SyntheticTask(kind: .labels, latentDimension: 3), compressor: .none,
-                                  estimator: .kl, samples: 4000, seed: 5)
+    let run = SyntheticValidation(
+      task: SyntheticTask(kind: .labels, latentDimension: 3), compressor: .none,
+      estimator: .kl, samples: 4000, seed: 5)
     let result = try run.run(mutualInformation: [log(2), log(8)])
     for p in result.points { #expect(abs(p.estimate - p.trueMI) <= max(0.15, 4 * p.standardError), "\(p)") }
   }

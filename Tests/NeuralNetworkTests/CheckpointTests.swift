@@ -1,7 +1,7 @@
 import Datasets
 import Foundation
-import Testing
 import Tensor
+import Testing
 
 @testable import NeuralNetwork
 
@@ -15,13 +15,15 @@ import Tensor
 
   func makeTrainer(initSeed: UInt64) -> Trainer {
     let model = MNISTClassifier(seed: initSeed).network
-    return Trainer(model: model, optimizer: Adam(parameters: model.namedParameters, learningRate: 1e-3),
+    return Trainer(
+      model: model, optimizer: Adam(parameters: model.namedParameters, learningRate: 1e-3),
       lossFunction: .nll, seed: 11)
   }
 
   func loader() throws -> DataLoader {
     let images = random([40, 1, 28, 28], seed: 1)
-    return try DataLoader(images: images, labels: (0..<40).map { Int32($0 % 10) }, classes: 10, batchSize: 8,
+    return try DataLoader(
+      images: images, labels: (0..<40).map { Int32($0 % 10) }, classes: 10, batchSize: 8,
       shuffle: true, seed: 2)
   }
 
@@ -41,7 +43,9 @@ import Tensor
     #expect(try Checkpoint.metadata(at: url)["note"] == "test")
     let loss = try restored.trainStep(data).loss
     #expect(loss == expected)
-    for ((_, a), (_, b)) in zip(original.model.namedParameters, restored.model.namedParameters) { #expect(a.value == b.value) }
+    for ((_, a), (_, b)) in zip(original.model.namedParameters, restored.model.namedParameters) {
+      #expect(a.value == b.value)
+    }
     // Only the checkpoint is in the directory: the temporary file was renamed over it.
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["checkpoint.safetensors"])
   }
@@ -67,7 +71,8 @@ import Tensor
     // A checkpoint of another model: shapes do not match.
     var rng = Xoshiro256(seed: 5)
     let otherModel = Sequential([Linear(4, 2, using: &rng)])
-    let other = Trainer(model: otherModel, optimizer: Adam(parameters: otherModel.namedParameters), lossFunction: .nll,
+    let other = Trainer(
+      model: otherModel, optimizer: Adam(parameters: otherModel.namedParameters), lossFunction: .nll,
       seed: 0)
     let otherURL = directory.appendingPathComponent("other.safetensors")
     try Checkpoint.save(other, to: otherURL)

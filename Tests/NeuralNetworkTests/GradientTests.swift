@@ -1,5 +1,5 @@
-import Testing
 import Tensor
+import Testing
 
 @testable import NeuralNetwork
 
@@ -43,11 +43,14 @@ import Tensor
 
   static let geometries: [ConvolutionGeometry] = [
     ConvolutionGeometry(channels: 2, height: 7, width: 6, kernelHeight: 3, kernelWidth: 3),
-    ConvolutionGeometry(channels: 3, height: 8, width: 8, kernelHeight: 3, kernelWidth: 3, strideHeight: 2, strideWidth: 2,
+    ConvolutionGeometry(
+      channels: 3, height: 8, width: 8, kernelHeight: 3, kernelWidth: 3, strideHeight: 2, strideWidth: 2,
       paddingTop: 1, paddingLeft: 1, paddingBottom: 1, paddingRight: 1),
-    ConvolutionGeometry(channels: 1, height: 5, width: 7, kernelHeight: 2, kernelWidth: 4,
+    ConvolutionGeometry(
+      channels: 1, height: 5, width: 7, kernelHeight: 2, kernelWidth: 4,
       paddingTop: 0, paddingLeft: 1, paddingBottom: 1, paddingRight: 2),
-    ConvolutionGeometry(channels: 2, height: 9, width: 9, kernelHeight: 3, kernelWidth: 3, strideHeight: 3, strideWidth: 3),
+    ConvolutionGeometry(
+      channels: 2, height: 9, width: 9, kernelHeight: 3, kernelWidth: 3, strideHeight: 3, strideWidth: 3),
     // 24×24 = 576 output pixels: one image per GEMM (the ungrouped path).
     ConvolutionGeometry(channels: 1, height: 26, width: 26, kernelHeight: 3, kernelWidth: 3),
   ]
@@ -82,12 +85,14 @@ import Tensor
     let (gamma, beta) = (random([3], seed: 16, low: 0.5, high: 1.5), random([3], seed: 17))
     for shape in [[6, 3], [4, 3, 2, 3]] {
       let x = random(shape, seed: 18, low: -2, high: 2)
-      #expect(gradientCheck([x, gamma, beta], h: 5e-3) { v in
-        Variable.batchNorm(v[0], gamma: v[1], beta: v[2], epsilon: 1e-5).output
-      } <= 0)
-      #expect(gradientCheck([x, gamma, beta]) { v in
-        .batchNorm(v[0], gamma: v[1], beta: v[2], mean: [0.1, -0.2, 0.3], variance: [0.5, 1.5, 2], epsilon: 1e-5)
-      } <= 0)
+      #expect(
+        gradientCheck([x, gamma, beta], h: 5e-3) { v in
+          Variable.batchNorm(v[0], gamma: v[1], beta: v[2], epsilon: 1e-5).output
+        } <= 0)
+      #expect(
+        gradientCheck([x, gamma, beta]) { v in
+          .batchNorm(v[0], gamma: v[1], beta: v[2], mean: [0.1, -0.2, 0.3], variance: [0.5, 1.5, 2], epsilon: 1e-5)
+        } <= 0)
     }
   }
 

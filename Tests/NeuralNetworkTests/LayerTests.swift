@@ -1,13 +1,15 @@
 import Foundation
-import Testing
 import Tensor
+import Testing
 
 @testable import NeuralNetwork
 
 /// Forward passes against direct computations, shapes, initialisation and batch-norm statistics.
 @Suite struct LayerTests {
   /// Direct Float64 cross-correlation with zero padding, for comparison with im2col + GEMM.
-  static func referenceConv(_ x: Tensor, _ w: Tensor, _ b: Tensor, stride s: Int, pads p: (Int, Int, Int, Int)) -> [Double] {
+  static func referenceConv(_ x: Tensor, _ w: Tensor, _ b: Tensor, stride s: Int, pads p: (Int, Int, Int, Int))
+    -> [Double]
+  {
     let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (o, k) = (w.shape[0], w.shape[2])
     let ho = (h + p.0 + p.2 - k) / s + 1
@@ -53,10 +55,13 @@ import Tensor
   @Test func samePaddingKeepsTheSizeAndReflectMirrorsTheBorder() throws {
     var rng = Xoshiro256(seed: 5)
     #expect(try Conv2d(1, 2, kernelSize: 3, padding: .same, using: &rng).outputShape(for: [1, 28, 28]) == [2, 28, 28])
-    #expect(try Conv2d(1, 2, kernelSize: 3, stride: 2, padding: .same, using: &rng).outputShape(for: [1, 7, 7]) == [2, 4, 4])
-    #expect(try Conv2d(1, 2, kernelSize: 3, padding: .valid, using: &rng).outputShape(for: [1, 28, 28]) == [2, 26, 26])
+    #expect(
+      try Conv2d(1, 2, kernelSize: 3, stride: 2, padding: .same, using: &rng).outputShape(for: [1, 7, 7]) == [2, 4, 4])
+    #expect(
+      try Conv2d(1, 2, kernelSize: 3, padding: .valid, using: &rng).outputShape(for: [1, 28, 28]) == [2, 26, 26])
     // PyTorch: F.pad([1, 2, 3], (2, 2), mode='reflect') = [3, 2, 1, 2, 3, 2, 1].
-    let row = Variable(Tensor(shape: [1, 1, 1, 3], scalars: [1, 2, 3])).reflectionPadded(top: 0, left: 2, bottom: 0, right: 2)
+    let row = Variable(Tensor(shape: [1, 1, 1, 3], scalars: [1, 2, 3])).reflectionPadded(
+      top: 0, left: 2, bottom: 0, right: 2)
     #expect(row.value.scalars == [3, 2, 1, 2, 3, 2, 1])
     // A reflect conv equals a valid conv of the reflection-padded input.
     let conv = Conv2d(2, 3, kernelSize: 3, padding: .reflect, using: &rng)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Tensor
+import Testing
 
 @testable import NeuralNetwork
 
@@ -26,7 +26,9 @@ import Tensor
       let (b, k) = (j / 256, j % 256)
       return z[512 * b + k] > 0 && z[512 * b + 256 + k] > 0
     }.count
-    #expect(Swift.abs(Double(firstQuadrant) / Double(fullBlockPairs) - 0.25) < 4 * (0.1875 / Double(fullBlockPairs)).squareRoot())
+    #expect(
+      Swift.abs(Double(firstQuadrant) / Double(fullBlockPairs) - 0.25) < 4
+        * (0.1875 / Double(fullBlockPairs)).squareRoot())
   }
 
   @Test func noiseIsReproducibleAndSeedDependent() {

@@ -1,7 +1,7 @@
 import Datasets
 import Foundation
-import Testing
 import Tensor
+import Testing
 
 @testable import NeuralNetwork
 
@@ -62,7 +62,8 @@ import Tensor
     ])
     let x = random([16, 8], seed: 2)
     let labels: [Int32] = (0..<16).map { Int32(($0 * 7) % 4) }
-    var trainer = Trainer(model: model, optimizer: Adam(parameters: model.namedParameters, learningRate: 0.01),
+    var trainer = Trainer(
+      model: model, optimizer: Adam(parameters: model.namedParameters, learningRate: 0.01),
       lossFunction: .nll, seed: 0)
     var loss: Float = .infinity
     for _ in 0..<400 { loss = try trainer.step(x, target: .labels(labels)).loss }
@@ -74,7 +75,8 @@ import Tensor
     let data = try ShapesDataset.generate(count: 2_000, seed: 3)
     let images = ImageNormalization(mean: 0.5, std: 0.5)(data.images)
     let classifier = MNISTClassifier(seed: 4)
-    var trainer = Trainer(model: classifier.network,
+    var trainer = Trainer(
+      model: classifier.network,
       optimizer: Adam(parameters: classifier.network.namedParameters, learningRate: 3e-3), lossFunction: .nll, seed: 5)
     let loader = try DataLoader(images: images, labels: data.labels, classes: 10, batchSize: 32, shuffle: true, seed: 6)
     let start = try trainer.evaluate(images, labels: data.labels)
@@ -88,7 +90,8 @@ import Tensor
   @Test func autoencoderReducesItsL1Loss() throws {
     let data = try ShapesDataset.generate(count: 64, seed: 7)
     let ae = MNISTAutoencoder(seed: 8)
-    var trainer = Trainer(model: ae.network, optimizer: Adam(parameters: ae.network.namedParameters, learningRate: 3e-3),
+    var trainer = Trainer(
+      model: ae.network, optimizer: Adam(parameters: ae.network.namedParameters, learningRate: 3e-3),
       lossFunction: .l1, seed: 9)
     let first = try trainer.step(data.images, target: .tensor(data.images)).loss
     var last = first
@@ -98,7 +101,8 @@ import Tensor
 
   @Test func nonFiniteLossStopsWithEpochAndStepBeforeUpdating() throws {
     let classifier = MNISTClassifier(seed: 0)
-    var trainer = Trainer(model: classifier.network,
+    var trainer = Trainer(
+      model: classifier.network,
       optimizer: Adam(parameters: classifier.network.namedParameters), lossFunction: .nll, seed: 0)
     var images = random([8, 1, 28, 28], seed: 1)
     let labels = [Int32](repeating: 1, count: 8)
@@ -120,12 +124,16 @@ import Tensor
 
   @Test func wrongImageSizeIsAnErrorNotATrap() throws {
     let classifier = MNISTClassifier(seed: 0)
-    var trainer = Trainer(model: classifier.network,
+    var trainer = Trainer(
+      model: classifier.network,
       optimizer: Adam(parameters: classifier.network.namedParameters), lossFunction: .nll, seed: 0)
-    let loader = try DataLoader(images: Tensor.zeros([4, 1, 32, 32]), labels: [0, 1, 2, 3], classes: 10, batchSize: 2,
+    let loader = try DataLoader(
+      images: Tensor.zeros([4, 1, 32, 32]), labels: [0, 1, 2, 3], classes: 10, batchSize: 2,
       shuffle: false, seed: 0)
     #expect(throws: NeuralNetworkError.self) { try trainer.trainEpoch(loader) }
-    #expect(throws: NeuralNetworkError.self) { try trainer.evaluate(Tensor.zeros([4, 1, 28, 28]), labels: [0, 1, 2, 12]) }
+    #expect(throws: NeuralNetworkError.self) {
+      try trainer.evaluate(Tensor.zeros([4, 1, 28, 28]), labels: [0, 1, 2, 12])
+    }
   }
 
   /// A schedule sets the learning rate through the `Optimizer` protocol, whatever the optimizer: a zero rate leaves

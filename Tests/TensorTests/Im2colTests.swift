@@ -12,7 +12,8 @@ private let geometries: [ConvolutionGeometry] = [
     channels: 2, height: 8, width: 5, kernelHeight: 3, kernelWidth: 2, strideHeight: 2, strideWidth: 1,
     paddingTop: 1, paddingLeft: 0, paddingBottom: 2, paddingRight: 1),
   ConvolutionGeometry(channels: 1, height: 5, width: 6, kernelHeight: 5, kernelWidth: 5),
-  ConvolutionGeometry(channels: 4, height: 6, width: 7, kernelHeight: 1, kernelWidth: 1, strideHeight: 2, strideWidth: 2),
+  ConvolutionGeometry(
+    channels: 4, height: 6, width: 7, kernelHeight: 1, kernelWidth: 1, strideHeight: 2, strideWidth: 2),
   ConvolutionGeometry(
     channels: 2, height: 9, width: 11, kernelHeight: 3, kernelWidth: 3, strideHeight: 3, strideWidth: 2,
     paddingTop: 3, paddingLeft: 3, paddingBottom: 3, paddingRight: 3),
@@ -89,7 +90,9 @@ private func im2col(_ g: ConvolutionGeometry, _ image: [Float]) -> [Float] {
     let y = randomArray(g.columnRows * g.columnCount, seed: 40 + UInt64(index))
     let columns = im2col(g, x)
     var folded = [Float](repeating: 0, count: g.imageCount)
-    y.withUnsafeBufferPointer { y in folded.withUnsafeMutableBufferPointer { g.col2im(y.baseAddress!, addingInto: $0.baseAddress!) } }
+    y.withUnsafeBufferPointer { y in
+      folded.withUnsafeMutableBufferPointer { g.col2im(y.baseAddress!, addingInto: $0.baseAddress!) }
+    }
     let lhs = zip(columns, y).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
     let rhs = zip(x, folded).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
     let scale = zip(columns, y).reduce(0.0) { $0 + abs(Double($1.0) * Double($1.1)) }
@@ -101,7 +104,9 @@ private func im2col(_ g: ConvolutionGeometry, _ image: [Float]) -> [Float] {
     let g = geometries[1]
     let ones = [Float](repeating: 1, count: g.columnRows * g.columnCount)
     var counts = [Float](repeating: 1, count: g.imageCount)
-    ones.withUnsafeBufferPointer { y in counts.withUnsafeMutableBufferPointer { g.col2im(y.baseAddress!, addingInto: $0.baseAddress!) } }
+    ones.withUnsafeBufferPointer { y in
+      counts.withUnsafeMutableBufferPointer { g.col2im(y.baseAddress!, addingInto: $0.baseAddress!) }
+    }
     for c in 0..<g.channels {
       for iy in 0..<g.height {
         for ix in 0..<g.width {
@@ -126,19 +131,28 @@ private func im2col(_ g: ConvolutionGeometry, _ image: [Float]) -> [Float] {
     var batch = [Float](repeating: .nan, count: g.columnRows * ld)
     batch.withUnsafeMutableBufferPointer { out in
       first.withUnsafeBufferPointer { g.im2col($0.baseAddress!, into: out.baseAddress!, columnStride: ld) }
-      second.withUnsafeBufferPointer { g.im2col($0.baseAddress!, into: out.baseAddress! + g.columnCount, columnStride: ld) }
+      second.withUnsafeBufferPointer {
+        g.im2col($0.baseAddress!, into: out.baseAddress! + g.columnCount, columnStride: ld)
+      }
     }
     let a = im2col(g, first), b = im2col(g, second)
     for r in 0..<g.columnRows {
-      #expect(Array(batch[(r * ld)..<(r * ld + g.columnCount)]) == Array(a[(r * g.columnCount)..<((r + 1) * g.columnCount)]))
-      #expect(Array(batch[(r * ld + g.columnCount)..<((r + 1) * ld)]) == Array(b[(r * g.columnCount)..<((r + 1) * g.columnCount)]))
+      #expect(
+        Array(batch[(r * ld)..<(r * ld + g.columnCount)]) == Array(a[(r * g.columnCount)..<((r + 1) * g.columnCount)]))
+      #expect(
+        Array(batch[(r * ld + g.columnCount)..<((r + 1) * ld)])
+          == Array(b[(r * g.columnCount)..<((r + 1) * g.columnCount)]))
     }
     var folded = [Float](repeating: 0, count: g.imageCount)
     batch.withUnsafeBufferPointer { y in
-      folded.withUnsafeMutableBufferPointer { g.col2im(y.baseAddress! + g.columnCount, columnStride: ld, addingInto: $0.baseAddress!) }
+      folded.withUnsafeMutableBufferPointer {
+        g.col2im(y.baseAddress! + g.columnCount, columnStride: ld, addingInto: $0.baseAddress!)
+      }
     }
     var alone = [Float](repeating: 0, count: g.imageCount)
-    b.withUnsafeBufferPointer { y in alone.withUnsafeMutableBufferPointer { g.col2im(y.baseAddress!, addingInto: $0.baseAddress!) } }
+    b.withUnsafeBufferPointer { y in
+      alone.withUnsafeMutableBufferPointer { g.col2im(y.baseAddress!, addingInto: $0.baseAddress!) }
+    }
     #expect(folded == alone)
   }
 }

@@ -32,7 +32,8 @@ public struct CorrelatedGaussian: Sendable, Equatable {
       throw DatasetsError.invalidParameter("correlated Gaussian needs dx, dy ≥ 1 (got \(dx), \(dy))")
     }
     guard mutualInformation >= 0, mutualInformation.isFinite else {
-      throw DatasetsError.invalidParameter("mutual information must be a finite value ≥ 0 nats (got \(mutualInformation))")
+      throw DatasetsError.invalidParameter(
+        "mutual information must be a finite value ≥ 0 nats (got \(mutualInformation))")
     }
     guard n >= 1 else { throw DatasetsError.invalidParameter("sample count must be ≥ 1 (got \(n))") }
     let m = min(dx, dy)

@@ -27,11 +27,14 @@ package struct LabelChannel: Sendable, Equatable, Codable {
   /// I decreases from ln K to 0.
   /// - Throws: `DatasetsError.invalidParameter` outside 0…ln K or for K < 2.
   package static func with(classes: Int, mutualInformation target: Double) throws -> LabelChannel {
-    guard classes >= 2 else { throw DatasetsError.invalidParameter("a label channel needs ≥ 2 classes (got \(classes))") }
+    guard classes >= 2 else {
+      throw DatasetsError.invalidParameter("a label channel needs ≥ 2 classes (got \(classes))")
+    }
     let top = log(Double(classes))
     guard target >= 0, target <= top + 1e-12 else {
-      throw DatasetsError.invalidParameter(String(
-        format: "MI %g nats is outside 0…ln %d = %.4f, the range of %d labels", target, classes, top, classes))
+      throw DatasetsError.invalidParameter(
+        String(
+          format: "MI %g nats is outside 0…ln %d = %.4f, the range of %d labels", target, classes, top, classes))
     }
     var lo = 0.0, hi = Double(classes - 1) / Double(classes)
     for _ in 0..<200 {

@@ -45,7 +45,8 @@ package struct LinearNetwork: Sendable, Equatable, Codable {
   }
 
   /// I(A·X; B·L) in nats for projections A (a × D) and B (b × width), row-major.
-  package func mutualInformation(projectingX a: [Double], rows ra: Int, projectingL b: [Double], rows rb: Int) -> Double {
+  package func mutualInformation(projectingX a: [Double], rows ra: Int, projectingL b: [Double], rows rb: Int) -> Double
+  {
     let d = inputDimension, w = width
     let lambda = inputVariances
     // AΣ (ra × D), then AΣAᵀ and AΣWᵀ.
@@ -103,8 +104,9 @@ package struct LinearNetwork: Sendable, Equatable, Codable {
     copy.noise = 1e-4
     let top = copy.populationMutualInformation(components: components)
     guard target > 0, target < top else {
-      throw DatasetsError.invalidParameter(String(
-        format: "MI %g nats is outside (0, %.3f), the range of the linear-network task", target, top))
+      throw DatasetsError.invalidParameter(
+        String(
+          format: "MI %g nats is outside (0, %.3f), the range of the linear-network task", target, top))
     }
     var lo = log(1e-4), hi = log(1e4)
     for _ in 0..<80 {
@@ -133,7 +135,9 @@ private func product(_ p: [Double], _ rows: Int, _ k: Int, transposing q: [Doubl
 /// P·Q for P (p × k) and Q (k × q), row-major.
 private func product(_ p: [Double], _ rows: Int, _ k: Int, times q: [Double], _ columns: Int) -> [Double] {
   var out = [Double](repeating: 0, count: rows * columns)
-  for i in 0..<rows { for l in 0..<k { for j in 0..<columns { out[i * columns + j] += p[i * k + l] * q[l * columns + j] } } }
+  for i in 0..<rows {
+    for l in 0..<k { for j in 0..<columns { out[i * columns + j] += p[i * k + l] * q[l * columns + j] } }
+  }
   return out
 }
 

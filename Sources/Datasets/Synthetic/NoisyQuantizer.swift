@@ -75,9 +75,10 @@ package struct NoisyQuantizer: Sendable, Equatable, Codable {
   package func withNoise(forMutualInformationPerUnit target: Double) throws -> NoisyQuantizer {
     let top = levelEntropy
     guard target > 0, target < top - 1e-9 else {
-      throw DatasetsError.invalidParameter(String(
-        format: "MI per unit %g nats is outside (0, %.4f), the range of this %d-level quantiser", target, top,
-        levels.count))
+      throw DatasetsError.invalidParameter(
+        String(
+          format: "MI per unit %g nats is outside (0, %.4f), the range of this %d-level quantiser", target, top,
+          levels.count))
     }
     var lo = log(1e-6), hi = log(1e3)
     for _ in 0..<60 {

@@ -99,7 +99,8 @@ package struct SyntheticTask: Sendable, Equatable, Codable {
   ) throws -> SyntheticSample {
     try validate(count: n)
     guard mutualInformation >= 0, mutualInformation.isFinite else {
-      throw DatasetsError.invalidParameter("mutual information must be a finite value ≥ 0 nats (got \(mutualInformation))")
+      throw DatasetsError.invalidParameter(
+        "mutual information must be a finite value ≥ 0 nats (got \(mutualInformation))")
     }
     switch kind {
     case .labels: return labelSample(mutualInformation: mutualInformation, count: n, using: &rng)
@@ -110,8 +111,9 @@ package struct SyntheticTask: Sendable, Equatable, Codable {
     case .linearNetwork:
       let network = try LinearNetwork(noise: 1).withNoise(forMutualInformation: mutualInformation, components: 4)
       let (x, l) = network.sample(count: n, using: &rng)
-      return SyntheticSample(x: x.tensor, y: l.tensor, xLatent: x, yLatent: l, mutualInformation: mutualInformation,
-                             linearNetwork: network)
+      return SyntheticSample(
+        x: x.tensor, y: l.tensor, xLatent: x, yLatent: l, mutualInformation: mutualInformation,
+        linearNetwork: network)
     default: break
     }
     let d = kind == .antiPCA ? 1 : intrinsicDimension
@@ -222,7 +224,8 @@ package struct SyntheticTask: Sendable, Equatable, Codable {
       for j in 0..<d { ls[i * d + j] = centre[j] + rng.nextGaussian() }
     }
     let x = Matrix(rows: n, columns: d, scalars: xs), l = Matrix(rows: n, columns: d, scalars: ls)
-    return SyntheticSample(x: x.tensor, y: l.tensor, xLatent: x, yLatent: l, mutualInformation: channel.mutualInformation)
+    return SyntheticSample(
+      x: x.tensor, y: l.tensor, xLatent: x, yLatent: l, mutualInformation: channel.mutualInformation)
   }
 
   /// Classes C uniform on 10 and the observed L: cluster points (centres on a lattice 25 apart, unit spread) or the
@@ -257,8 +260,9 @@ package struct SyntheticTask: Sendable, Equatable, Codable {
     let (x, classes) = mixingObservation(count: n, using: &rng)
     let labels = classes.map { Float(channel.transmit($0, using: &rng)) }
     let y = Tensor(shape: [n, 1], scalars: labels)
-    return SyntheticSample(x: x.tensor, y: y, xLatent: x, yLatent: Matrix(y),
-                           mutualInformation: channel.mutualInformation)
+    return SyntheticSample(
+      x: x.tensor, y: y, xLatent: x, yLatent: Matrix(y),
+      mutualInformation: channel.mutualInformation)
   }
 
   private func quantizedSample(mutualInformation: Double, count n: Int, using rng: inout Xoshiro256) throws
@@ -266,7 +270,8 @@ package struct SyntheticTask: Sendable, Equatable, Codable {
   {
     let d = latentDimension
     // MI 0: L from an independent copy of X (σ = 1), so the truth is exactly 0.
-    let quantizer = mutualInformation == 0
+    let quantizer =
+      mutualInformation == 0
       ? NoisyQuantizer(noise: 1)
       : try NoisyQuantizer(noise: 1).withNoise(forMutualInformationPerUnit: mutualInformation / Double(d))
     var x = Matrix.zeros(n, d), l = Matrix.zeros(n, d)
@@ -307,8 +312,10 @@ package struct SyntheticSample: Sendable {
   /// The network of a `.linearNetwork` sample.
   package var linearNetwork: LinearNetwork?
 
-  package init(x: Tensor, y: Tensor, xLatent: Matrix, yLatent: Matrix, mutualInformation: Double,
-              linearNetwork: LinearNetwork? = nil) {
+  package init(
+    x: Tensor, y: Tensor, xLatent: Matrix, yLatent: Matrix, mutualInformation: Double,
+    linearNetwork: LinearNetwork? = nil
+  ) {
     self.x = x
     self.y = y
     self.xLatent = xLatent

@@ -231,16 +231,16 @@ struct KDTree: Sendable {
             upper.withUnsafeBufferPointer { hi in
               left.withUnsafeBufferPointer { l in
                 right.withUnsafeBufferPointer { r in
-                 splitDimension.withUnsafeBufferPointer { sd in
-                  splitValue.withUnsafeBufferPointer { sv in
-                  body(
-                    TreeSearch<M, D>(
-                      dimension: dimension, points: pts.baseAddress!, original: orig.baseAddress!,
-                      boxes: bx.baseAddress!, lower: lo.baseAddress!, upper: hi.baseAddress!,
-                      left: l.baseAddress!, right: r.baseAddress!, splitDimension: sd.baseAddress!,
-                      splitValue: sv.baseAddress!))
+                  splitDimension.withUnsafeBufferPointer { sd in
+                    splitValue.withUnsafeBufferPointer { sv in
+                      body(
+                        TreeSearch<M, D>(
+                          dimension: dimension, points: pts.baseAddress!, original: orig.baseAddress!,
+                          boxes: bx.baseAddress!, lower: lo.baseAddress!, upper: hi.baseAddress!,
+                          left: l.baseAddress!, right: r.baseAddress!, splitDimension: sd.baseAddress!,
+                          splitValue: sv.baseAddress!))
+                    }
                   }
-                 }
                 }
               }
             }

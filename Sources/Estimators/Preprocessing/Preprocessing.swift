@@ -63,7 +63,9 @@ public struct Preprocessing: Sendable, Codable, Equatable {
 
 /// Throws `.empty` for a matrix without rows or columns and `.nonFinite` at the first NaN/Inf (row-major order).
 func checkFinite(_ x: Matrix, variable: String) throws {
-  guard x.rows > 0, x.columns > 0 else { throw EstimatorError.empty(variable: variable, rows: x.rows, columns: x.columns) }
+  guard x.rows > 0, x.columns > 0 else {
+    throw EstimatorError.empty(variable: variable, rows: x.rows, columns: x.columns)
+  }
   if let p = x.scalars.firstIndex(where: { !$0.isFinite }) {
     throw EstimatorError.nonFinite(variable: variable, row: p / x.columns, column: p % x.columns)
   }

@@ -28,9 +28,10 @@ package enum InformationPlaneReport {
         + "the last (yellow). The low-pass filter flattens the first and last few epochs of a series.")
     for note in notes { report.paragraph(note) }
     if let h = labelEntropy {
-      report.paragraph(String(
-        format: "The dashed line is H(Y) = %.3f nats, the entropy of the evaluation labels and an upper bound on "
-          + "I(L;Y).", h))
+      report.paragraph(
+        String(
+          format: "The dashed line is H(Y) = %.3f nats, the entropy of the evaluation labels and an upper bound on "
+            + "I(L;Y).", h))
     }
     let flagged = information.filter { $0.ixlFlagged || $0.ilyFlagged }
     if !flagged.isEmpty {
@@ -39,68 +40,84 @@ package enum InformationPlaneReport {
       let reasons = counts.keys.sorted().map { key -> String in
         let (quantity, name) = (key.prefix { $0 != ":" }, key.drop { $0 != ":" }.dropFirst())
         let what = quantity == "I_XL" ? "I(X;L)" : "I(L;Y)"
-        let why = switch name {
-        case "below-zero": "below zero by more than 3 standard errors"
-        case "above-label-entropy": "above the label entropy by more than 3 standard errors"
-        case "degenerate": "on degenerate codes (ties or a rank-deficient covariance)"
-        default: String(name)
-        }
+        let why =
+          switch name {
+          case "below-zero": "below zero by more than 3 standard errors"
+          case "above-label-entropy": "above the label entropy by more than 3 standard errors"
+          case "degenerate": "on degenerate codes (ties or a rank-deficient covariance)"
+          default: String(name)
+          }
         return "\(what) \(why) (\(counts[key]!) points)"
       }
-      report.paragraph("Hollow rings mark flagged estimates, which the estimator cannot be trusted on: "
-        + reasons.joined(separator: "; ") + ". The flags column of mi.csv names them per epoch and layer.")
+      report.paragraph(
+        "Hollow rings mark flagged estimates, which the estimator cannot be trusted on: "
+          + reasons.joined(separator: "; ") + ". The flags column of mi.csv names them per epoch and layer.")
     }
     let fallbacks = information.filter { $0.flags.contains("I_XL:ksg-fallback") }.count
     if fallbacks > 0 {
-      report.paragraph("\(fallbacks) I(X;L) estimates are KSG's because the paper's WKL estimate was flagged or failed "
-        + "on those codes (estimator auto).")
+      report.paragraph(
+        "\(fallbacks) I(X;L) estimates are KSG's because the paper's WKL estimate was flagged or failed "
+          + "on those codes (estimator auto).")
     }
     func bound(_ x: [Double]) -> [SVGChart.Layer] {
-      guard let h = labelEntropy, let lo = x.filter(\.isFinite).min(), let hi = x.filter(\.isFinite).max() else { return [] }
+      guard let h = labelEntropy, let lo = x.filter(\.isFinite).min(), let hi = x.filter(\.isFinite).max() else {
+        return []
+      }
       return [.line(x: [lo, hi], y: [h, h], color: "#888", width: 1, dashed: true)]
     }
 
     report.heading("Information plane")
-    report.charts(layers.map { layer in
-      let rows = information.filter { $0.layer == layer }.sorted { $0.epoch < $1.epoch }
-      var chart = SVGChart(title: layer, xLabel: "I(X;L), nats", yLabel: "I(L;Y), nats", width: 440, height: 340)
-      chart.layers = bound(rows.map(\.ixl)) + [
-        .errorBars(x: rows.map(\.ixl), y: rows.map(\.ily), xError: rows.map(\.ixlStandardError),
-                   yError: rows.map(\.ilyStandardError), color: "#6baed6", opacity: 0.35),
-        .points(x: rows.map(\.ixl), y: rows.map(\.ily), color: "#6baed6", colors: rows.map { rampColor(t($0.epoch)) },
-                radius: 2.2),
-        .gradientPath(x: rows.map(\.ixlSmoothed), y: rows.map(\.ilySmoothed), colors: rows.map { rampColor(t($0.epoch)) },
-                      width: 2.5),
-      ]
-      let bad = rows.filter { $0.ixlFlagged || $0.ilyFlagged }
-      if !bad.isEmpty {
-        chart.layers.append(.points(x: bad.map(\.ixl), y: bad.map(\.ily), color: "#000", radius: 5, hollow: true))
-      }
-      return chart
-    })
+    report.charts(
+      layers.map { layer in
+        let rows = information.filter { $0.layer == layer }.sorted { $0.epoch < $1.epoch }
+        var chart = SVGChart(title: layer, xLabel: "I(X;L), nats", yLabel: "I(L;Y), nats", width: 440, height: 340)
+        chart.layers =
+          bound(rows.map(\.ixl)) + [
+            .errorBars(
+              x: rows.map(\.ixl), y: rows.map(\.ily), xError: rows.map(\.ixlStandardError),
+              yError: rows.map(\.ilyStandardError), color: "#6baed6", opacity: 0.35),
+            .points(
+              x: rows.map(\.ixl), y: rows.map(\.ily), color: "#6baed6", colors: rows.map { rampColor(t($0.epoch)) },
+              radius: 2.2),
+            .gradientPath(
+              x: rows.map(\.ixlSmoothed), y: rows.map(\.ilySmoothed), colors: rows.map { rampColor(t($0.epoch)) },
+              width: 2.5),
+          ]
+        let bad = rows.filter { $0.ixlFlagged || $0.ilyFlagged }
+        if !bad.isEmpty {
+          chart.layers.append(.points(x: bad.map(\.ixl), y: bad.map(\.ily), color: "#000", radius: 5, hollow: true))
+        }
+        return chart
+      })
 
     report.heading("Mutual information per epoch")
-    report.charts(layers.map { layer in
-      let rows = information.filter { $0.layer == layer }.sorted { $0.epoch < $1.epoch }
-      let e = rows.map { Double($0.epoch) }
-      var chart = SVGChart(title: layer, xLabel: "epoch", yLabel: "nats", width: 440, height: 300)
-      chart.layers = bound(e) + [
-        .band(x: e, lower: rows.map { $0.ixl - $0.ixlStandardError }, upper: rows.map { $0.ixl + $0.ixlStandardError },
+    report.charts(
+      layers.map { layer in
+        let rows = information.filter { $0.layer == layer }.sorted { $0.epoch < $1.epoch }
+        let e = rows.map { Double($0.epoch) }
+        var chart = SVGChart(title: layer, xLabel: "epoch", yLabel: "nats", width: 440, height: 300)
+        chart.layers =
+          bound(e) + [
+            .band(
+              x: e, lower: rows.map { $0.ixl - $0.ixlStandardError }, upper: rows.map { $0.ixl + $0.ixlStandardError },
               color: "#1f77b4", opacity: 0.15),
-        .band(x: e, lower: rows.map { $0.ily - $0.ilyStandardError }, upper: rows.map { $0.ily + $0.ilyStandardError },
+            .band(
+              x: e, lower: rows.map { $0.ily - $0.ilyStandardError }, upper: rows.map { $0.ily + $0.ilyStandardError },
               color: "#d62728", opacity: 0.15),
-        .points(x: e, y: rows.map(\.ixl), color: "#1f77b4", radius: 1.8),
-        .points(x: e, y: rows.map(\.ily), color: "#d62728", radius: 1.8),
-        .line(x: e, y: rows.map(\.ixlSmoothed), color: "#1f77b4", label: "I(X;L)"),
-        .line(x: e, y: rows.map(\.ilySmoothed), color: "#d62728", label: "I(L;Y)"),
-      ]
-      let badX = rows.filter(\.ixlFlagged), badY = rows.filter(\.ilyFlagged)
-      if !badX.isEmpty || !badY.isEmpty {
-        chart.layers.append(.points(x: badX.map { Double($0.epoch) } + badY.map { Double($0.epoch) },
-                                    y: badX.map(\.ixl) + badY.map(\.ily), color: "#000", radius: 4, hollow: true))
-      }
-      return chart
-    })
+            .points(x: e, y: rows.map(\.ixl), color: "#1f77b4", radius: 1.8),
+            .points(x: e, y: rows.map(\.ily), color: "#d62728", radius: 1.8),
+            .line(x: e, y: rows.map(\.ixlSmoothed), color: "#1f77b4", label: "I(X;L)"),
+            .line(x: e, y: rows.map(\.ilySmoothed), color: "#d62728", label: "I(L;Y)"),
+          ]
+        let badX = rows.filter(\.ixlFlagged), badY = rows.filter(\.ilyFlagged)
+        if !badX.isEmpty || !badY.isEmpty {
+          chart.layers.append(
+            .points(
+              x: badX.map { Double($0.epoch) } + badY.map { Double($0.epoch) },
+              y: badX.map(\.ixl) + badY.map(\.ily), color: "#000", radius: 4, hollow: true))
+        }
+        return chart
+      })
 
     if !metrics.isEmpty {
       report.heading("Training")
@@ -120,9 +137,10 @@ package enum InformationPlaneReport {
       report.table(
         header: ["epoch", "train loss", "test loss", "train acc.", "test acc.", "test ROC-AUC", "seconds"],
         rows: metrics.map { m in
-          [String(m.epoch)] + [m.trainLoss, m.testLoss, m.trainAccuracy, m.testAccuracy, m.testROCAUC, m.seconds].map {
-            String(format: "%.4f", $0)
-          }
+          [String(m.epoch)]
+            + [m.trainLoss, m.testLoss, m.trainAccuracy, m.testAccuracy, m.testROCAUC, m.seconds].map {
+              String(format: "%.4f", $0)
+            }
         })
     }
 

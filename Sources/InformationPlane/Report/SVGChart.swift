@@ -9,12 +9,14 @@ package struct SVGChart: Sendable {
     /// A polyline through the points (NaN points break the line).
     case line(x: [Double], y: [Double], color: String, width: Double = 2, dashed: Bool = false, label: String? = nil)
     /// Markers; `colors` (one per point) overrides `color` when given; `hollow` draws rings (flagged estimates).
-    case points(x: [Double], y: [Double], color: String, colors: [String]? = nil, radius: Double = 3,
-                hollow: Bool = false, label: String? = nil)
+    case points(
+      x: [Double], y: [Double], color: String, colors: [String]? = nil, radius: Double = 3,
+      hollow: Bool = false, label: String? = nil)
     /// A filled band between `lower` and `upper` over x.
     case band(x: [Double], lower: [Double], upper: [Double], color: String, opacity: Double = 0.2, label: String? = nil)
     /// Error bars: ±xError horizontally and ±yError vertically around each point (either may be nil).
-    case errorBars(x: [Double], y: [Double], xError: [Double]?, yError: [Double]?, color: String, opacity: Double = 0.35)
+    case errorBars(
+      x: [Double], y: [Double], xError: [Double]?, yError: [Double]?, color: String, opacity: Double = 0.35)
     /// Line segments between consecutive points, each coloured by its own colour (a trajectory coloured by time).
     case gradientPath(x: [Double], y: [Double], colors: [String], width: Double = 2.5, label: String? = nil)
   }
@@ -51,7 +53,9 @@ package struct SVGChart: Sendable {
     let plotW = width - margin.left - margin.right
     let plotH = height - margin.top - margin.bottom
     func px(_ x: Double) -> Double { margin.left + (x - xr.lowerBound) / (xr.upperBound - xr.lowerBound) * plotW }
-    func py(_ y: Double) -> Double { margin.top + plotH - (y - yr.lowerBound) / (yr.upperBound - yr.lowerBound) * plotH }
+    func py(_ y: Double) -> Double {
+      margin.top + plotH - (y - yr.lowerBound) / (yr.upperBound - yr.lowerBound) * plotH
+    }
     var svg = """
       <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(f(width)) \(f(height))" width="\(f(width))" \
       height="\(f(height))" font-family="system-ui, sans-serif" font-size="11">
@@ -62,45 +66,61 @@ package struct SVGChart: Sendable {
       """
     // Grid and ticks.
     for t in Self.ticks(xr) {
-      svg += "<line x1=\"\(f(px(t)))\" y1=\"\(f(margin.top))\" x2=\"\(f(px(t)))\" y2=\"\(f(margin.top + plotH))\" stroke=\"#eee\"/>"
-      svg += "<text x=\"\(f(px(t)))\" y=\"\(f(margin.top + plotH + 14))\" text-anchor=\"middle\" fill=\"#444\">\(Self.label(t))</text>\n"
+      svg +=
+        "<line x1=\"\(f(px(t)))\" y1=\"\(f(margin.top))\" x2=\"\(f(px(t)))\" y2=\"\(f(margin.top + plotH))\" stroke=\"#eee\"/>"
+      svg +=
+        "<text x=\"\(f(px(t)))\" y=\"\(f(margin.top + plotH + 14))\" text-anchor=\"middle\" fill=\"#444\">\(Self.label(t))</text>\n"
     }
     for t in Self.ticks(yr) {
-      svg += "<line x1=\"\(f(margin.left))\" y1=\"\(f(py(t)))\" x2=\"\(f(margin.left + plotW))\" y2=\"\(f(py(t)))\" stroke=\"#eee\"/>"
-      svg += "<text x=\"\(f(margin.left - 5))\" y=\"\(f(py(t) + 4))\" text-anchor=\"end\" fill=\"#444\">\(Self.label(t))</text>\n"
+      svg +=
+        "<line x1=\"\(f(margin.left))\" y1=\"\(f(py(t)))\" x2=\"\(f(margin.left + plotW))\" y2=\"\(f(py(t)))\" stroke=\"#eee\"/>"
+      svg +=
+        "<text x=\"\(f(margin.left - 5))\" y=\"\(f(py(t) + 4))\" text-anchor=\"end\" fill=\"#444\">\(Self.label(t))</text>\n"
     }
-    svg += "<rect x=\"\(f(margin.left))\" y=\"\(f(margin.top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"#888\"/>\n"
-    svg += "<text x=\"\(f(margin.left + plotW / 2))\" y=\"\(f(height - 8))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
-    svg += "<text transform=\"translate(14 \(f(margin.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
+    svg +=
+      "<rect x=\"\(f(margin.left))\" y=\"\(f(margin.top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"#888\"/>\n"
+    svg +=
+      "<text x=\"\(f(margin.left + plotW / 2))\" y=\"\(f(height - 8))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
+    svg +=
+      "<text transform=\"translate(14 \(f(margin.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
     let clipID = "clip-" + String(identifier.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) })
-    svg += "<clipPath id=\"\(clipID)\"><rect x=\"\(f(margin.left))\" y=\"\(f(margin.top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\"/></clipPath>\n"
+    svg +=
+      "<clipPath id=\"\(clipID)\"><rect x=\"\(f(margin.left))\" y=\"\(f(margin.top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\"/></clipPath>\n"
     svg += "<g clip-path=\"url(#\(clipID))\">\n"
-    let ordered = layers.filter { if case .band = $0 { true } else { false } } + layers.filter {
-      if case .band = $0 { false } else { true }
-    }
+    let ordered =
+      layers.filter { if case .band = $0 { true } else { false } }
+      + layers.filter {
+        if case .band = $0 { false } else { true }
+      }
     var legend: [(String, String)] = []
     for layer in ordered {
       switch layer {
       case let .band(x, lower, upper, color, opacity, label):
         let top = zip(x, upper).filter { $0.0.isFinite && $0.1.isFinite }.map { "\(f(px($0.0))),\(f(py($0.1)))" }
-        let bottom = zip(x, lower).filter { $0.0.isFinite && $0.1.isFinite }.reversed().map { "\(f(px($0.0))),\(f(py($0.1)))" }
+        let bottom = zip(x, lower).filter { $0.0.isFinite && $0.1.isFinite }.reversed().map {
+          "\(f(px($0.0))),\(f(py($0.1)))"
+        }
         if !top.isEmpty {
-          svg += "<polygon points=\"\((top + bottom).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"\(opacity)\" stroke=\"none\"/>\n"
+          svg +=
+            "<polygon points=\"\((top + bottom).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"\(opacity)\" stroke=\"none\"/>\n"
         }
         if let label { legend.append((label, color)) }
       case let .line(x, y, color, lineWidth, dashed, label):
         for run in Self.finiteRuns(x, y) {
           let points = run.map { "\(f(px($0.0))),\(f(py($0.1)))" }.joined(separator: " ")
-          svg += "<polyline points=\"\(points)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(f(lineWidth))\"\(dashed ? " stroke-dasharray=\"5 4\"" : "")/>\n"
+          svg +=
+            "<polyline points=\"\(points)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(f(lineWidth))\"\(dashed ? " stroke-dasharray=\"5 4\"" : "")/>\n"
         }
         if let label { legend.append((label, color)) }
       case let .errorBars(x, y, xError, yError, color, opacity):
         for i in x.indices where x[i].isFinite && y[i].isFinite {
           if let ye = yError?[i], ye.isFinite, ye > 0 {
-            svg += "<line x1=\"\(f(px(x[i])))\" y1=\"\(f(py(y[i] - ye)))\" x2=\"\(f(px(x[i])))\" y2=\"\(f(py(y[i] + ye)))\" stroke=\"\(color)\" stroke-opacity=\"\(opacity)\"/>"
+            svg +=
+              "<line x1=\"\(f(px(x[i])))\" y1=\"\(f(py(y[i] - ye)))\" x2=\"\(f(px(x[i])))\" y2=\"\(f(py(y[i] + ye)))\" stroke=\"\(color)\" stroke-opacity=\"\(opacity)\"/>"
           }
           if let xe = xError?[i], xe.isFinite, xe > 0 {
-            svg += "<line x1=\"\(f(px(x[i] - xe)))\" y1=\"\(f(py(y[i])))\" x2=\"\(f(px(x[i] + xe)))\" y2=\"\(f(py(y[i])))\" stroke=\"\(color)\" stroke-opacity=\"\(opacity)\"/>"
+            svg +=
+              "<line x1=\"\(f(px(x[i] - xe)))\" y1=\"\(f(py(y[i])))\" x2=\"\(f(px(x[i] + xe)))\" y2=\"\(f(py(y[i])))\" stroke=\"\(color)\" stroke-opacity=\"\(opacity)\"/>"
           }
         }
         svg += "\n"
@@ -114,7 +134,8 @@ package struct SVGChart: Sendable {
         if let label { legend.append((label, color)) }
       case let .gradientPath(x, y, colors, lineWidth, label):
         for i in x.indices.dropFirst() where [x[i], y[i], x[i - 1], y[i - 1]].allSatisfy(\.isFinite) {
-          svg += "<line x1=\"\(f(px(x[i - 1])))\" y1=\"\(f(py(y[i - 1])))\" x2=\"\(f(px(x[i])))\" y2=\"\(f(py(y[i])))\" stroke=\"\(colors[i])\" stroke-width=\"\(f(lineWidth))\" stroke-linecap=\"round\"/>"
+          svg +=
+            "<line x1=\"\(f(px(x[i - 1])))\" y1=\"\(f(py(y[i - 1])))\" x2=\"\(f(px(x[i])))\" y2=\"\(f(py(y[i])))\" stroke=\"\(colors[i])\" stroke-width=\"\(f(lineWidth))\" stroke-linecap=\"round\"/>"
         }
         svg += "\n"
         if let label { legend.append((label, colors.last ?? "#000")) }
@@ -134,7 +155,8 @@ package struct SVGChart: Sendable {
 
   static func xExtent(of layer: Layer) -> [Double] {
     switch layer {
-    case let .line(x, _, _, _, _, _), let .points(x, _, _, _, _, _, _), let .band(x, _, _, _, _, _), let .gradientPath(x, _, _, _, _):
+    case let .line(x, _, _, _, _, _), let .points(x, _, _, _, _, _, _), let .band(x, _, _, _, _, _),
+      let .gradientPath(x, _, _, _, _):
       return x
     case let .errorBars(x, _, xError, _, _, _):
       guard let xError else { return x }
@@ -188,7 +210,11 @@ package struct SVGChart: Sendable {
   static func finiteRuns(_ x: [Double], _ y: [Double]) -> [[(Double, Double)]] {
     var runs: [[(Double, Double)]] = [[]]
     for (a, b) in zip(x, y) {
-      if a.isFinite && b.isFinite { runs[runs.count - 1].append((a, b)) } else if !runs[runs.count - 1].isEmpty { runs.append([]) }
+      if a.isFinite && b.isFinite {
+        runs[runs.count - 1].append((a, b))
+      } else if !runs[runs.count - 1].isEmpty {
+        runs.append([])
+      }
     }
     return runs.filter { !$0.isEmpty }
   }

@@ -81,7 +81,9 @@ package struct IIRFilter: Sendable, Equatable {
   /// ends, forward pass from `zi·x₀`, backward pass from `zi·y_last`, extension removed.
   /// - Precondition: `padLength < x.count`.
   package func filtfilt(_ x: [Double], padLength: Int) -> [Double] {
-    precondition(padLength >= 0 && padLength < max(x.count, 1), "filtfilt: padLength \(padLength) needs fewer than \(x.count) samples")
+    precondition(
+      padLength >= 0 && padLength < max(x.count, 1),
+      "filtfilt: padLength \(padLength) needs fewer than \(x.count) samples")
     guard !x.isEmpty else { return [] }
     let n = x.count
     var extended: [Double] = []

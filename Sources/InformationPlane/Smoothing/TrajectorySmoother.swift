@@ -16,8 +16,10 @@ public struct TrajectorySmoother: Sendable, Equatable, Codable {
   /// Shortest series the Butterworth stage is applied to (0 = always, the paper's behaviour).
   public var lowPassMinimumLength: Int
 
-  public init(maxWindow: Int = 30, maxPolyorder: Int = 4, butterworthOrder: Int = 8, cutoff: Double = 0.125,
-              lowPassMinimumLength: Int = 20) {
+  public init(
+    maxWindow: Int = 30, maxPolyorder: Int = 4, butterworthOrder: Int = 8, cutoff: Double = 0.125,
+    lowPassMinimumLength: Int = 20
+  ) {
     self.maxWindow = maxWindow
     self.maxPolyorder = maxPolyorder
     self.butterworthOrder = butterworthOrder

@@ -17,10 +17,20 @@ public struct AnalysisSummary: Sendable, Encodable {
     (self.miCSV, self.report, self.rows) = (miCSV, report, rows)
   }
 
-  enum CodingKeys: String, CodingKey { case unit, estimator, k, seed, version, miCSV = "mi_csv", report, rows }
+  enum CodingKeys: String, CodingKey {
+    case unit, estimator, k, seed, version
+    case miCSV = "mi_csv"
+    case report, rows
+  }
   enum RowKeys: String, CodingKey {
-    case epoch, layer, ixl = "I_XL", ixlSE = "I_XL_se", ily = "I_LY", ilySE = "I_LY_se"
-    case ixlSmoothed = "I_XL_smoothed", ilySmoothed = "I_LY_smoothed", flags
+    case epoch, layer
+    case ixl = "I_XL"
+    case ixlSE = "I_XL_se"
+    case ily = "I_LY"
+    case ilySE = "I_LY_se"
+    case ixlSmoothed = "I_XL_smoothed"
+    case ilySmoothed = "I_LY_smoothed"
+    case flags
   }
 
   public func encode(to encoder: any Encoder) throws {

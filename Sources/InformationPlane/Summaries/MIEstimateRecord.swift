@@ -1,6 +1,6 @@
-import Foundation
 import Compression
 import Estimators
+import Foundation
 
 /// One MI estimate between two data files with everything needed to reproduce it: what `infoplane estimate --json`
 /// prints (keys sorted; NaN and ±Inf as null, since JSON has no NaN). Values are in nats unless a key says bits.
@@ -53,10 +53,15 @@ public struct MIEstimateRecord: Sendable, Encodable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case mi, standardError = "standard_error", unit, estimator, k, n, dx, dy, labels, classes, seed
-    case tieBreaking = "tie_breaking", standardize, negative, flags, notes, x, y, version
-    case standardErrorRule = "standard_error_rule", compression
-    case miBits = "mi_bits", standardErrorBits = "standard_error_bits"
+    case mi
+    case standardError = "standard_error"
+    case unit, estimator, k, n, dx, dy, labels, classes, seed
+    case tieBreaking = "tie_breaking"
+    case standardize, negative, flags, notes, x, y, version
+    case standardErrorRule = "standard_error_rule"
+    case compression
+    case miBits = "mi_bits"
+    case standardErrorBits = "standard_error_bits"
   }
 
   public func encode(to encoder: any Encoder) throws {

@@ -21,14 +21,24 @@ public struct TrainingSummary: Sendable, Encodable {
     (self.dataset, self.epochs, self.batchSize) = (dataset, epochs, batchSize)
     (self.learningRate, self.noiseSigma, self.dropout) = (learningRate, noiseSigma, dropout)
     (self.seed, self.version) = (seed, version)
-    (self.trainLoss, self.trainAccuracy, self.testLoss, self.testAccuracy) = (trainLoss, trainAccuracy, testLoss, testAccuracy)
+    (self.trainLoss, self.trainAccuracy, self.testLoss, self.testAccuracy) = (
+      trainLoss, trainAccuracy, testLoss, testAccuracy
+    )
     (self.imagesPerSecond, self.seconds, self.checkpoint) = (imagesPerSecond, seconds, checkpoint)
   }
 
   enum CodingKeys: String, CodingKey {
-    case dataset, epochs, batchSize = "batch_size", learningRate = "learning_rate", noiseSigma = "noise_sigma"
-    case dropout, seed, version, trainLoss = "train_loss", trainAccuracy = "train_accuracy", testLoss = "test_loss"
-    case testAccuracy = "test_accuracy", imagesPerSecond = "images_per_second", seconds, checkpoint
+    case dataset, epochs
+    case batchSize = "batch_size"
+    case learningRate = "learning_rate"
+    case noiseSigma = "noise_sigma"
+    case dropout, seed, version
+    case trainLoss = "train_loss"
+    case trainAccuracy = "train_accuracy"
+    case testLoss = "test_loss"
+    case testAccuracy = "test_accuracy"
+    case imagesPerSecond = "images_per_second"
+    case seconds, checkpoint
     case lossUnit = "loss_unit"
   }
 

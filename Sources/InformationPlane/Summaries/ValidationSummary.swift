@@ -21,20 +21,32 @@ public struct ValidationSummary: Sendable, Encodable {
     (self.task, self.compressor, self.estimator) = (task, compressor, estimator)
     (self.k, self.samples, self.seed, self.version) = (k, samples, seed, version)
     (self.meanAbsoluteError, self.latentMeanAbsoluteError) = (meanAbsoluteError, latentMeanAbsoluteError)
-    (self.maeAt, self.maeAtPoints, self.maeAtCompressed, self.maeAtLatent) = (maeAt, maeAtPoints, maeAtCompressed, maeAtLatent)
+    (self.maeAt, self.maeAtPoints, self.maeAtCompressed, self.maeAtLatent) = (
+      maeAt, maeAtPoints, maeAtCompressed, maeAtLatent
+    )
     (self.timings, self.points) = (timings, points)
   }
 
   enum CodingKeys: String, CodingKey {
     case unit, task, compressor, estimator, k, samples, seed, version, points
-    case meanAbsoluteError = "mean_absolute_error", latentMeanAbsoluteError = "latent_mean_absolute_error"
-    case maeAt = "mae_at", timings = "timings_seconds", cpu = "cpu_seconds"
+    case meanAbsoluteError = "mean_absolute_error"
+    case latentMeanAbsoluteError = "latent_mean_absolute_error"
+    case maeAt = "mae_at"
+    case timings = "timings_seconds"
+    case cpu = "cpu_seconds"
   }
   enum MAEKeys: String, CodingKey { case mi, points, compressed, latent }
-  enum StageKeys: String, CodingKey { case compressorTraining = "compressor_training", sampling, compression, estimation }
+  enum StageKeys: String, CodingKey {
+    case compressorTraining = "compressor_training"
+    case sampling, compression, estimation
+  }
   enum PointKeys: String, CodingKey {
-    case trueMI = "true_mi", estimate, standardError = "standard_error", latentEstimate = "latent_estimate"
-    case latentStandardError = "latent_standard_error", flags
+    case trueMI = "true_mi"
+    case estimate
+    case standardError = "standard_error"
+    case latentEstimate = "latent_estimate"
+    case latentStandardError = "latent_standard_error"
+    case flags
   }
 
   public func encode(to encoder: any Encoder) throws {

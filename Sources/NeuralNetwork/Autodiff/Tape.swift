@@ -80,7 +80,8 @@ package final class Tape {
         "pullback of node \(i) returned \(dxs.count) gradients for \(node.inputs.count) inputs")
       for (input, dx) in zip(node.inputs, dxs) where input >= 0 {
         guard let dx else { continue }
-        precondition(dx.shape == nodes[input].shape, "pullback of node \(i) returned \(dx.shape) for \(nodes[input].shape)")
+        precondition(
+          dx.shape == nodes[input].shape, "pullback of node \(i) returned \(dx.shape) for \(nodes[input].shape)")
         if grads[input] == nil {
           grads[input] = dx
         } else {

@@ -51,14 +51,17 @@ package enum Checkpoint {
       }
       return value
     }
-    let (epoch, stepInEpoch, globalStep) = (try counter("epoch"), try counter("step_in_epoch"), try counter("global_step"))
+    let (epoch, stepInEpoch, globalStep) = (
+      try counter("epoch"), try counter("step_in_epoch"), try counter("global_step")
+    )
     guard let seedText = file.metadata["seed"], let seed = UInt64(seedText) else {
       throw NeuralNetworkError.checkpoint(path: url.path, reason: "metadata seed is missing")
     }
     var optimizerTensors: [String: Tensor] = [:]
     for (name, array) in file.tensors where !name.hasPrefix("model.") {
       guard array.dtype == .float32 else {
-        throw NeuralNetworkError.checkpoint(path: url.path, reason: "tensor \(name) is \(array.dtype.rawValue), not F32")
+        throw NeuralNetworkError.checkpoint(
+          path: url.path, reason: "tensor \(name) is \(array.dtype.rawValue), not F32")
       }
       optimizerTensors[name] = array.tensor()
     }
@@ -99,7 +102,8 @@ package enum Checkpoint {
       throw NeuralNetworkError.checkpoint(path: url.path, reason: "\(error)")
     }
     guard file.metadata["format"] == format else {
-      throw NeuralNetworkError.checkpoint(path: url.path,
+      throw NeuralNetworkError.checkpoint(
+        path: url.path,
         reason: "it is a safetensors file but not an infoplane checkpoint (metadata format ≠ \(format))")
     }
     return file
@@ -114,7 +118,8 @@ package enum Checkpoint {
         throw NeuralNetworkError.checkpoint(path: path, reason: "tensor model.\(name) is missing (a different model?)")
       }
       guard array.dtype == .float32, array.shape == parameter.shape else {
-        throw NeuralNetworkError.checkpoint(path: path,
+        throw NeuralNetworkError.checkpoint(
+          path: path,
           reason: "tensor model.\(name) is \(array.dtype.rawValue) \(array.shape), expected F32 \(parameter.shape)")
       }
       let value = array.tensor()

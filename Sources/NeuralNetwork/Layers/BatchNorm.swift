@@ -26,7 +26,8 @@ package struct BatchNorm: Layer {
 
   package func outputShape(for inputShape: [Int]) throws -> [Int] {
     guard inputShape.count == 1 || inputShape.count == 3, inputShape[0] == features else {
-      throw NeuralNetworkError.inputShape(layer: name, expected: "[\(features)] or [\(features), H, W]", found: inputShape)
+      throw NeuralNetworkError.inputShape(
+        layer: name, expected: "[\(features)] or [\(features), H, W]", found: inputShape)
     }
     return inputShape
   }
@@ -34,7 +35,8 @@ package struct BatchNorm: Layer {
   package func forward(_ x: Variable, context: inout ForwardContext) -> Variable {
     let (g, b) = (context.variable(gamma), context.variable(beta))
     guard context.isTraining else {
-      return .batchNorm(x, gamma: g, beta: b, mean: runningMean.value.scalars, variance: runningVariance.value.scalars,
+      return .batchNorm(
+        x, gamma: g, beta: b, mean: runningMean.value.scalars, variance: runningVariance.value.scalars,
         epsilon: epsilon)
     }
     let (y, mean, variance) = Variable.batchNorm(x, gamma: g, beta: b, epsilon: epsilon)

@@ -22,7 +22,8 @@ package struct Conv2d: Layer {
     _ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Padding = .valid,
     bias: Bool = true, using rng: inout Xoshiro256
   ) {
-    precondition(inChannels >= 1 && outChannels >= 1 && kernelSize >= 1 && stride >= 1,
+    precondition(
+      inChannels >= 1 && outChannels >= 1 && kernelSize >= 1 && stride >= 1,
       "Conv2d needs positive sizes, got \(inChannels)→\(outChannels), k \(kernelSize), stride \(stride)")
     let fanIn = inChannels * kernelSize * kernelSize
     weight = Parameter(pytorchUniform([outChannels, inChannels, kernelSize, kernelSize], fanIn: fanIn, using: &rng))
@@ -47,9 +48,11 @@ package struct Conv2d: Layer {
   func geometry(height h: Int, width w: Int) -> ConvolutionGeometry {
     let (t, l, b, r) = pads(height: h, width: w)
     return padding == .reflect
-      ? ConvolutionGeometry(channels: inChannels, height: h + t + b, width: w + l + r, kernelHeight: kernelSize,
+      ? ConvolutionGeometry(
+        channels: inChannels, height: h + t + b, width: w + l + r, kernelHeight: kernelSize,
         kernelWidth: kernelSize, strideHeight: stride, strideWidth: stride)
-      : ConvolutionGeometry(channels: inChannels, height: h, width: w, kernelHeight: kernelSize, kernelWidth: kernelSize,
+      : ConvolutionGeometry(
+        channels: inChannels, height: h, width: w, kernelHeight: kernelSize, kernelWidth: kernelSize,
         strideHeight: stride, strideWidth: stride, paddingTop: t, paddingLeft: l, paddingBottom: b, paddingRight: r)
   }
 
@@ -60,7 +63,8 @@ package struct Conv2d: Layer {
     }
     let (t, l, b, r) = pads(height: inputShape[1], width: inputShape[2])
     if padding == .reflect, max(t, b) >= inputShape[1] || max(l, r) >= inputShape[2] {
-      throw NeuralNetworkError.inputShape(layer: name, expected: "[\(inChannels), H, W] with H, W > \(kernelSize / 2)",
+      throw NeuralNetworkError.inputShape(
+        layer: name, expected: "[\(inChannels), H, W] with H, W > \(kernelSize / 2)",
         found: inputShape)
     }
     guard inputShape[1] + t + b >= kernelSize, inputShape[2] + l + r >= kernelSize else {
@@ -77,7 +81,8 @@ package struct Conv2d: Layer {
       let (t, l, b, r) = pads(height: h, width: w)
       input = x.reflectionPadded(top: t, left: l, bottom: b, right: r)
     }
-    return .conv2d(input, weight: context.variable(weight), bias: bias.map { context.variable($0) },
+    return .conv2d(
+      input, weight: context.variable(weight), bias: bias.map { context.variable($0) },
       geometry: geometry(height: h, width: w))
   }
 

@@ -17,7 +17,9 @@ package struct Linear: Layer {
   package var name: String { "Linear(\(inputs)→\(outputs))" }
 
   package func outputShape(for inputShape: [Int]) throws -> [Int] {
-    guard inputShape == [inputs] else { throw NeuralNetworkError.inputShape(layer: name, expected: "[\(inputs)]", found: inputShape) }
+    guard inputShape == [inputs] else {
+      throw NeuralNetworkError.inputShape(layer: name, expected: "[\(inputs)]", found: inputShape)
+    }
     return [outputs]
   }
 

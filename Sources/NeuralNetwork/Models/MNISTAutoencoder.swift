@@ -18,17 +18,22 @@ package struct MNISTAutoencoder {
     var rng = Xoshiro256(seed: seed)
     let slope: Float = 0.01
     encoder = Sequential([
-      Dropout(dropout), Conv2d(1, 8, kernelSize: 3, padding: .same, using: &rng), MaxPool2d(2), Activation.leakyReLU(slope: slope),
-      Dropout(dropout), Conv2d(8, 16, kernelSize: 3, padding: .same, using: &rng), MaxPool2d(2), Activation.leakyReLU(slope: slope),
-      Dropout(dropout), Conv2d(16, 32, kernelSize: 3, padding: .same, using: &rng), MaxPool2d(2), Activation.leakyReLU(slope: slope),
+      Dropout(dropout), Conv2d(1, 8, kernelSize: 3, padding: .same, using: &rng), MaxPool2d(2),
+      Activation.leakyReLU(slope: slope),
+      Dropout(dropout), Conv2d(8, 16, kernelSize: 3, padding: .same, using: &rng), MaxPool2d(2),
+      Activation.leakyReLU(slope: slope),
+      Dropout(dropout), Conv2d(16, 32, kernelSize: 3, padding: .same, using: &rng), MaxPool2d(2),
+      Activation.leakyReLU(slope: slope),
       Flatten(), Linear(288, 128, using: &rng), Activation.leakyReLU(slope: slope), Linear(128, latent, using: &rng),
       Activation.sigmoid,
     ])
     decoder = Sequential([
       Linear(latent, 128, using: &rng), Activation.leakyReLU(slope: slope), Linear(128, 1568, using: &rng),
       Activation.leakyReLU(slope: slope), Reshape([32, 7, 7]),
-      Conv2d(32, 16, kernelSize: 3, padding: .same, using: &rng), Upsample(factor: 2), Activation.leakyReLU(slope: slope),
-      Conv2d(16, 8, kernelSize: 3, padding: .same, using: &rng), Upsample(factor: 2), Activation.leakyReLU(slope: slope),
+      Conv2d(32, 16, kernelSize: 3, padding: .same, using: &rng), Upsample(factor: 2),
+      Activation.leakyReLU(slope: slope),
+      Conv2d(16, 8, kernelSize: 3, padding: .same, using: &rng), Upsample(factor: 2),
+      Activation.leakyReLU(slope: slope),
       Conv2d(8, 1, kernelSize: 3, padding: .same, using: &rng),
     ])
     let (encoder, decoder) = (encoder, decoder)

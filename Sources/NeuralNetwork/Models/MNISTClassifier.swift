@@ -1,5 +1,5 @@
-import Tensor
 import Foundation
+import Tensor
 
 /// The stochastic MNIST classifier of docs/method.md §10.1 (Butakov et al. 2024, `MNIST_Classifier`), `[N, 1, 28, 28]` →
 /// log-probabilities `[N, 10]`.
@@ -23,7 +23,8 @@ package struct MNISTClassifier {
   ///   - noiseAtInference: keep the noise on in evaluation mode (the paper: yes).
   ///   - dropout: dropout before each conv block (the paper: 0.1).
   ///   - seed: seed of the PyTorch-style initialisation.
-  package init(noise: Noise = .relative(sigma: 1e-3), noiseAtInference: Bool = true, dropout: Float = 0.1, seed: UInt64) {
+  package init(noise: Noise = .relative(sigma: 1e-3), noiseAtInference: Bool = true, dropout: Float = 0.1, seed: UInt64)
+  {
     var rng = Xoshiro256(seed: seed)
     let n = { GaussianNoise(noise, activeAtInference: noiseAtInference) }
     let leaky = Activation.leakyReLU(slope: 0.01)

@@ -45,7 +45,8 @@ func parallelMap(
 @inline(__always)
 func parallelZip(
   _ a: Tensor, _ b: Tensor,
-  _ body: @escaping @Sendable (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void
+  _ body:
+    @escaping @Sendable (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void
 ) -> Tensor {
   precondition(a.count == b.count, "elementwise op needs equal sizes, got \(a.shape) and \(b.shape)")
   let count = a.count

@@ -68,7 +68,8 @@ extension Variable {
     _ x: Variable, gamma: Variable, beta: Variable, mean: [Float], variance: [Float], epsilon: Float
   ) -> Variable {
     let (_, c, spatial) = batchNormExtents(x.shape)
-    precondition(gamma.shape == [c] && beta.shape == [c] && mean.count == c && variance.count == c,
+    precondition(
+      gamma.shape == [c] && beta.shape == [c] && mean.count == c && variance.count == c,
       "batchNorm needs γ, β, mean and variance of length \(c)")
     let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
     let xhat = normalize(x.value, channels: c, spatial: spatial, shift: mean, scale: invStd)

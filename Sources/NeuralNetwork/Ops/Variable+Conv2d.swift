@@ -7,11 +7,14 @@ extension Variable {
   /// im2col + GEMM, parallel over the batch: each thread unfolds a group of images into its own workspace and
   /// runs single-threaded GEMMs on it (several small images share one GEMM so its N dimension stays ≳ 512).
   /// - Complexity: O(N·O·C·kh·kw·Ho·Wo).
-  package static func conv2d(_ x: Variable, weight: Variable, bias: Variable?, geometry g: ConvolutionGeometry) -> Variable {
+  package static func conv2d(_ x: Variable, weight: Variable, bias: Variable?, geometry g: ConvolutionGeometry)
+    -> Variable
+  {
     let n = x.shape.first ?? 0
     precondition(x.shape == [n, g.channels, g.height, g.width], "conv2d input \(x.shape) does not match \(g)")
     let outChannels = weight.shape.first ?? 0
-    precondition(weight.shape == [outChannels, g.channels, g.kernelHeight, g.kernelWidth],
+    precondition(
+      weight.shape == [outChannels, g.channels, g.kernelHeight, g.kernelWidth],
       "conv2d weight \(weight.shape) does not match \(g)")
     if let bias { precondition(bias.shape == [outChannels], "conv2d bias must be [\(outChannels)], got \(bias.shape)") }
     let plan = ConvPlan(geometry: g, batch: n, outChannels: outChannels)
@@ -81,12 +84,14 @@ struct ConvPlan: Sendable {
                   // One image per GEMM: write straight into the output over its bias.
                   let dst = yp.base + start &* outputSize
                   for ch in 0..<o { (dst + ch &* p).initialize(repeating: biasValues[ch], count: p) }
-                  sgemm(.none, .none, m: o, n: p, k: k, alpha: 1, a: UnsafePointer(wp.base), lda: k,
+                  sgemm(
+                    .none, .none, m: o, n: p, k: k, alpha: 1, a: UnsafePointer(wp.base), lda: k,
                     b: cols, ldb: p, beta: 1, c: dst, ldc: p)
                   start += 1
                   continue
                 }
-                sgemm(.none, .none, m: o, n: count * p, k: k, alpha: 1, a: UnsafePointer(wp.base), lda: k,
+                sgemm(
+                  .none, .none, m: o, n: count * p, k: k, alpha: 1, a: UnsafePointer(wp.base), lda: k,
                   b: cols, ldb: ld, beta: 0, c: tmp, ldc: ld)
                 for i in 0..<count {
                   let dst = yp.base + (start + i) &* outputSize
@@ -108,7 +113,8 @@ struct ConvPlan: Sendable {
   }
 
   /// Gradients with respect to the input (when `needsInput`), the weight and the bias (when `needsWeight`).
-  func backward(dy: Tensor, x: Tensor, weight: Tensor, needsInput: Bool, needsWeight: Bool) -> (Tensor?, Tensor, Tensor) {
+  func backward(dy: Tensor, x: Tensor, weight: Tensor, needsInput: Bool, needsWeight: Bool) -> (Tensor?, Tensor, Tensor)
+  {
     let (k, p, o, ld) = (patch, pixels, outChannels, group * pixels)
     let weightCount = o * k
     // Per-chunk partial sums of dW and db, reduced after the parallel loop (deterministic order).
@@ -157,13 +163,16 @@ struct ConvPlan: Sendable {
                       }
                       if needsWeight {
                         for i in 0..<count {
-                          g.im2col(UnsafePointer(xp.base) + (start + i) &* inputSize, into: cols + i &* p, columnStride: ld)
+                          g.im2col(
+                            UnsafePointer(xp.base) + (start + i) &* inputSize, into: cols + i &* p, columnStride: ld)
                         }
-                        sgemm(.none, .transposed, m: o, n: k, k: count * p, alpha: 1, a: dyGroup, lda: ld, b: cols,
+                        sgemm(
+                          .none, .transposed, m: o, n: k, k: count * p, alpha: 1, a: dyGroup, lda: ld, b: cols,
                           ldb: ld, beta: 1, c: dw, ldc: k)
                       }
                       if needsInput, let dxp {
-                        sgemm(.transposed, .none, m: k, n: count * p, k: o, alpha: 1, a: UnsafePointer(wp.base), lda: k,
+                        sgemm(
+                          .transposed, .none, m: k, n: count * p, k: o, alpha: 1, a: UnsafePointer(wp.base), lda: k,
                           b: dyGroup, ldb: ld, beta: 0, c: dcols, ldc: ld)
                         for i in 0..<count {
                           g.col2im(dcols + i &* p, columnStride: ld, addingInto: dxp.base + (start + i) &* inputSize)
@@ -186,7 +195,9 @@ struct ConvPlan: Sendable {
       for i in 0..<o { db[i] += partialB[c &* o &+ i] }
     }
     let dxTensor = needsInput ? Tensor(shape: [batch, g.channels, g.height, g.width], scalars: dx) : nil
-    return (dxTensor, Tensor(shape: [outChannels, g.channels, g.kernelHeight, g.kernelWidth], scalars: dw),
-      Tensor(shape: [o], scalars: db))
+    return (
+      dxTensor, Tensor(shape: [outChannels, g.channels, g.kernelHeight, g.kernelWidth], scalars: dw),
+      Tensor(shape: [o], scalars: db)
+    )
   }
 }

@@ -51,7 +51,9 @@ extension Variable {
   /// Elementwise eˣ.
   package func exp() -> Variable {
     let y = parallelMap(value) { x, y, r in for i in r { y[i] = Foundation.exp(x[i]) } }
-    return Tape.record(y, inputs: [self]) { dy in [parallelZip(dy, y) { g, e, o, r in for i in r { o[i] = g[i] * e[i] } }] }
+    return Tape.record(y, inputs: [self]) { dy in
+      [parallelZip(dy, y) { g, e, o, r in for i in r { o[i] = g[i] * e[i] } }]
+    }
   }
 
   /// The sum of all elements, as a tensor of shape `[]` (accumulated in Double).

@@ -4,7 +4,8 @@ extension Variable {
   /// Affine map `y = x·Wᵀ + b` for `x` `[N, In]`, `weight` `[Out, In]`, `bias` `[Out]`; returns `[N, Out]`.
   /// - Complexity: O(N·In·Out), three GEMMs per training step.
   package static func linear(_ x: Variable, weight: Variable, bias: Variable?) -> Variable {
-    precondition(x.rank == 2 && weight.rank == 2 && x.shape[1] == weight.shape[1],
+    precondition(
+      x.rank == 2 && weight.rank == 2 && x.shape[1] == weight.shape[1],
       "linear needs x [N, In] and W [Out, In], got \(x.shape) and \(weight.shape)")
     let (n, inputs, outputs) = (x.shape[0], x.shape[1], weight.shape[0])
     if let bias { precondition(bias.shape == [outputs], "linear bias must be [\(outputs)], got \(bias.shape)") }
@@ -17,7 +18,8 @@ extension Variable {
           if let b = bias?.value.scalars {
             for r in 0..<n { (yp + r &* outputs).update(from: b, count: outputs) }
           }
-          sgemm(.none, .transposed, m: n, n: outputs, k: inputs, alpha: 1, a: xp, lda: inputs, b: wp, ldb: inputs,
+          sgemm(
+            .none, .transposed, m: n, n: outputs, k: inputs, alpha: 1, a: xp, lda: inputs, b: wp, ldb: inputs,
             beta: bias == nil ? 0 : 1, c: yp, ldc: outputs)
         }
       }
@@ -33,28 +35,36 @@ extension Variable {
       dy.scalars.withUnsafeBufferPointer { gb in
         guard let gp = gb.baseAddress else { return }
         if needsX {
-          dx = Tensor(shape: [n, inputs], scalars: uninitializedFloats(n * inputs) { o in
-            wv.scalars.withUnsafeBufferPointer { wb in
-              sgemm(.none, .none, m: n, n: inputs, k: outputs, alpha: 1, a: gp, lda: outputs, b: wb.baseAddress!,
-                ldb: inputs, beta: 0, c: o, ldc: inputs)
-            }
-          })
+          dx = Tensor(
+            shape: [n, inputs],
+            scalars: uninitializedFloats(n * inputs) { o in
+              wv.scalars.withUnsafeBufferPointer { wb in
+                sgemm(
+                  .none, .none, m: n, n: inputs, k: outputs, alpha: 1, a: gp, lda: outputs, b: wb.baseAddress!,
+                  ldb: inputs, beta: 0, c: o, ldc: inputs)
+              }
+            })
         }
         if needsW {
-          dw = Tensor(shape: [outputs, inputs], scalars: uninitializedFloats(outputs * inputs) { o in
-            xv.scalars.withUnsafeBufferPointer { xb in
-              sgemm(.transposed, .none, m: outputs, n: inputs, k: n, alpha: 1, a: gp, lda: outputs,
-                b: xb.baseAddress!, ldb: inputs, beta: 0, c: o, ldc: inputs)
-            }
-          })
+          dw = Tensor(
+            shape: [outputs, inputs],
+            scalars: uninitializedFloats(outputs * inputs) { o in
+              xv.scalars.withUnsafeBufferPointer { xb in
+                sgemm(
+                  .transposed, .none, m: outputs, n: inputs, k: n, alpha: 1, a: gp, lda: outputs,
+                  b: xb.baseAddress!, ldb: inputs, beta: 0, c: o, ldc: inputs)
+              }
+            })
         }
         if needsB {
-          db = Tensor(shape: [outputs], scalars: zeroedFloats(outputs) { o in
-            for r in 0..<n {
-              let row = gp + r &* outputs
-              for j in 0..<outputs { o[j] += row[j] }
-            }
-          })
+          db = Tensor(
+            shape: [outputs],
+            scalars: zeroedFloats(outputs) { o in
+              for r in 0..<n {
+                let row = gp + r &* outputs
+                for j in 0..<outputs { o[j] += row[j] }
+              }
+            })
         }
       }
       return bias == nil ? [dx, dw] : [dx, dw, db]

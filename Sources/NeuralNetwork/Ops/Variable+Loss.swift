@@ -4,7 +4,8 @@ extension Variable {
   /// Mean negative log-likelihood of `labels` under row-wise log-probabilities `[N, D]`: −(1/N)·Σᵢ xᵢ,labelᵢ.
   /// Labels must lie in `0..<D` (validated by callers that take user data; see `DataLoader`).
   package func nllLoss(labels: [Int32]) -> Variable {
-    precondition(rank == 2 && shape[0] == labels.count, "nllLoss needs [N, D] and N labels, got \(shape), \(labels.count)")
+    precondition(
+      rank == 2 && shape[0] == labels.count, "nllLoss needs [N, D] and N labels, got \(shape), \(labels.count)")
     let (n, d) = (shape[0], shape[1])
     precondition(labels.allSatisfy { $0 >= 0 && Int($0) < d }, "nllLoss labels must lie in 0..<\(d)")
     var total = 0.0

@@ -69,7 +69,9 @@ extension Variable {
             let (gp, ap, dxp) = (SendablePointer(gBase), SendablePointer(aBase), SendablePointer(dx))
             parallelFor(planes, minimumChunk: max(1, elementwiseChunk / max(1, inPlane))) { range in
               for plane in range {
-                let (src, arg, dst) = (gp.base + plane &* outPlane, ap.base + plane &* outPlane, dxp.base + plane &* inPlane)
+                let (src, arg, dst) = (
+                  gp.base + plane &* outPlane, ap.base + plane &* outPlane, dxp.base + plane &* inPlane
+                )
                 for j in 0..<outPlane { dst[Int(arg[j])] += src[j] }
               }
             }
@@ -131,7 +133,8 @@ extension Variable {
   package func reflectionPadded(top: Int, left: Int, bottom: Int, right: Int) -> Variable {
     precondition(rank == 4, "reflectionPadded needs [N, C, H, W], got \(shape)")
     let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
-    precondition(top < h && bottom < h && left < w && right < w && min(top, left, bottom, right) >= 0,
+    precondition(
+      top < h && bottom < h && left < w && right < w && min(top, left, bottom, right) >= 0,
       "reflection padding (\(top), \(left), \(bottom), \(right)) needs pads smaller than the input \(shape)")
     let (ho, wo) = (h + top + bottom, w + left + right)
     // Source index of each padded row and column.

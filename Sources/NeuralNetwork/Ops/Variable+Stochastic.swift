@@ -47,7 +47,9 @@ extension Variable {
       }
       let scale = Tensor(shape: shape, scalars: factor.scalars)
       let y = parallelZip(value, scale) { x, f, y, r in for i in r { y[i] = x[i] * f[i] } }
-      return Tape.record(y, inputs: [self]) { dy in [parallelZip(dy, scale) { g, f, o, r in for i in r { o[i] = g[i] * f[i] } }] }
+      return Tape.record(y, inputs: [self]) { dy in
+        [parallelZip(dy, scale) { g, f, o, r in for i in r { o[i] = g[i] * f[i] } }]
+      }
     }
   }
 }
@@ -78,7 +80,8 @@ func standardNormals(count: Int, seed: UInt64) -> Tensor {
           scratch[k] = UInt32(truncatingIfNeeded: bits >> 40)
           scratch[256 &+ k] = UInt32(truncatingIfNeeded: bits >> 8) & 0xFF_FFFF
         }
-        boxMuller(radiusBits: scratch, angleBits: scratch + 256, count: (n + 7) & ~7, cosines: result, sines: result + 256)
+        boxMuller(
+          radiusBits: scratch, angleBits: scratch + 256, count: (n + 7) & ~7, cosines: result, sines: result + 256)
         (op.base + 2 &* start).update(from: result, count: n)
         (op.base + (2 &* start &+ n)).update(from: result + 256, count: n)
       }

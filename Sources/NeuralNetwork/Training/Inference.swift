@@ -25,7 +25,8 @@ extension Sequential {
     var index: UInt64 = 0
     while start < n {
       let count = min(batch, n - start)
-      let slice = Tensor(shape: [count] + sampleShape, scalars: Array(inputs.scalars[(start * size)..<((start + count) * size)]))
+      let slice = Tensor(
+        shape: [count] + sampleShape, scalars: Array(inputs.scalars[(start * size)..<((start + count) * size)]))
       var context = ForwardContext(tape: nil, isTraining: isTraining, seed: mixSeed(seed, index))
       let (y, probed) = forward(Variable(slice), context: &context, probing: Set(names))
       for (name, value) in probed.merging(["output": y], uniquingKeysWith: { a, _ in a }) {

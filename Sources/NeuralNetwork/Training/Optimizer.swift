@@ -1,5 +1,5 @@
-import Tensor
 import Foundation
+import Tensor
 
 /// Updates parameters from their accumulated gradients. Conformers: `SGD`, `Adam`.
 package protocol Optimizer {
@@ -29,7 +29,8 @@ func restoredTensor(_ tensors: [String: Tensor], _ name: String, shape: [Int]) t
     throw NeuralNetworkError.checkpoint(path: "", reason: "optimizer tensor \(name) is missing")
   }
   guard t.shape == shape else {
-    throw NeuralNetworkError.checkpoint(path: "", reason: "optimizer tensor \(name) has shape \(t.shape), expected \(shape)")
+    throw NeuralNetworkError.checkpoint(
+      path: "", reason: "optimizer tensor \(name) has shape \(t.shape), expected \(shape)")
   }
   return t
 }

@@ -87,7 +87,8 @@ package struct Trainer {
   /// - Throws: `NeuralNetworkError.nonFiniteLoss` (1-based epoch and step) before updating anything.
   package mutating func step(_ inputs: Tensor, target: TrainingTarget) throws -> (loss: Float, correct: Int?) {
     let tape = Tape()
-    var context = ForwardContext(tape: tape, isTraining: true, seed: mixSeed(seed ^ 0x7472_6169_6E00, UInt64(globalStep)))
+    var context = ForwardContext(
+      tape: tape, isTraining: true, seed: mixSeed(seed ^ 0x7472_6169_6E00, UInt64(globalStep)))
     let output = model.forward(Variable(inputs), context: &context)
     let loss = lossFunction(output, target)
     let value = loss.value.scalars[0]
@@ -145,22 +146,28 @@ package struct Trainer {
         let elapsed = Date().timeIntervalSince(started)
         let rate = Double(seen) / max(elapsed, 1e-9)
         let done = epoch == currentEpoch ? stepInEpoch : steps
-        let remainingSamples = Double(max(0, loader.count - done * loader.batchSize))
+        let remainingSamples =
+          Double(max(0, loader.count - done * loader.batchSize))
           + Double(max(0, (epochs ?? currentEpoch + 1) - currentEpoch - 1) * loader.count)
-        progress(TrainingProgress(epoch: currentEpoch + 1, epochs: epochs ?? currentEpoch + 1, step: done, steps: steps,
-          loss: lossSum / Double(seen), accuracy: classification ? Double(correct) / Double(seen) : nil,
-          samplesPerSecond: rate, secondsRemaining: remainingSamples / rate))
+        progress(
+          TrainingProgress(
+            epoch: currentEpoch + 1, epochs: epochs ?? currentEpoch + 1, step: done, steps: steps,
+            loss: lossSum / Double(seen), accuracy: classification ? Double(correct) / Double(seen) : nil,
+            samplesPerSecond: rate, secondsRemaining: remainingSamples / rate))
       }
     }
     let seconds = Date().timeIntervalSince(started)
-    return EpochMetrics(epoch: epoch, loss: lossSum / Double(max(1, seen)),
+    return EpochMetrics(
+      epoch: epoch, loss: lossSum / Double(max(1, seen)),
       accuracy: classification ? Double(correct) / Double(max(1, seen)) : nil,
       samplesPerSecond: Double(seen) / max(seconds, 1e-9), seconds: seconds)
   }
 
   /// Loss and accuracy of the model on labelled data in evaluation mode (no tape).
   /// - Throws: `NeuralNetworkError.inputShape`, `.labelOutOfRange`, `.sampleCountMismatch`.
-  package func evaluate(_ images: Tensor, labels: [Int32], batchSize: Int = 2048, seed: UInt64 = 0) throws -> EpochMetrics {
+  package func evaluate(_ images: Tensor, labels: [Int32], batchSize: Int = 2048, seed: UInt64 = 0) throws
+    -> EpochMetrics
+  {
     let started = Date()
     let outputs = try model.outputs(for: images, probing: [], batchSize: batchSize, seed: seed)
     guard let output = outputs["output"], output.rank == 2, output.shape[0] == labels.count else {
@@ -174,7 +181,8 @@ package struct Trainer {
     let loss = lossFunction == .crossEntropy ? variable.crossEntropy(labels: labels) : variable.nllLoss(labels: labels)
     let correct = zip(output.argmaxRows(), labels).filter { $0 == Int($1) }.count
     let seconds = Date().timeIntervalSince(started)
-    return EpochMetrics(epoch: epoch, loss: Double(loss.value.scalars[0]),
+    return EpochMetrics(
+      epoch: epoch, loss: Double(loss.value.scalars[0]),
       accuracy: Double(correct) / Double(max(1, labels.count)),
       samplesPerSecond: Double(labels.count) / max(seconds, 1e-9), seconds: seconds)
   }

@@ -45,16 +45,20 @@ struct AnalyzeCommand: ParsableCommand {
     let analysis = ActivationAnalysis(
       inputLatentDimension: xLatentDim,
       layers: LayerAnalysis(
-        latentDimension: layerLatentDim, estimator: estimator, k: k, standardErrorRule: estimatorOptions.standardErrorRule),
+        latentDimension: layerLatentDim, estimator: estimator, k: k,
+        standardErrorRule: estimatorOptions.standardErrorRule),
       seed: seed)
     let started = Date()
     let rows = try runOptions.withThreads {
       try analysis.run(directory: source, output: output) { epoch, rows in
-      guard !outputOptions.quiet else { return }
-      let summary = rows.map {
-        String(format: "%@ %.3f/%.3f", $0.layer, $0.ixl, $0.ily) + ($0.ixlFlagged || $0.ilyFlagged ? " (flagged)" : "")
-      }.joined(separator: "  ")
-      standardError("epoch \(epoch)  I(X;L)/I(L;Y) nats: \(summary)  [\(String(format: "%.1f", Date().timeIntervalSince(started))) s]")
+        guard !outputOptions.quiet else { return }
+        let summary = rows.map {
+          String(format: "%@ %.3f/%.3f", $0.layer, $0.ixl, $0.ily)
+            + ($0.ixlFlagged || $0.ilyFlagged ? " (flagged)" : "")
+        }.joined(separator: "  ")
+        standardError(
+          "epoch \(epoch)  I(X;L)/I(L;Y) nats: \(summary)  [\(String(format: "%.1f", Date().timeIntervalSince(started))) s]"
+        )
       }
     }
     if outputOptions.json {
@@ -64,7 +68,9 @@ struct AnalyzeCommand: ParsableCommand {
         rows: rows)
       print(try jsonLine(summary, pretty: true), terminator: "")
     } else {
-      print("wrote \(output.appendingPathComponent("mi.csv").path) and \(output.appendingPathComponent("report.html").path)")
+      print(
+        "wrote \(output.appendingPathComponent("mi.csv").path) and \(output.appendingPathComponent("report.html").path)"
+      )
     }
   }
 }

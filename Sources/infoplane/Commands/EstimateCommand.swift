@@ -33,24 +33,29 @@ struct EstimateCommand: ParsableCommand {
   @Flag(help: "Treat Y as integer class labels.")
   var labels = false
 
-  @Flag(help: "kl/wkl/entropy-sum: do not jitter exactly repeated values (duplicates can then make k-NN entropies fail).")
+  @Flag(
+    help: "kl/wkl/entropy-sum: do not jitter exactly repeated values (duplicates can then make k-NN entropies fail).")
   var noTieBreaking = false
 
   @Flag(help: "ksg/ksg2: jitter exactly repeated values (seeded) instead of counting ties by Gao et al.'s rule.")
   var jitterTies = false
 
-  @Flag(help: "ksg/ksg2: keep the units of every column (by default each is standardised, so the estimate is scale-free).")
+  @Flag(
+    help: "ksg/ksg2: keep the units of every column (by default each is standardised, so the estimate is scale-free).")
   var noStandardize = false
 
   @Flag(help: "Do not whiten the variables of the kl, wkl and entropy-sum estimators.")
   var noWhiten = false
 
-  @Option(name: .customLong("compress-x"), help: ArgumentHelp(
-    "Compress X first: pca:N (PCA to N components) or ae:N (autoencoder with an N-wide code: convolutional for "
-      + "[n, 1, S, S] images with S a power of two, dense otherwise).", valueName: "method:N"))
+  @Option(
+    name: .customLong("compress-x"),
+    help: ArgumentHelp(
+      "Compress X first: pca:N (PCA to N components) or ae:N (autoencoder with an N-wide code: convolutional for "
+        + "[n, 1, S, S] images with S a power of two, dense otherwise).", valueName: "method:N"))
   var compressX: CompressionOption?
 
-  @Option(name: .customLong("compress-y"), help: ArgumentHelp("Compress Y first, as --compress-x.", valueName: "method:N"))
+  @Option(
+    name: .customLong("compress-y"), help: ArgumentHelp("Compress Y first, as --compress-x.", valueName: "method:N"))
   var compressY: CompressionOption?
 
   @Option(help: "Training epochs of an ae:N compressor (Adam, batch 100, cosine learning rate 3e-3 → 1e-4).")
@@ -100,7 +105,7 @@ struct EstimateCommand: ParsableCommand {
     let xArray = try Self.read(x, csvHeader: csvHeader)
     let yArray = try Self.read(y, csvHeader: csvHeader)
     let xRows = xArray.shape.first ?? 1, yRows = yArray.shape.first ?? 1
-    if (compressX != nil || compressY != nil), xRows != yRows {
+    if compressX != nil || compressY != nil, xRows != yRows {
       throw InputError("X has \(xRows) samples but Y has \(yRows); rows must be paired one to one.")
     }
     // Features per sample of each file, as the estimator would see them without compression.
@@ -110,8 +115,9 @@ struct EstimateCommand: ParsableCommand {
     // any compression or estimation.
     for (name, d, option, flag) in [("X", dx, compressX, "--compress-x"), ("Y", yColumns, compressY, "--compress-y")]
     where option == nil && !(name == "Y" && labels) && estimator != .gaussian && d > Self.wideDimension {
-      inputWarnings.append("\(name) has \(d) dimensions per sample; k-NN estimates are biased and slow in more than about "
-        + "\(Self.wideDimension) — consider \(flag) pca:4 (or ae:4) to estimate between low-dimensional codes.")
+      inputWarnings.append(
+        "\(name) has \(d) dimensions per sample; k-NN estimates are biased and slow in more than about "
+          + "\(Self.wideDimension) — consider \(flag) pca:4 (or ae:4) to estimate between low-dimensional codes.")
     }
     for warning in inputWarnings { standardError("warning: " + warning) }
     let training = AutoencoderTraining(epochs: aeEpochs)
@@ -124,9 +130,11 @@ struct EstimateCommand: ParsableCommand {
         of: array.tensor(), dimension: option.dimension, name: name, seed: seed, training: training
       ) { epoch, loss in
         guard epoch == 1 || epoch % 10 == 0 || epoch == training.epochs else { return }
-        outputOptions.progress(String(format: "%@: %@ autoencoder epoch %d/%d  loss %.5f  (%.0f s)", name,
-                               AutoencoderTraining.isConvolutional(sampleShape: Array(array.shape.dropFirst()))
-                                 ? "convolutional" : "dense", epoch, training.epochs, loss, Date().timeIntervalSince(started)))
+        outputOptions.progress(
+          String(
+            format: "%@: %@ autoencoder epoch %d/%d  loss %.5f  (%.0f s)", name,
+            AutoencoderTraining.isConvolutional(sampleShape: Array(array.shape.dropFirst()))
+              ? "convolutional" : "dense", epoch, training.epochs, loss, Date().timeIntervalSince(started)))
       }
       compression[name.lowercased()] = summary
       return codes
@@ -137,8 +145,9 @@ struct EstimateCommand: ParsableCommand {
     let started = Date()
     let announce = xm.rows * (xm.columns + codeY) >= Self.announcedWork
     if announce {
-      outputOptions.progress("estimating I(X;Y) with \(estimator.rawValue) on n = \(xm.rows) samples, "
-        + "dx = \(xm.columns), " + (labels ? "labels" : "dy = \(codeY)") + " …")
+      outputOptions.progress(
+        "estimating I(X;Y) with \(estimator.rawValue) on n = \(xm.rows) samples, "
+          + "dx = \(xm.columns), " + (labels ? "labels" : "dy = \(codeY)") + " …")
     }
     let estimate: Estimate
     var classes: Int?
@@ -204,10 +213,10 @@ struct EstimateCommand: ParsableCommand {
       return array
     }
     guard contents.arrays.count == 1, let array = contents.arrays.first?.array else {
-      throw InputError("\(path) holds \(contents.arrays.count) arrays (\(names.joined(separator: ", "))); pick "
-        + "one with \(path):NAME.")
+      throw InputError(
+        "\(path) holds \(contents.arrays.count) arrays (\(names.joined(separator: ", "))); pick "
+          + "one with \(path):NAME.")
     }
     return array
   }
 }
-

@@ -89,19 +89,20 @@ struct IBCommand: ParsableCommand {
     let experiment = InformationPlaneExperiment(config: config())
     let (metrics, _) = try runOptions.withThreads {
       try experiment.run(in: URL(fileURLWithPath: out), resume: resume) { event in
-      guard !outputOptions.quiet else { return }
-      switch event {
-      case let .stage(text, seconds):
-        standardError(String(format: "%@ (%.1f s)", text, seconds))
-      case let .resumed(completed):
-        standardError("resuming after epoch \(completed)")
-      case let .epoch(m, rows, elapsed, remaining):
-        let deep = rows.filter { $0.layer == "layer4" || $0.layer == "layer5" }
-          .map { String(format: "%@ I(X;L) %.2f I(L;Y) %.2f", $0.layer, $0.ixl, $0.ily) }.joined(separator: "  ")
-        standardError(String(
-          format: "epoch %d/%d  loss %.3f/%.3f  acc %.3f/%.3f  %@  %@ elapsed, ETA %@", m.epoch, epochs,
-          m.trainLoss, m.testLoss, m.trainAccuracy, m.testAccuracy, deep, duration(elapsed), duration(remaining)))
-      }
+        guard !outputOptions.quiet else { return }
+        switch event {
+        case let .stage(text, seconds):
+          standardError(String(format: "%@ (%.1f s)", text, seconds))
+        case let .resumed(completed):
+          standardError("resuming after epoch \(completed)")
+        case let .epoch(m, rows, elapsed, remaining):
+          let deep = rows.filter { $0.layer == "layer4" || $0.layer == "layer5" }
+            .map { String(format: "%@ I(X;L) %.2f I(L;Y) %.2f", $0.layer, $0.ixl, $0.ily) }.joined(separator: "  ")
+          standardError(
+            String(
+              format: "epoch %d/%d  loss %.3f/%.3f  acc %.3f/%.3f  %@  %@ elapsed, ETA %@", m.epoch, epochs,
+              m.trainLoss, m.testLoss, m.trainAccuracy, m.testAccuracy, deep, duration(elapsed), duration(remaining)))
+        }
       }
     }
     if outputOptions.json {
@@ -118,6 +119,5 @@ struct IBCommand: ParsableCommand {
     let files = ["config.json", "metrics.csv", "mi.csv", "report.html", "checkpoints"]
   }
 }
-
 
 extension CompressorChoice: ExpressibleByArgument {}

@@ -53,10 +53,15 @@ struct TrainCommand: ParsableCommand {
     // A missing Fashion-MNIST directory's error names `apt-get install dataset-fashion-mnist`.
     let (trainSet, testSet) = try dataset.load(
       directory: data.dataDir, trainSamples: data.trainSamples, testSamples: data.testSamples, seed: seed)
-    let classifier = MNISTClassifier(noise: Noise(network.noiseMode, sigma: network.noise), noiseAtInference: true, dropout: network.dropout, seed: seed)
-    var trainer = Trainer(model: classifier.network,
-      optimizer: Adam(parameters: classifier.network.namedParameters, learningRate: network.lr), lossFunction: .nll, seed: seed)
-    let loader = try DataLoader(images: trainSet.images, labels: trainSet.labels, classes: 10, batchSize: network.batchSize,
+    let classifier = MNISTClassifier(
+      noise: Noise(network.noiseMode, sigma: network.noise), noiseAtInference: true, dropout: network.dropout,
+      seed: seed)
+    var trainer = Trainer(
+      model: classifier.network,
+      optimizer: Adam(parameters: classifier.network.namedParameters, learningRate: network.lr), lossFunction: .nll,
+      seed: seed)
+    let loader = try DataLoader(
+      images: trainSet.images, labels: trainSet.labels, classes: 10, batchSize: network.batchSize,
       shuffle: true, seed: seed)
     _ = try classifier.network.outputShape(for: loader.sampleShape)
 
@@ -71,7 +76,8 @@ struct TrainCommand: ParsableCommand {
         .write(to: metricsURL, options: .atomic)
     }
     let metadata = [
-      "dataset": dataset.rawValue, "batch_size": "\(network.batchSize)", "learning_rate": "\(network.lr)", "noise_sigma": "\(network.noise)",
+      "dataset": dataset.rawValue, "batch_size": "\(network.batchSize)", "learning_rate": "\(network.lr)",
+      "noise_sigma": "\(network.noise)",
       "dropout": "\(network.dropout)", "version": infoPlaneVersion,
     ]
     let started = Date()
@@ -80,13 +86,15 @@ struct TrainCommand: ParsableCommand {
     while trainer.epoch < epochs {
       let train = try trainer.trainEpoch(loader, epochs: epochs) { p in
         guard !quiet, isTTY else { return }
-        let line = String(format: "\repoch %d/%d  step %d/%d  loss %.4f  acc %.2f %%  %.0f images/s", p.epoch, p.epochs,
+        let line = String(
+          format: "\repoch %d/%d  step %d/%d  loss %.4f  acc %.2f %%  %.0f images/s", p.epoch, p.epochs,
           p.step, p.steps, p.loss, 100 * (p.accuracy ?? 0), p.samplesPerSecond)
         FileHandle.standardError.write(Data((line + "  ETA \(Self.clock(p.secondsRemaining)) ").utf8))
       }
       let test = try trainer.evaluate(testSet.images, labels: testSet.labels, seed: seed &+ UInt64(trainer.epoch))
       try Checkpoint.save(trainer, to: checkpointURL, metadata: metadata)
-      let row = String(format: "%d,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f\n", train.epoch, train.loss, train.accuracy ?? 0,
+      let row = String(
+        format: "%d,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f\n", train.epoch, train.loss, train.accuracy ?? 0,
         test.loss, test.accuracy ?? 0, train.samplesPerSecond, train.seconds)
       let handle = try FileHandle(forWritingTo: metricsURL)
       handle.seekToEndOfFile()
@@ -95,7 +103,8 @@ struct TrainCommand: ParsableCommand {
       last = (train, test)
       if !quiet {
         let remaining = Double(epochs - trainer.epoch) * train.seconds
-        let line = String(format: "epoch %d/%d  loss %.4f  acc %.2f %%  test loss %.4f  test acc %.2f %%  %.0f images/s",
+        let line = String(
+          format: "epoch %d/%d  loss %.4f  acc %.2f %%  test loss %.4f  test acc %.2f %%  %.0f images/s",
           train.epoch, epochs, train.loss, 100 * (train.accuracy ?? 0), test.loss, 100 * (test.accuracy ?? 0),
           train.samplesPerSecond)
         standardError((isTTY ? "\r" : "") + line + "  ETA \(Self.clock(remaining))")
@@ -103,7 +112,8 @@ struct TrainCommand: ParsableCommand {
     }
     let seconds = Date().timeIntervalSince(started)
     guard let (train, test) = last else {
-      return "already trained for \(trainer.epoch) epochs (checkpoint \(checkpointURL.path)); raise --epochs to continue\n"
+      return
+        "already trained for \(trainer.epoch) epochs (checkpoint \(checkpointURL.path)); raise --epochs to continue\n"
     }
     if outputOptions.json {
       let summary = TrainingSummary(
@@ -114,8 +124,10 @@ struct TrainCommand: ParsableCommand {
         checkpoint: checkpointURL.path)
       return try jsonLine(summary, pretty: true)
     }
-    return String(format: "epochs %d  train loss %.4f  train accuracy %.4f  test loss %.4f  test accuracy %.4f\n",
-      train.epoch, train.loss, train.accuracy ?? 0, test.loss, test.accuracy ?? 0) + "checkpoint \(checkpointURL.path)\n"
+    return String(
+      format: "epochs %d  train loss %.4f  train accuracy %.4f  test loss %.4f  test accuracy %.4f\n",
+      train.epoch, train.loss, train.accuracy ?? 0, test.loss, test.accuracy ?? 0)
+      + "checkpoint \(checkpointURL.path)\n"
 
   }
 
@@ -123,7 +135,8 @@ struct TrainCommand: ParsableCommand {
   static func clock(_ seconds: Double) -> String {
     guard seconds.isFinite, seconds >= 0 else { return "--:--" }
     let s = Int(seconds.rounded())
-    return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    return s >= 3600
+      ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
   }
 }
 

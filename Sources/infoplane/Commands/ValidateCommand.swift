@@ -17,10 +17,12 @@ struct ValidateCommand: ParsableCommand {
   @Option(help: "Task: \(SyntheticTask.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
   var task: SyntheticTask.Kind = .blobs
 
-  @Option(name: .customLong("compressor"), help: """
-    Compressor: ae, pca or none (default: none for label-mixing, cluster-codes and noisy-quantized, whose \
-    variables are already codes; pca otherwise).
-    """)
+  @Option(
+    name: .customLong("compressor"),
+    help: """
+      Compressor: ae, pca or none (default: none for label-mixing, cluster-codes and noisy-quantized, whose \
+      variables are already codes; pca otherwise).
+      """)
   var compressorOption: CompressorChoice?
 
   var compressor: CompressorChoice {
@@ -33,10 +35,11 @@ struct ValidateCommand: ParsableCommand {
   @Option(help: "Image side in pixels for the image tasks (16 or 32 in the paper).")
   var imageSize = 32
 
-  @Option(help: """
-    Latent dimension per side for the gaussian and noisy-quantized tasks (default 2 and 4), of X for the labels task \
-    (10), and of the clusters of label-mixing and cluster-codes (4).
-    """)
+  @Option(
+    help: """
+      Latent dimension per side for the gaussian and noisy-quantized tasks (default 2 and 4), of X for the labels task \
+      (10), and of the clusters of label-mixing and cluster-codes (4).
+      """)
   var dimension: Int?
 
   @OptionGroup(title: "Estimator") var estimatorOptions: EstimatorOptions
@@ -62,7 +65,10 @@ struct ValidateCommand: ParsableCommand {
   @Option(help: "Autoencoder Adam learning rate at the start (default \(AutoencoderTraining().learningRate)).")
   var aeLearningRate = AutoencoderTraining().learningRate
 
-  @Option(help: "Autoencoder learning rate at the last epoch, reached by a cosine (default \(AutoencoderTraining().finalLearningRate)).")
+  @Option(
+    help:
+      "Autoencoder learning rate at the last epoch, reached by a cosine (default \(AutoencoderTraining().finalLearningRate))."
+  )
   var aeFinalLearningRate = AutoencoderTraining().finalLearningRate
 
   @Option(help: "Autoencoder loss: l1 or mse.")
@@ -96,9 +102,10 @@ struct ValidateCommand: ParsableCommand {
   }
 
   var autoencoderTraining: AutoencoderTraining {
-    AutoencoderTraining(epochs: aeEpochs, batchSize: aeBatchSize, learningRate: aeLearningRate,
-                        finalLearningRate: aeFinalLearningRate, loss: aeLoss,
-                        inputNoise: aeInputNoise, codeNoise: aeCodeNoise)
+    AutoencoderTraining(
+      epochs: aeEpochs, batchSize: aeBatchSize, learningRate: aeLearningRate,
+      finalLearningRate: aeFinalLearningRate, loss: aeLoss,
+      inputNoise: aeInputNoise, codeNoise: aeCodeNoise)
   }
 
   func validate() throws {
@@ -108,7 +115,9 @@ struct ValidateCommand: ParsableCommand {
     do {
       _ = try validation()
       _ = try SyntheticValidation.parseGrid(maeAt)
-    } catch let error as InformationPlaneError { throw ValidationError(error.description) } catch let error as DatasetsError {
+    } catch let error as InformationPlaneError { throw ValidationError(error.description) } catch let error
+      as DatasetsError
+    {
       throw ValidationError(error.description)
     }
   }
@@ -121,22 +130,30 @@ struct ValidateCommand: ParsableCommand {
     let quiet = outputOptions.quiet
     let (validation, grid) = try validation()
     let started = Date()
-    let result = try validation.run(mutualInformation: grid, trainingProgress: { epoch, loss in
-      guard !quiet, epoch == 1 || epoch % 10 == 0 || epoch == aeEpochs else { return }
-      standardError(String(format: "autoencoder epoch %d/%d  loss %.5f  (%.0f s)", epoch, aeEpochs, loss,
-                           Date().timeIntervalSince(started)))
-    }) { index, point in
-      guard !quiet else { return }
-      let elapsed = Date().timeIntervalSince(started)
-      let eta = elapsed / Double(index + 1) * Double(grid.count - index - 1)
-      standardError(String(
-        format: "[%d/%d] true %.3f  estimate %.3f ± %.3f  latent %.3f  (%.0f s, ETA %.0f s)%@", index + 1, grid.count,
-        point.trueMI, point.estimate, point.standardError, point.latentEstimate, elapsed, eta,
-        point.flags.isEmpty ? "" : "  FLAGGED: " + point.flags.joined(separator: ", ")))
-    }
+    let result = try validation.run(
+      mutualInformation: grid,
+      trainingProgress: { epoch, loss in
+        guard !quiet, epoch == 1 || epoch % 10 == 0 || epoch == aeEpochs else { return }
+        standardError(
+          String(
+            format: "autoencoder epoch %d/%d  loss %.5f  (%.0f s)", epoch, aeEpochs, loss,
+            Date().timeIntervalSince(started)))
+      },
+      progress: { index, point in
+        guard !quiet else { return }
+        let elapsed = Date().timeIntervalSince(started)
+        let eta = elapsed / Double(index + 1) * Double(grid.count - index - 1)
+        standardError(
+          String(
+            format: "[%d/%d] true %.3f  estimate %.3f ± %.3f  latent %.3f  (%.0f s, ETA %.0f s)%@", index + 1,
+            grid.count,
+            point.trueMI, point.estimate, point.standardError, point.latentEstimate, elapsed, eta,
+            point.flags.isEmpty ? "" : "  FLAGGED: " + point.flags.joined(separator: ", ")))
+      })
     let output = URL(fileURLWithPath: out)
     try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-    try Data(ValidationReport.csv(result.points).utf8).write(to: output.appendingPathComponent("results.csv"), options: .atomic)
+    try Data(ValidationReport.csv(result.points).utf8).write(
+      to: output.appendingPathComponent("results.csv"), options: .atomic)
     let t = result.timings
     let timing = String(
       format: "Seconds per stage, wall (CPU): compressor training %.1f (%.1f), sampling and rendering %.1f (%.1f), "
@@ -147,33 +164,49 @@ struct ValidateCommand: ParsableCommand {
     let (mae, latentMAE) = (overall?.compressed ?? 0, overall?.latent ?? 0)
     let subset = try ValidationReport.meanAbsoluteError(result.points, at: SyntheticValidation.parseGrid(maeAt))
     let subsetNote = subset.map {
-      String(format: "Mean absolute error at the %d points with true MI in {%@}: %.3f nats compressed, %.3f nats "
-        + "on the uncompressed latents.", $0.count, maeAt, $0.compressed, $0.latent)
+      String(
+        format: "Mean absolute error at the %d points with true MI in {%@}: %.3f nats compressed, %.3f nats "
+          + "on the uncompressed latents.", $0.count, maeAt, $0.compressed, $0.latent)
     }
     let settings: [(String, String)] = [
       ("task", task.rawValue), ("image size", String(imageSize)), ("compressor", compressor.rawValue),
-      ("latent dimension", String(validation.latentDimension)), ("estimator", validation.estimator.rawValue + (standardErrorRule == .perSample && [.wkl, .kl].contains(validation.estimator) ? ", per-sample standard errors" : "")), ("k", String(k)),
+      ("latent dimension", String(validation.latentDimension)),
+      (
+        "estimator",
+        validation.estimator.rawValue
+          + (standardErrorRule == .perSample && [.wkl, .kl].contains(validation.estimator)
+            ? ", per-sample standard errors" : "")
+      ), ("k", String(k)),
       ("samples per point", String(samples)), ("training samples", String(trainingSamples)),
-      ("autoencoder", compressor == .ae ? String(
-        format: "%d epochs, batch %d, Adam %g → %g (cosine), %@ loss, noise σ %g on the input and %g on the code",
-        aeEpochs, aeBatchSize, aeLearningRate, aeFinalLearningRate, aeLoss.rawValue, aeInputNoise, aeCodeNoise) : "—"),
+      (
+        "autoencoder",
+        compressor == .ae
+          ? String(
+            format: "%d epochs, batch %d, Adam %g → %g (cosine), %@ loss, noise σ %g on the input and %g on the code",
+            aeEpochs, aeBatchSize, aeLearningRate, aeFinalLearningRate, aeLoss.rawValue, aeInputNoise, aeCodeNoise)
+          : "—"
+      ),
       ("seed", String(seed)), ("version", infoPlaneVersion),
     ]
-    try ValidationReport.make(title: "Synthetic validation — \(task.rawValue), \(compressor.rawValue)", points: result.points,
-                              settings: settings, notes: result.notes + [timing] + (subsetNote.map { [$0] } ?? []))
-      .write(to: output.appendingPathComponent("report.html"))
+    try ValidationReport.make(
+      title: "Synthetic validation — \(task.rawValue), \(compressor.rawValue)", points: result.points,
+      settings: settings, notes: result.notes + [timing] + (subsetNote.map { [$0] } ?? [])
+    )
+    .write(to: output.appendingPathComponent("report.html"))
     if outputOptions.json {
       let summary = ValidationSummary(
-        task: task.rawValue, compressor: compressor, estimator: validation.estimator, k: k, samples: samples, seed: seed,
+        task: task.rawValue, compressor: compressor, estimator: validation.estimator, k: k, samples: samples,
+        seed: seed,
         version: infoPlaneVersion, meanAbsoluteError: mae, latentMeanAbsoluteError: latentMAE,
         maeAt: try SyntheticValidation.parseGrid(maeAt), maeAtPoints: subset?.count ?? 0,
         maeAtCompressed: subset?.compressed ?? .nan, maeAtLatent: subset?.latent ?? .nan, timings: t,
         points: result.points)
       print(try jsonLine(summary, pretty: true), terminator: "")
     } else {
-      print(String(
-        format: "mean absolute error %.3f nats compressed, %.3f nats on the uncompressed latents, over %d points; "
-          + "wrote %@/results.csv and report.html", mae, latentMAE, result.points.count, out))
+      print(
+        String(
+          format: "mean absolute error %.3f nats compressed, %.3f nats on the uncompressed latents, over %d points; "
+            + "wrote %@/results.csv and report.html", mae, latentMAE, result.points.count, out))
       if let subsetNote { print(subsetNote) }
       for note in result.notes { standardError(note) }
       standardError(timing)

@@ -4,11 +4,13 @@ import InfoPlane
 /// `--dataset`, `--data-dir`, `--train-samples` and `--test-samples`: the images `ib` and `train` learn from, read by
 /// one loader (`ImageDataset.load`).
 struct DatasetOptions: ParsableArguments {
-  @Option(help: ArgumentHelp("""
-    Dataset: shapes (built in), fashion-mnist, mnist, or npy (your own 28×28, 10-class data as train_images.npy, \
-    train_labels.npy, test_images.npy, test_labels.npy in --data-dir). Default: shapes for ib, fashion-mnist for \
-    train.
-    """, valueName: "dataset"))
+  @Option(
+    help: ArgumentHelp(
+      """
+      Dataset: shapes (built in), fashion-mnist, mnist, or npy (your own 28×28, 10-class data as train_images.npy, \
+      train_labels.npy, test_images.npy, test_labels.npy in --data-dir). Default: shapes for ib, fashion-mnist for \
+      train.
+      """, valueName: "dataset"))
   var dataset: ImageDataset?
 
   @Option(help: "Directory with the IDX (or npy) files (default: /usr/share/datasets/<dataset>).")
@@ -28,8 +30,9 @@ struct DatasetOptions: ParsableArguments {
       throw ValidationError("--test-samples must be at least 10 (got \(testSamples)).")
     }
     if dataset == .npy, dataDir == nil {
-      throw ValidationError("--dataset npy needs --data-dir: the directory with train_images.npy, train_labels.npy, "
-        + "test_images.npy and test_labels.npy.")
+      throw ValidationError(
+        "--dataset npy needs --data-dir: the directory with train_images.npy, train_labels.npy, "
+          + "test_images.npy and test_labels.npy.")
     }
   }
 }

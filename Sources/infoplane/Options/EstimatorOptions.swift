@@ -5,21 +5,25 @@ import InfoPlane
 /// choose and tune their estimator. The default estimator is each command's own (`ksg` for `estimate`, `auto` for the
 /// others).
 struct EstimatorOptions: ParsableArguments {
-  @Option(help: ArgumentHelp("""
-    MI estimator: auto (Ross's k-NN estimator for I(L;Y); the paper's WKL for I(X;L) (KSG for codes of ≤ 2 \
-    coordinates), or KSG where WKL is flagged), wkl (the paper's, as published), kl, ksg, ksg2, entropy-sum (= wkl) \
-    or gaussian (estimate only). Default: ksg for estimate, auto for the others. docs/estimators.md has the \
-    measurements.
-    """, valueName: "estimator"))
+  @Option(
+    help: ArgumentHelp(
+      """
+      MI estimator: auto (Ross's k-NN estimator for I(L;Y); the paper's WKL for I(X;L) (KSG for codes of ≤ 2 \
+      coordinates), or KSG where WKL is flagged), wkl (the paper's, as published), kl, ksg, ksg2, entropy-sum (= wkl) \
+      or gaussian (estimate only). Default: ksg for estimate, auto for the others. docs/estimators.md has the \
+      measurements.
+      """, valueName: "estimator"))
   var estimator: MIEstimatorChoice?
 
   @Option(name: .short, help: "Neighbours per sample of the k-NN estimators.")
   var k = 5
 
-  @Option(name: .customLong("standard-error"), help: ArgumentHelp(
-    "Standard errors of the entropy-based estimates (wkl, kl, entropy-sum, labels): sum (the paper's: the parts' "
-      + "errors added, conservative) or per-sample (the spread of the per-sample MI terms; docs/estimators.md, "
-      + "\"How far to trust the standard errors\").", valueName: "rule"))
+  @Option(
+    name: .customLong("standard-error"),
+    help: ArgumentHelp(
+      "Standard errors of the entropy-based estimates (wkl, kl, entropy-sum, labels): sum (the paper's: the parts' "
+        + "errors added, conservative) or per-sample (the spread of the per-sample MI terms; docs/estimators.md, "
+        + "\"How far to trust the standard errors\").", valueName: "rule"))
   var standardErrorRule: StandardErrorRule = .sumOfParts
 
   /// The estimator, or `fallback` when none was given.
@@ -29,7 +33,8 @@ struct EstimatorOptions: ParsableArguments {
   func validate(labels: Bool) throws {
     guard k >= 1 else { throw ValidationError("-k must be at least 1 (got \(k)).") }
     if labels, let estimator, !MIEstimatorChoice.informationPlaneCases.contains(estimator), estimator != .entropySum {
-      throw ValidationError("--estimator \(estimator.rawValue) has no form for class labels; use auto, wkl, kl, ksg or ksg2.")
+      throw ValidationError(
+        "--estimator \(estimator.rawValue) has no form for class labels; use auto, wkl, kl, ksg or ksg2.")
     }
   }
 }
