@@ -23,8 +23,11 @@ let package = Package(
     .target(name: "NeuralNetwork", dependencies: ["Tensor", "Datasets"]),
     .target(name: "Estimators", dependencies: ["Tensor", "CKernels"]),
     .target(name: "Compression", dependencies: ["Tensor", "NeuralNetwork", "Estimators"]),
-    .target(name: "InformationPlane", dependencies: ["Tensor", "Datasets", "NeuralNetwork", "Estimators", "Compression"]),
-    .target(name: "InfoPlane", dependencies: ["Tensor", "Datasets", "NeuralNetwork", "Estimators", "Compression", "InformationPlane"]),
+    .target(
+      name: "InformationPlane", dependencies: ["Tensor", "Datasets", "NeuralNetwork", "Estimators", "Compression"]),
+    .target(
+      name: "InfoPlane",
+      dependencies: ["Tensor", "Datasets", "NeuralNetwork", "Estimators", "Compression", "InformationPlane"]),
     .executableTarget(
       name: "infoplane",
       dependencies: ["InfoPlane", .product(name: "ArgumentParser", package: "swift-argument-parser")]
