@@ -1,6 +1,6 @@
 import Foundation
-import NeuralNetwork
-import Tensor
+@_spi(Benchmarks) import NeuralNetwork
+@_spi(Benchmarks) import Tensor
 
 /// Trains an autoencoder compressor: convolutional for square power-of-two images `[n, 1, S, S]` (docs/method.md §6.1),
 /// dense for vectors `[n, D]` (docs/method.md §6.4). L1 or MSE loss, Adam, noise on the input and the code as regularisers (training

@@ -1,4 +1,4 @@
-import Tensor
+@_spi(Benchmarks) import Tensor
 
 /// Principal component analysis to `components` dimensions: centred, not whitened (as scikit-learn's `PCA`).
 ///

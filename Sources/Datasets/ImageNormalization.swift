@@ -1,19 +1,19 @@
 import Tensor
 
 /// Pixel normalisation (x/255 − mean)/std, as torchvision's ToTensor + Normalize.
-package struct ImageNormalization: Sendable, Equatable, Codable {
+@_spi(Benchmarks) public struct ImageNormalization: Sendable, Equatable, Codable {
   package var mean: Float
   package var std: Float
 
-  package init(mean: Float, std: Float) {
+  @_spi(Benchmarks) public init(mean: Float, std: Float) {
     self.mean = mean
     self.std = std
   }
 
   /// MNIST (docs/method.md §10.3).
-  package static let mnist = ImageNormalization(mean: 0.1307, std: 0.3081)
+  @_spi(Benchmarks) public static let mnist = ImageNormalization(mean: 0.1307, std: 0.3081)
   /// Fashion-MNIST's training-set pixel mean and standard deviation.
-  package static let fashionMNIST = ImageNormalization(mean: 0.2860, std: 0.3530)
+  @_spi(Benchmarks) public static let fashionMNIST = ImageNormalization(mean: 0.2860, std: 0.3530)
 
   /// The pixel mean and standard deviation of `images` themselves (for datasets without published statistics).
   /// - Returns: nil when every pixel has the same value (nothing to normalise by).
@@ -27,7 +27,7 @@ package struct ImageNormalization: Sendable, Equatable, Codable {
   }
 
   /// Bytes 0…255 as normalised Floats with `shape`.
-  package func callAsFunction(_ pixels: [UInt8], shape: [Int]) -> Tensor {
+  @_spi(Benchmarks) public func callAsFunction(_ pixels: [UInt8], shape: [Int]) -> Tensor {
     let (scale, shift) = (1 / (255 * std), mean / std)
     return Tensor(shape: shape, scalars: pixels.map { Float($0) * scale - shift })
   }

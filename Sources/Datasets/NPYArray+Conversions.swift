@@ -19,7 +19,7 @@ extension NPYArray {
 
   /// The elements as a Float64 matrix of samples in rows: `[n]` becomes n×1, `[n, d]` stays n×d, and
   /// `[n, d1, d2, …]` becomes n×(d1·d2·…) (each sample flattened); a scalar becomes 1×1.
-  package func matrix() -> Matrix {
+  public func matrix() -> Matrix {
     let rows = shape.first ?? 1
     let columns = shape.dropFirst().reduce(1, *)
     return Matrix(rows: rows, columns: columns, scalars: doubles())
@@ -28,7 +28,7 @@ extension NPYArray {
   /// The elements as class labels: a `[n]` or `[n, 1]` array of integers (any integer dtype, or floats holding
   /// whole numbers) that fit in Int32.
   /// - Throws: `DatasetsError.conversion` naming the shape, or the first (0-based) element that is not a label.
-  package func labels() throws -> [Int32] {
+  public func labels() throws -> [Int32] {
     guard rank == 1 || (rank == 2 && shape[1] == 1) else {
       throw DatasetsError.conversion(
         reason: "labels need shape [n] or [n, 1], got \(shape); pass a 1-D array of class indices")

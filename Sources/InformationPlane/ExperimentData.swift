@@ -1,7 +1,7 @@
-import Datasets
+@_spi(Benchmarks) import Datasets
 import Foundation
-import NeuralNetwork
-import Tensor
+@_spi(Benchmarks) import NeuralNetwork
+@_spi(Benchmarks) import Tensor
 
 /// Training and test images of a run, normalised ((x − mean)/std per pixel value, docs/method.md §10.3), checked
 /// against the classifier's input shape.

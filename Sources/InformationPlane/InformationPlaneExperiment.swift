@@ -1,8 +1,8 @@
 import Compression
-import Datasets
+@_spi(Benchmarks) import Datasets
 import Foundation
-import NeuralNetwork
-import Tensor
+@_spi(Benchmarks) import NeuralNetwork
+@_spi(Benchmarks) import Tensor
 
 /// The paper's main experiment (Algorithm 2, docs/method.md §10): train the docs/method.md §10.1 classifier with noise at every layer and,
 /// after every epoch, estimate I(X;L) and I(L;Y) for its six recorded outputs on a fixed evaluation set; smooth the

@@ -9,7 +9,7 @@ private func store4(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) {
 }
 
 /// Whether a GEMM operand is used as stored or transposed.
-package enum Transpose: Sendable {
+@_spi(Benchmarks) public enum Transpose: Sendable {
   case none
   case transposed
 }
@@ -21,7 +21,7 @@ package enum Transpose: Sendable {
 /// Runs on up to `Parallelism.maximumThreads` threads (serially inside a `parallelFor` body); C must not overlap
 /// A or B. The micro-kernel is chosen once per process for the CPU (AVX-512F, AVX2+FMA or portable).
 /// - Complexity: O(m·n·k); packing adds O(m·k + k·n) memory traffic.
-package func sgemm(
+@_spi(Benchmarks) public func sgemm(
   _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
   alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
   beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int

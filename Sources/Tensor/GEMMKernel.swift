@@ -34,7 +34,7 @@ struct GEMMKernel: Sendable {
 }
 
 /// The SGEMM micro-kernel this process uses, e.g. "AVX-512F 8×48" (for benchmark and run reports).
-package var sgemmKernelDescription: String {
+@_spi(Benchmarks) public var sgemmKernelDescription: String {
   let kernel = GEMMKernel.best
   let name = ["portable", "AVX2+FMA", "AVX-512F"][kernel.isa]
   return "\(name) \(kernel.mr)×\(kernel.nr)"

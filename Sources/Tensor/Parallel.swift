@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 /// Process-wide threading settings for the numeric kernels.
-package enum Parallelism {
+@_spi(Benchmarks) public enum Parallelism {
   private static let limit = Atomic<Int>(0)
 
   /// The number of worker threads kernels may use: `ProcessInfo.activeProcessorCount` unless lowered by
@@ -18,7 +18,7 @@ package enum Parallelism {
   private static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
   /// Caps the worker threads; `0` restores the default (all active cores).
-  package static func setMaximumThreads(_ count: Int) {
+  @_spi(Benchmarks) public static func setMaximumThreads(_ count: Int) {
     limit.store(max(0, count), ordering: .relaxed)
   }
 }

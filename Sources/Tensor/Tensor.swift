@@ -37,7 +37,7 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// Normal samples with `mean` and standard deviation `std` drawn from `rng`.
-  package static func normal(
+  @_spi(Benchmarks) public static func normal(
     _ shape: [Int], mean: Float = 0, std: Float = 1, using rng: inout Xoshiro256
   ) -> Tensor {
     let count = shape.reduce(1, *)

@@ -1,8 +1,8 @@
 import Foundation
-import Tensor
+@_spi(Benchmarks) import Tensor
 import Testing
 
-@testable import Estimators
+@_spi(Benchmarks) @testable import Estimators
 
 @Suite struct NeighbourIndexTests {
   /// O(n²) reference with the index's rules: raw distances accumulated in order, ties by smaller index.

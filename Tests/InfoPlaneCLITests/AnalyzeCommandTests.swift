@@ -1,5 +1,5 @@
 import Foundation
-import InfoPlane
+@_spi(Benchmarks) import InfoPlane
 import Testing
 
 @testable import infoplane

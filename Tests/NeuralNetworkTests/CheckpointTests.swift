@@ -1,9 +1,9 @@
-import Datasets
+@_spi(Benchmarks) import Datasets
 import Foundation
-import Tensor
+@_spi(Benchmarks) import Tensor
 import Testing
 
-@testable import NeuralNetwork
+@_spi(Benchmarks) @testable import NeuralNetwork
 
 /// Checkpoints restore training exactly and reject bad files without touching the trainer.
 @Suite struct CheckpointTests {

@@ -1,8 +1,8 @@
 import Foundation
-import Tensor
+@_spi(Benchmarks) import Tensor
 import Testing
 
-@testable import NeuralNetwork
+@_spi(Benchmarks) @testable import NeuralNetwork
 
 /// Forward passes against direct computations, shapes, initialisation and batch-norm statistics.
 @Suite struct LayerTests {

@@ -1,7 +1,7 @@
-import Tensor
+@_spi(Benchmarks) import Tensor
 import Testing
 
-@testable import NeuralNetwork
+@_spi(Benchmarks) @testable import NeuralNetwork
 
 /// The tape's guard rails: a pullback must return one gradient per input, and one operation cannot mix the
 /// variables of two forward passes (the second would silently get no gradient). Both are programming errors, so they

@@ -1,9 +1,9 @@
-import Datasets
+@_spi(Benchmarks) import Datasets
 import Foundation
-import Tensor
+@_spi(Benchmarks) import Tensor
 import Testing
 
-@testable import NeuralNetwork
+@_spi(Benchmarks) @testable import NeuralNetwork
 
 /// Optimizers against closed forms, the loader, overfitting, the docs/method.md §10.1 classifier learning, and bad input.
 @Suite struct TrainingTests {

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Tensor
+@_spi(Benchmarks) @testable import Tensor
 
 /// Row-major operands for one GEMM problem, with padded leading dimensions.
 private struct Problem {

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Tensor
+@_spi(Benchmarks) @testable import Tensor
 
 /// Geometries: same-padding 3×3, asymmetric padding with unequal strides, a valid 5×5, strided 1×1, and padding
 /// wide enough that some kernel rows and columns see only zeros.

@@ -9,6 +9,7 @@
 // printed before and after.
 import Foundation
 import InfoPlane
+@_spi(Benchmarks) import Tensor
 
 let defaultShapes = "256x256x256,512x512x512,1024x1024x1024,64x12544x576,32x50176x25"
 

@@ -21,6 +21,10 @@
 // 1e-9 and the CLI to 1e-12, else the run fails. Target (issue): the library estimate at n = 1e4 in <= 0.1 s on 2 cores.
 import Foundation
 import InfoPlane
+@_spi(Benchmarks) import Datasets
+@_spi(Benchmarks) import Estimators
+@_spi(Benchmarks) import NeuralNetwork
+@_spi(Benchmarks) import Tensor
 
 struct Options {
   var mode = "ksg"

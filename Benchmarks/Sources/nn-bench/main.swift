@@ -7,6 +7,10 @@
 // the same shape when they are absent (throughput does not depend on pixel values).
 import Foundation
 import InfoPlane
+@_spi(Benchmarks) import Datasets
+@_spi(Benchmarks) import Estimators
+@_spi(Benchmarks) import NeuralNetwork
+@_spi(Benchmarks) import Tensor
 
 func idxBytes(_ directory: String, _ name: String) -> Data? {
   let raw = URL(fileURLWithPath: directory).appendingPathComponent(name)

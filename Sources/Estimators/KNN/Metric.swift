@@ -1,5 +1,5 @@
 /// The distance between two samples (rows) used by the k-NN index.
-package enum Metric: String, Sendable, Codable, CaseIterable {
+@_spi(Benchmarks) public enum Metric: String, Sendable, Codable, CaseIterable {
   /// ‖a − b‖₂ = √Σⱼ (aⱼ − bⱼ)².
   case euclidean
   /// ‖a − b‖∞ = maxⱼ |aⱼ − bⱼ| (Chebyshev), the metric of the KSG estimator.

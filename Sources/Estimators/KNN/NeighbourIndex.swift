@@ -43,7 +43,7 @@ public struct NeighbourIndex: Sendable {
 
   /// Indexes the rows of `points` (n×d, finite values).
   /// - Complexity: O(n·d·log n) for the KD-tree, O(n·d) for brute force.
-  package init(_ points: Matrix, metric: Metric, method: Method = .automatic) {
+  @_spi(Benchmarks) public init(_ points: Matrix, metric: Metric, method: Method = .automatic) {
     self.metric = metric
     count = points.rows
     dimension = points.columns
@@ -65,7 +65,7 @@ public struct NeighbourIndex: Sendable {
   /// The k nearest neighbours of every sample, excluding the sample itself.
   /// - Precondition: 1 ≤ k < n (the estimators check this and throw `EstimatorError.tooFewSamples` first).
   /// - Complexity: expected O(n log n) for the KD-tree at fixed low d; O(n²·d) for brute force.
-  package func kNearest(k: Int) -> Neighbours {
+  @_spi(Benchmarks) public func kNearest(k: Int) -> Neighbours {
     precondition(k >= 1 && k < count, "kNearest needs 1 ≤ k < n, got k = \(k), n = \(count)")
     switch storage {
     case .tree(let t): return t.kNearest(k: k)

@@ -2,7 +2,7 @@
 ///
 /// Row i lists its neighbours nearest first; equal distances are ordered by the smaller sample index, so the
 /// result is unique and the same for the KD-tree and the brute-force path.
-package struct Neighbours: Sendable, Equatable {
+@_spi(Benchmarks) public struct Neighbours: Sendable, Equatable {
   /// The number of samples n.
   package let count: Int
   /// Neighbours per sample.

@@ -3,7 +3,7 @@ import Tensor
 /// A learned tensor shared by a layer, the tape and an optimizer (identity matters, so a class; docs/architecture.md, Conventions §3).
 ///
 /// `gradient` has the shape of `value` and accumulates over `Tape.backward(from:)` calls until `zeroGradient()`.
-package final class Parameter {
+@_spi(Benchmarks) public final class Parameter {
   /// The current weights.
   package var value: Tensor
   /// The accumulated gradient of the loss with respect to `value`.

@@ -3,7 +3,7 @@ import Tensor
 /// Layers applied in order, with named probes on chosen layer outputs (the information plane records them).
 ///
 /// Parameters are named `"<index>.<name>"` as in PyTorch's `nn.Sequential` (`"2.weight"`).
-package struct Sequential: Layer {
+@_spi(Benchmarks) public struct Sequential: Layer {
   package var layers: [any Layer]
   /// Probe name → index of the layer whose output it returns.
   package var probes: [String: Int]
@@ -76,7 +76,7 @@ package struct Sequential: Layer {
     return (y, outputs)
   }
 
-  package var namedParameters: [(name: String, parameter: Parameter)] {
+  @_spi(Benchmarks) public var namedParameters: [(name: String, parameter: Parameter)] {
     layers.enumerated().flatMap { i, layer in layer.namedParameters.map { ("\(i).\($0.name)", $0.parameter) } }
   }
 

@@ -1,4 +1,4 @@
-import Tensor
+@_spi(Benchmarks) import Tensor
 
 extension Variable {
   /// 2-D cross-correlation of `x` `[N, C, H, W]` with `weight` `[O, C, kh, kw]` plus `bias` `[O]`, zero padding as

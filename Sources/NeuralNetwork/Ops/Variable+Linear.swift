@@ -1,4 +1,4 @@
-import Tensor
+@_spi(Benchmarks) import Tensor
 
 extension Variable {
   /// Affine map `y = x·Wᵀ + b` for `x` `[N, In]`, `weight` `[Out, In]`, `bias` `[Out]`; returns `[N, Out]`.

@@ -1,7 +1,7 @@
 import Tensor
 
 /// Batches of a labelled data set, reshuffled each epoch from a seed (the same seed and epoch give the same order).
-package struct DataLoader: Sendable {
+@_spi(Benchmarks) public struct DataLoader: Sendable {
   /// All samples `[N, …]`.
   package let images: Tensor
   /// One class index per sample.
@@ -12,7 +12,9 @@ package struct DataLoader: Sendable {
 
   /// - Throws: `NeuralNetworkError.sampleCountMismatch`, `.labelOutOfRange` (with the 0-based sample) when a label
   ///   is outside `0..<classes`, `.invalidSetting` for a batch size below 1.
-  package init(images: Tensor, labels: [Int32], classes: Int, batchSize: Int, shuffle: Bool, seed: UInt64) throws {
+  @_spi(Benchmarks) public init(
+    images: Tensor, labels: [Int32], classes: Int, batchSize: Int, shuffle: Bool, seed: UInt64
+  ) throws {
     let n = images.shape.first ?? 0
     guard images.rank >= 2, n == labels.count else {
       throw NeuralNetworkError.sampleCountMismatch(images: n, labels: labels.count)
@@ -38,14 +40,14 @@ package struct DataLoader: Sendable {
   package var batchCount: Int { (count + batchSize - 1) / batchSize }
 
   /// The sample order of `epoch` (0-based): a seeded permutation when shuffling, else `0..<N`.
-  package func order(epoch: Int) -> [Int] {
+  @_spi(Benchmarks) public func order(epoch: Int) -> [Int] {
     guard shuffle else { return Array(0..<count) }
     var rng = Xoshiro256(seed: mixSeed(seed, UInt64(epoch)))
     return rng.permutation(count)
   }
 
   /// Batch `index` (0-based) of an epoch whose order is `order`.
-  package func batch(_ index: Int, order: [Int]) -> (images: Tensor, labels: [Int32]) {
+  @_spi(Benchmarks) public func batch(_ index: Int, order: [Int]) -> (images: Tensor, labels: [Int32]) {
     let range = (index * batchSize)..<min(count, (index + 1) * batchSize)
     return gather(Array(order[range]))
   }

@@ -2,7 +2,7 @@ import Foundation
 import Tensor
 
 /// Updates parameters from their accumulated gradients. Conformers: `SGD`, `Adam`.
-package protocol Optimizer {
+@_spi(Benchmarks) public protocol Optimizer {
   /// The step size of the next `step()`; schedules change it between epochs.
   var learningRate: Float { get set }
   /// The parameters it updates, by name.
@@ -36,20 +36,22 @@ func restoredTensor(_ tensors: [String: Tensor], _ name: String, shape: [Int]) t
 }
 
 /// Stochastic gradient descent with classical momentum (PyTorch's form: v ← μ·v + g, w ← w − lr·v).
-package struct SGD: Optimizer {
-  package let parameters: [(name: String, parameter: Parameter)]
-  package var learningRate: Float
+@_spi(Benchmarks) public struct SGD: Optimizer {
+  @_spi(Benchmarks) public let parameters: [(name: String, parameter: Parameter)]
+  @_spi(Benchmarks) public var learningRate: Float
   package var momentum: Float
   private var velocity: [[Float]]
 
-  package init(parameters: [(name: String, parameter: Parameter)], learningRate: Float, momentum: Float = 0) {
+  @_spi(Benchmarks) public init(
+    parameters: [(name: String, parameter: Parameter)], learningRate: Float, momentum: Float = 0
+  ) {
     self.parameters = parameters
     self.learningRate = learningRate
     self.momentum = momentum
     velocity = parameters.map { [Float](repeating: 0, count: $0.parameter.value.count) }
   }
 
-  package mutating func step() {
+  @_spi(Benchmarks) public mutating func step() {
     let (lr, mu) = (learningRate, momentum)
     for (k, (_, p)) in parameters.enumerated() {
       p.gradient.scalars.withUnsafeBufferPointer { g in
@@ -65,7 +67,7 @@ package struct SGD: Optimizer {
     }
   }
 
-  package var state: (tensors: [String: Tensor], counters: [String: Int]) {
+  @_spi(Benchmarks) public var state: (tensors: [String: Tensor], counters: [String: Int]) {
     var tensors: [String: Tensor] = [:]
     for (k, (name, p)) in parameters.enumerated() {
       tensors["sgd.velocity.\(name)"] = Tensor(shape: p.shape, scalars: velocity[k])
@@ -73,7 +75,7 @@ package struct SGD: Optimizer {
     return (tensors, [:])
   }
 
-  package mutating func restore(tensors: [String: Tensor], counters: [String: Int]) throws {
+  @_spi(Benchmarks) public mutating func restore(tensors: [String: Tensor], counters: [String: Int]) throws {
     for (k, (name, p)) in parameters.enumerated() {
       velocity[k] = try restoredTensor(tensors, "sgd.velocity.\(name)", shape: p.shape).scalars
     }
@@ -81,9 +83,9 @@ package struct SGD: Optimizer {
 }
 
 /// Adam (Kingma & Ba 2015) as PyTorch implements it: bias-corrected moments, w ← w − lr/(1−β₁ᵗ) · m/(√v/√(1−β₂ᵗ) + ε).
-package struct Adam: Optimizer {
-  package let parameters: [(name: String, parameter: Parameter)]
-  package var learningRate: Float
+@_spi(Benchmarks) public struct Adam: Optimizer {
+  @_spi(Benchmarks) public let parameters: [(name: String, parameter: Parameter)]
+  @_spi(Benchmarks) public var learningRate: Float
   package var beta1: Float
   package var beta2: Float
   package var epsilon: Float
@@ -92,7 +94,7 @@ package struct Adam: Optimizer {
   private var firstMoment: [[Float]]
   private var secondMoment: [[Float]]
 
-  package init(
+  @_spi(Benchmarks) public init(
     parameters: [(name: String, parameter: Parameter)], learningRate: Float = 1e-3, beta1: Float = 0.9,
     beta2: Float = 0.999, epsilon: Float = 1e-8
   ) {
@@ -105,7 +107,7 @@ package struct Adam: Optimizer {
     secondMoment = firstMoment
   }
 
-  package mutating func step() {
+  @_spi(Benchmarks) public mutating func step() {
     steps += 1
     let t = Double(steps)
     let correction1 = 1 - Foundation.pow(Double(beta1), t)
@@ -131,7 +133,7 @@ package struct Adam: Optimizer {
     }
   }
 
-  package var state: (tensors: [String: Tensor], counters: [String: Int]) {
+  @_spi(Benchmarks) public var state: (tensors: [String: Tensor], counters: [String: Int]) {
     var tensors: [String: Tensor] = [:]
     for (k, (name, p)) in parameters.enumerated() {
       tensors["adam.m.\(name)"] = Tensor(shape: p.shape, scalars: firstMoment[k])
@@ -140,7 +142,7 @@ package struct Adam: Optimizer {
     return (tensors, ["adam.steps": steps])
   }
 
-  package mutating func restore(tensors: [String: Tensor], counters: [String: Int]) throws {
+  @_spi(Benchmarks) public mutating func restore(tensors: [String: Tensor], counters: [String: Int]) throws {
     for (k, (name, p)) in parameters.enumerated() {
       firstMoment[k] = try restoredTensor(tensors, "adam.m.\(name)", shape: p.shape).scalars
       secondMoment[k] = try restoredTensor(tensors, "adam.v.\(name)", shape: p.shape).scalars

@@ -2,7 +2,7 @@ import Foundation
 import Tensor
 
 /// What a training step compares the model's output with.
-package enum TrainingTarget {
+@_spi(Benchmarks) public enum TrainingTarget {
   /// Class indices; the loss is NLL on the output (log-probabilities) or cross-entropy on logits.
   case labels([Int32])
   /// A tensor of the output's shape (MSE / L1; an autoencoder's target is its input).
@@ -10,7 +10,7 @@ package enum TrainingTarget {
 }
 
 /// The loss functions of docs/architecture.md.
-package enum LossFunction: String, Sendable, Codable, CaseIterable {
+@_spi(Benchmarks) public enum LossFunction: String, Sendable, Codable, CaseIterable {
   /// Negative log-likelihood of the labels under an output of log-probabilities.
   case nll
   /// Log-softmax + NLL on logits.
@@ -33,7 +33,7 @@ package enum LossFunction: String, Sendable, Codable, CaseIterable {
 }
 
 /// Loss and accuracy of one pass over data.
-package struct EpochMetrics: Sendable, Equatable, Codable {
+@_spi(Benchmarks) public struct EpochMetrics: Sendable, Equatable, Codable {
   /// 1-based epoch number.
   package var epoch: Int
   /// Mean loss over the samples.
@@ -46,7 +46,7 @@ package struct EpochMetrics: Sendable, Equatable, Codable {
 }
 
 /// Progress of an epoch, reported after every step.
-package struct TrainingProgress: Sendable {
+@_spi(Benchmarks) public struct TrainingProgress: Sendable {
   /// 1-based epoch and step; totals.
   package var epoch: Int, epochs: Int, step: Int, steps: Int
   /// Running mean loss and accuracy of the epoch so far.
@@ -60,7 +60,7 @@ package struct TrainingProgress: Sendable {
 ///
 /// Step s (0-based, counted over all epochs) draws its dropout and noise from `mixSeed(seed, s)`, and epoch e shuffles
 /// with the loader's seed, so a restored trainer continues exactly where the saved one stopped.
-package struct Trainer {
+@_spi(Benchmarks) public struct Trainer {
   package var model: Sequential
   package var optimizer: any Optimizer
   package var lossFunction: LossFunction
@@ -75,7 +75,7 @@ package struct Trainer {
   /// The sample order of `epoch`, computed once per epoch.
   var cachedOrder: (epoch: Int, order: [Int])?
 
-  package init(model: Sequential, optimizer: any Optimizer, lossFunction: LossFunction, seed: UInt64) {
+  @_spi(Benchmarks) public init(model: Sequential, optimizer: any Optimizer, lossFunction: LossFunction, seed: UInt64) {
     self.model = model
     self.optimizer = optimizer
     self.lossFunction = lossFunction
@@ -85,7 +85,9 @@ package struct Trainer {
   /// One optimisation step on a batch: forward with a tape, loss, backward, update.
   /// - Returns: The batch loss and, for label targets, the number of correct predictions.
   /// - Throws: `NeuralNetworkError.nonFiniteLoss` (1-based epoch and step) before updating anything.
-  package mutating func step(_ inputs: Tensor, target: TrainingTarget) throws -> (loss: Float, correct: Int?) {
+  @_spi(Benchmarks) public mutating func step(_ inputs: Tensor, target: TrainingTarget) throws -> (
+    loss: Float, correct: Int?
+  ) {
     let tape = Tape()
     var context = ForwardContext(
       tape: tape, isTraining: true, seed: mixSeed(seed ^ 0x7472_6169_6E00, UInt64(globalStep)))
@@ -128,7 +130,7 @@ package struct Trainer {
   ///   - epochs: the total planned epochs, for the ETA in `progress`.
   /// - Throws: `NeuralNetworkError.inputShape` when the data do not fit the model; `.nonFiniteLoss`.
   @discardableResult
-  package mutating func trainEpoch(
+  @_spi(Benchmarks) public mutating func trainEpoch(
     _ loader: DataLoader, epochs: Int? = nil, progress: ((TrainingProgress) -> Void)? = nil
   ) throws -> EpochMetrics {
     _ = try model.outputShape(for: loader.sampleShape)

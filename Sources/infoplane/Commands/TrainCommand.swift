@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import InfoPlane
+@_spi(Benchmarks) import InfoPlane
 
 /// `infoplane train`: trains the docs/method.md §10.1 classifier on Fashion-MNIST or MNIST and saves a checkpoint.
 struct TrainCommand: ParsableCommand {

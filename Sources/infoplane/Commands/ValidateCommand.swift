@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import InfoPlane
+@_spi(Benchmarks) import InfoPlane
 
 /// `infoplane validate`: the synthetic benchmark with known MI (the paper's Algorithm 1).
 struct ValidateCommand: ParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import InfoPlane
+@_spi(Benchmarks) import InfoPlane
 
 /// `--seed` and `--threads`: what makes a run reproducible and how much of the machine it takes.
 struct RunOptions: ParsableArguments {
