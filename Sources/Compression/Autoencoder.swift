@@ -119,6 +119,7 @@ public struct AutoencoderModel: CompressionModel {
   package let sampleShape: [Int]
   package let encoder: Sequential
   package let decoder: Sequential
+  /// Columns of the codes: the latent dimension the autoencoder was trained with.
   public let codeDimension: Int
 
   /// Codes of `x` `[n, …sampleShape]`: n × codeDimension.

@@ -15,6 +15,7 @@ public enum CompressionError: Error, Equatable, CustomStringConvertible {
   /// A training setting outside its allowed values.
   case invalidSetting(name: String, value: String, allowed: String)
 
+  /// What went wrong and what to do about it, for the "Error:" line.
   public var description: String {
     switch self {
     case let .componentCount(k, d):

@@ -1,20 +1,20 @@
 /// What a fitted compression did to one variable before estimation (`infoplane estimate --compress-x`), for the
 /// text and JSON output.
-public struct CompressionSummary: Sendable, Equatable, Encodable {
+package struct CompressionSummary: Sendable, Equatable, Encodable {
   /// `pca` or `ae`.
-  public var method: CompressorChoice
+  package var method: CompressorChoice
   /// Features per sample before compression.
-  public var inputDimension: Int
+  package var inputDimension: Int
   /// Coordinates per sample after compression.
-  public var codeDimension: Int
+  package var codeDimension: Int
   /// PCA: the fraction of the variance the components keep (0…1). AE: nil.
-  public var explainedVarianceRatio: Double?
+  package var explainedVarianceRatio: Double?
   /// AE: mean |x − x̂| on the data the AE saw (images scaled to [0, 1], vectors centred and scaled). PCA: nil.
-  public var reconstructionError: Double?
+  package var reconstructionError: Double?
   /// AE: `convolutional` or `dense`. PCA: nil.
-  public var autoencoder: String?
+  package var autoencoder: String?
 
-  public init(
+  package init(
     method: CompressorChoice, inputDimension: Int, codeDimension: Int, explainedVarianceRatio: Double? = nil,
     reconstructionError: Double? = nil, autoencoder: String? = nil
   ) {
@@ -36,7 +36,7 @@ public struct CompressionSummary: Sendable, Equatable, Encodable {
   }
 
   /// One line for the text output.
-  public var text: String {
+  package var text: String {
     switch method {
     case .ae:
       String(

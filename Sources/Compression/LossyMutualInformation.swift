@@ -12,6 +12,7 @@ public struct LossyMutualInformation {
   /// The fitted compressor of Y, or nil.
   public var compressY: (any CompressionModel)?
 
+  /// The fitted compressors of X and Y; nil uses that variable as it is, flattened to n × D.
   public init(compressX: (any CompressionModel)?, compressY: (any CompressionModel)? = nil) {
     self.compressX = compressX
     self.compressY = compressY

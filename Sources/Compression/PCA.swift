@@ -12,6 +12,8 @@ public struct PCA: Compressor, Equatable {
   /// Subspace-iteration cap (the iteration stops earlier once the Ritz values settle to 1e-7 relative).
   public var maximumIterations: Int
 
+  /// PCA to `components` dimensions (checked against D by `fit`), with at most `maximumIterations` subspace
+  /// iterations.
   public init(components: Int, maximumIterations: Int = 60) {
     self.components = components
     self.maximumIterations = maximumIterations
@@ -192,12 +194,14 @@ public struct PCAModel: CompressionModel, Equatable {
   public let mean: [Double]
   /// D×c row-major; column j is the j-th principal axis.
   public let components: [Double]
+  /// Number of components kept, c.
   public let componentCount: Int
   /// Variance of the data along each component (eigenvalues of the covariance), largest first.
   public let explainedVariance: [Double]
   /// Total variance (trace of the covariance, ddof = 1).
   public let totalVariance: Double
 
+  /// Columns of the codes: c, the `componentCount`.
   public var codeDimension: Int { componentCount }
 
   /// The projection as c × D row-major rows (row j is the j-th principal axis): the code is rows·(x − mean).

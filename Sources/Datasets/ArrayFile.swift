@@ -16,10 +16,13 @@ public struct ArrayFile: Sendable, Equatable {
 
   /// One array and its name (the tensor name in safetensors, the file name otherwise).
   public struct NamedArray: Sendable, Equatable {
+    /// The safetensors tensor name, or else the file's last path component (less any `.gz`).
     public var name: String
+    /// The array, with the dtype and shape the file stores.
     public var array: NPYArray
   }
 
+  /// The container format the file was read as (under any gzip layer).
   public var format: Format
   /// Whether the file was gzip-compressed.
   public var compressed: Bool

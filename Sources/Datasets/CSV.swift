@@ -8,6 +8,7 @@ public struct CSVTable: Sendable, Equatable {
   /// The numbers, n×d with one row per data row of the file.
   public var values: Matrix
 
+  /// A table of n × d `values`, one row per sample, with optional column names `header` (nil: no header row).
   public init(header: [String]?, values: Matrix) {
     self.header = header
     self.values = values

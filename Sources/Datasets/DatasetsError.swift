@@ -52,6 +52,7 @@ public enum DatasetsError: Error, Equatable, Sendable, CustomStringConvertible {
   /// Every pixel of a dataset's training images has the same value: there is nothing to learn or normalise by.
   case constantImages(file: String)
 
+  /// What went wrong and what to do about it, for the "Error:" line.
   public var description: String {
     switch self {
     case let .fileNotFound(file):

@@ -1,15 +1,15 @@
 /// What `infoplane inspect --json` prints about a data file: its format and, per array, dtype, shape and value
 /// statistics (NaN and ±Inf left out and counted apart; per column for 2-D arrays).
-public struct FileInspection: Sendable, Encodable {
+package struct FileInspection: Sendable, Encodable {
   /// The path, as given.
-  public var file: String
+  package var file: String
   /// The file's contents (format, arrays, metadata, CSV column names).
-  public var contents: ArrayFile
+  package var contents: ArrayFile
   /// One summary per array of `contents`, in order.
   package var summaries: [ArraySummary]
-  public var version: String
+  package var version: String
 
-  public init(file: String, contents: ArrayFile, version: String) {
+  package init(file: String, contents: ArrayFile, version: String) {
     self.file = file
     self.contents = contents
     self.summaries = contents.arrays.map { ArraySummary($0.array) }
@@ -34,7 +34,7 @@ public struct FileInspection: Sendable, Encodable {
     case min, mean, max
   }
 
-  public func encode(to encoder: any Encoder) throws {
+  package func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(file, forKey: .file)
     try c.encode(contents.format.rawValue, forKey: .format)

@@ -5,6 +5,7 @@ import Tensor
   package var mean: Float
   package var std: Float
 
+  /// Normalisation by pixel `mean` and standard deviation `std`, both in x/255 units (pixels in [0, 1]).
   @_spi(Benchmarks) public init(mean: Float, std: Float) {
     self.mean = mean
     self.std = std

@@ -100,6 +100,7 @@ public struct NPYArray: Sendable, Equatable, CustomStringConvertible {
   /// Bytes the elements occupy in a file.
   public var byteCount: Int { count * dtype.byteCount }
 
+  /// `NPYArray(<dtype>, shape: [...])`: the dtype and shape, without the elements.
   public var description: String { "NPYArray(\(dtype.rawValue), shape: \(shape))" }
 }
 

@@ -8,6 +8,7 @@ public struct Estimate: Sendable, Equatable, Codable, CustomStringConvertible {
   /// Diagnostics: negative value, ties, raised k, and the flags of `flags` (estimates that cannot be trusted).
   public var notes: [EstimateNote]
 
+  /// An estimate of `value` ± `standardError`, both in nats, with its `notes`.
   public init(value: Double, standardError: Double, notes: [EstimateNote] = []) {
     self.value = value
     self.standardError = standardError
@@ -27,6 +28,7 @@ public struct Estimate: Sendable, Equatable, Codable, CustomStringConvertible {
   /// How many standard errors an MI estimate may lie beyond a bound before it is flagged.
   public static let flagStandardErrors = 3.0
 
+  /// "value ± standardError nats", followed by the notes in parentheses when there are any.
   public var description: String {
     let base = "\(value) ± \(standardError) nats"
     return notes.isEmpty ? base : base + " (" + notes.map(\.description).joined(separator: "; ") + ")"
@@ -82,6 +84,7 @@ public enum EstimateNote: Sendable, Equatable, Codable, CustomStringConvertible 
     }
   }
 
+  /// The note as a phrase for messages (e.g. "negative estimate returned unclipped").
   public var description: String {
     switch self {
     case .negative: "negative estimate returned unclipped"

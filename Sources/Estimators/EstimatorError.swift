@@ -24,6 +24,7 @@ public enum EstimatorError: Error, Equatable, CustomStringConvertible {
   /// The estimator cannot do what was asked (e.g. a closed form that has no version for class labels).
   case unsupported(String)
 
+  /// What went wrong and what to do about it, for the "Error:" line.
   public var description: String {
     switch self {
     case let .nonFinite(v, r, c):

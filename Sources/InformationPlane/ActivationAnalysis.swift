@@ -14,10 +14,15 @@ import Tensor
 public struct ActivationAnalysis: Sendable, Codable, Equatable {
   /// PCA components for the inputs X.
   public var inputLatentDimension: Int
+  /// How each layer is compressed and estimated (PCA dimension, estimator, k, standard-error rule).
   public var layers: LayerAnalysis
+  /// The smoothing of each layer's MI series over the epochs.
   public var smoother: TrajectorySmoother
+  /// Seed of the input PCA and, offset per epoch, of the layers' PCA and tie-breaking.
   public var seed: UInt64
 
+  /// `inputLatentDimension` PCA components for the inputs (capped at their dimension), the per-layer settings,
+  /// the smoother and the seed.
   public init(
     inputLatentDimension: Int = 4, layers: LayerAnalysis = LayerAnalysis(),
     smoother: TrajectorySmoother = TrajectorySmoother(), seed: UInt64 = 0
@@ -38,7 +43,9 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
 
   /// One layer's `.npy` file in an epoch folder.
   public struct LayerFile: Sendable, Equatable {
+    /// The layer's name: the file name without `.npy`.
     public let name: String
+    /// Location of the `.npy` file.
     public let url: URL
   }
 

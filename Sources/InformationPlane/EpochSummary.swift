@@ -2,16 +2,24 @@ import Foundation
 
 /// One epoch's training metrics (a row of `metrics.csv`).
 public struct EpochSummary: Sendable, Equatable, Codable {
+  /// The 1-based epoch number.
   public var epoch: Int
+  /// Mean negative log-likelihood per sample in nats on (up to 10 000) training images, evaluated after the
+  /// epoch.
   public var trainLoss: Double
+  /// Fraction in [0, 1] of those training images classified correctly.
   public var trainAccuracy: Double
+  /// Mean negative log-likelihood per sample in nats on the test set.
   public var testLoss: Double
+  /// Fraction in [0, 1] of the test images classified correctly.
   public var testAccuracy: Double
   /// One-vs-one macro ROC-AUC on the test set.
   public var testROCAUC: Double
   /// Wall-clock seconds the epoch took (training, metrics and MI estimation).
   public var seconds: Double
 
+  /// A row from its values: `epoch` 1-based, losses in nats per sample, accuracies and ROC-AUC in [0, 1],
+  /// `seconds` of wall-clock time.
   public init(
     epoch: Int, trainLoss: Double, trainAccuracy: Double, testLoss: Double, testAccuracy: Double,
     testROCAUC: Double, seconds: Double

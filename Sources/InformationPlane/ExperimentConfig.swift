@@ -6,6 +6,7 @@ import NeuralNetwork
 
 /// Every setting of an information-plane run (`infoplane ib`); stored as `config.json` in the run directory.
 public struct ExperimentConfig: Sendable, Codable, Equatable {
+  /// The image dataset to train and evaluate on.
   public var dataset: ImageDataset = .shapes
   /// Directory of the IDX files (nil: the dataset's default location).
   public var dataDirectory: String?
@@ -13,34 +14,48 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
   public var trainSamples: Int?
   /// Test images (nil: all; shapes draws this many). Metrics use all of them.
   public var testSamples: Int?
+  /// Training epochs of the classifier in all; a resumed run may raise it.
   public var epochs = 30
+  /// Adam learning rate of the classifier.
   public var learningRate: Float = 1e-3
+  /// Mini-batch size of the classifier's training, in images.
   public var batchSize = 1024
+  /// σ of the noise at every learned layer's input, ≥ 0: a noise-to-signal ratio (`relative`) or a
+  /// standard deviation (`absolute`), as `noiseMode` says.
   public var noise: Float = 1e-3
   /// The form of the Gaussian noise at every learned layer's input.
   public var noiseMode: Noise.Form = .relative
+  /// Dropout probability before each convolutional block, in [0, 1).
   public var dropout: Float = 0.1
   /// How the inputs X are compressed (once, before training the classifier): `ae` (the convolutional autoencoder of
   /// docs/method.md §6.3, sigmoid code) or `pca` (fitted on the training images).
   public var inputCompressor: CompressorChoice = .ae
+  /// Dimension of the input codes X̃ (autoencoder latent size or PCA components), 1…784.
   public var inputLatentDimension = 4
+  /// Training epochs of the input autoencoder (used with `inputCompressor == .ae` only).
   public var autoencoderEpochs = 5
   /// Adam learning rate of the input autoencoder (the paper's MNIST default: 1e-2, docs/method.md §15.9).
   public var autoencoderLearningRate: Float = 1e-2
+  /// PCA components kept per recorded layer (capped at the layer's dimension), ≥ 1.
   public var layerLatentDimension = 4
   /// The first `evaluationSamples` test images (fixed order) are the MI evaluation set.
   public var evaluationSamples = 10_000
+  /// The estimator of I(X;L) and I(L;Y).
   public var estimator: MIEstimatorChoice = .auto
+  /// Neighbours per sample of the k-NN estimators, ≥ 1.
   public var k = 5
   /// Standard errors of the entropy-sum and label estimates; nil means the paper's `.sumOfParts` (and lets
   /// config.json files written before this setting existed load unchanged).
   public var standardErrorRule: StandardErrorRule?
   /// Savitzky–Golay window cap (the paper: 30 for MNIST).
   public var smoothingWindow = 30
+  /// Base seed: every random stream of the run (initialisation, shuffling, noise, compression, jitter) derives
+  /// from it.
   public var seed: UInt64 = 0
   /// The tool version that wrote the run.
   public var version = ""
 
+  /// Every setting at the default declared above; `validate()` checks them.
   public init() {}
 
   /// The default number of evaluation samples: min(10 000, test images), where the test set's size is `testSamples`,

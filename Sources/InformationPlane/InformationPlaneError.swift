@@ -19,6 +19,7 @@ public enum InformationPlaneError: Error, Equatable, CustomStringConvertible {
   case sampleCountMismatch(layer: String, expected: Int, found: Int)
   case missingInput(String)
 
+  /// What went wrong and what to do about it, for the "Error:" line.
   public var description: String {
     switch self {
     case let .invalidSetting(name, value, allowed): "\(name) is \(value) but must be \(allowed)."

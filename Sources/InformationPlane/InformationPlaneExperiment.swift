@@ -8,8 +8,10 @@ import Foundation
 /// after every epoch, estimate I(X;L) and I(L;Y) for its six recorded outputs on a fixed evaluation set; smooth the
 /// series and report them. Resumable from the last complete epoch with identical results.
 public struct InformationPlaneExperiment {
+  /// The run's settings.
   public let config: ExperimentConfig
 
+  /// An experiment with `config`; nothing is checked or run before `run(in:resume:events:)`.
   public init(config: ExperimentConfig) { self.config = config }
 
   /// What happened, for progress output.

@@ -9,12 +9,15 @@ import Tensor
 public struct LayerAnalysis: Sendable, Codable, Equatable {
   /// PCA components kept per layer (min with the layer's dimension), the paper's `L_latent_dim` = 4.
   public var latentDimension: Int
+  /// The estimator of both I(X̃; L̃) and I(L̃; Y).
   public var estimator: MIEstimatorChoice
   /// Neighbours of the k-NN estimators.
   public var k: Int
   /// Standard errors of the entropy-sum and label estimates (default: the paper's sum of the parts' errors).
   public var standardErrorRule: StandardErrorRule
 
+  /// `latentDimension` PCA components per layer (≥ 1), the estimator, `k` neighbours per sample and the
+  /// standard-error rule.
   public init(
     latentDimension: Int = 4, estimator: MIEstimatorChoice = .auto, k: Int = 5,
     standardErrorRule: StandardErrorRule = .sumOfParts

@@ -57,6 +57,8 @@ public enum MIEstimatorChoice: String, Sendable, Codable, CaseIterable {
     /// KSG: standardise every column (scale-free estimates).
     public var standardizeKSG = true
 
+    /// `k` neighbours per sample, the jitter `seed` and the standard-error rule; the other settings at their
+    /// defaults.
     public init(k: Int = 5, seed: UInt64 = 0, standardErrorRule: StandardErrorRule = .sumOfParts) {
       self.k = k
       self.seed = seed

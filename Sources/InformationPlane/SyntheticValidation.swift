@@ -7,7 +7,7 @@ import Tensor
 /// The synthetic benchmark with known MI (the paper's Algorithm 1, docs/method.md §8): fit a compressor once on
 /// independent samples of the task, then for each MI value draw a fresh sample, compress both sides, estimate, and
 /// compare with the truth — and with the same estimator on the uncompressed latent parameters.
-public struct SyntheticValidation: Sendable {
+package struct SyntheticValidation: Sendable {
   package var task: SyntheticTask
   package var compressor: CompressorChoice
   /// Code dimension per side (default: the task's intrinsic dimension).
@@ -48,16 +48,16 @@ public struct SyntheticValidation: Sendable {
   package static func defaultEstimator(codeDimension: Int) -> MIEstimatorChoice { .auto }
 
   /// One point of the benchmark, in nats.
-  public struct Point: Sendable, Equatable, Codable {
-    public var trueMI: Double
-    public var estimate: Double
-    public var standardError: Double
+  package struct Point: Sendable, Equatable, Codable {
+    package var trueMI: Double
+    package var estimate: Double
+    package var standardError: Double
     /// The same estimator on the uncompressed f1 parameters (the paper's "coordinates" curve); NaN when the task has
     /// none (`linear-network`).
-    public var latentEstimate: Double
-    public var latentStandardError: Double
+    package var latentEstimate: Double
+    package var latentStandardError: Double
     /// Flags of the compressed estimate (`EstimateNote.flagName`), e.g. "below-zero".
-    public var flags: [String] = []
+    package var flags: [String] = []
 
     package init(
       trueMI: Double, estimate: Double, standardError: Double, latentEstimate: Double,
@@ -80,20 +80,20 @@ public struct SyntheticValidation: Sendable {
   }
 
   /// Seconds spent per stage: wall-clock time, and the CPU time of the whole process (all threads) during it.
-  public struct Timings: Sendable, Equatable, Codable {
-    public var compressorTraining = 0.0
-    public var sampling = 0.0
-    public var compression = 0.0
-    public var estimation = 0.0
-    public var compressorTrainingCPU = 0.0
-    public var samplingCPU = 0.0
-    public var compressionCPU = 0.0
-    public var estimationCPU = 0.0
+  package struct Timings: Sendable, Equatable, Codable {
+    package var compressorTraining = 0.0
+    package var sampling = 0.0
+    package var compression = 0.0
+    package var estimation = 0.0
+    package var compressorTrainingCPU = 0.0
+    package var samplingCPU = 0.0
+    package var compressionCPU = 0.0
+    package var estimationCPU = 0.0
 
     /// Total wall-clock seconds.
-    public var total: Double { compressorTraining + sampling + compression + estimation }
+    package var total: Double { compressorTraining + sampling + compression + estimation }
     /// Total CPU seconds.
-    public var totalCPU: Double { compressorTrainingCPU + samplingCPU + compressionCPU + estimationCPU }
+    package var totalCPU: Double { compressorTrainingCPU + samplingCPU + compressionCPU + estimationCPU }
   }
 
   /// CPU seconds used by this process so far, all threads.

@@ -103,5 +103,6 @@ public struct Matrix: Sendable, Equatable, CustomStringConvertible {
   /// The matrix as a Float32 tensor `[rows, columns]`.
   public var tensor: Tensor { Tensor(shape: [rows, columns], scalars: scalars.map(Float.init)) }
 
+  /// `Matrix(rows×columns)`: the shape only, without the elements.
   public var description: String { "Matrix(\(rows)×\(columns))" }
 }

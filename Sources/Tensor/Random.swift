@@ -18,6 +18,7 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Equatable {
     (x << k) | (x >> (64 &- k))
   }
 
+  /// The next 64 raw bits of the xoshiro256** stream.
   public mutating func next() -> UInt64 {
     let result = Xoshiro256.rotl(s1 &* 5, 7) &* 9
     let t = s1 << 17
@@ -90,7 +91,9 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Equatable {
 /// SplitMix64 (Steele, Lea & Flood 2014): seeds xoshiro and derives independent child seeds.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
   private var state: UInt64
+  /// A generator whose state starts at `seed` (any value).
   public init(seed: UInt64) { state = seed }
+  /// The next 64-bit output; each call advances the state by the golden-ratio increment.
   public mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state

@@ -99,6 +99,7 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
     return flat
   }
 
+  /// `Tensor(shape: [...], [first 8 elements, …])`, for debugging.
   public var description: String {
     let preview = scalars.prefix(8).map { "\($0)" }.joined(separator: ", ")
     return "Tensor(shape: \(shape), [\(preview)\(count > 8 ? ", …" : "")])"

@@ -7,11 +7,14 @@ import Tensor
 /// side is rotated by its own Haar-random orthogonal matrix (for dimension > 1), so marginals stay N(0, I) and the
 /// true MI is exactly `mutualInformation` nats.
 public struct CorrelatedGaussian: Sendable, Equatable {
+  /// Dimension of ξ (columns of the sampled `x`), ≥ 1.
   public var dx: Int
+  /// Dimension of η (columns of the sampled `y`), ≥ 1.
   public var dy: Int
   /// The true I(ξ; η) in nats, ≥ 0.
   public var mutualInformation: Double
 
+  /// ξ in `dx` and η in `dy` dimensions sharing `mutualInformation` nats; the values are checked by `sample`.
   public init(dx: Int, dy: Int, mutualInformation: Double) {
     self.dx = dx
     self.dy = dy

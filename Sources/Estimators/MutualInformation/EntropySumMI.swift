@@ -7,8 +7,10 @@ import Tensor
 public struct EntropySumMI<Entropy: EntropyEstimator>: MutualInformationEstimator {
   /// The entropy estimator for H(X), H(Y) and H(X, Y); its `preprocessing` applies to X and Y.
   public var entropy: Entropy
+  /// How the standard error combines those of the three entropies.
   public var standardErrorRule: StandardErrorRule
 
+  /// Î = Ĥ(X) + Ĥ(Y) − Ĥ(X, Y) with `entropy` and `standardErrorRule` (default: the sum of the parts' errors).
   public init(entropy: Entropy, standardErrorRule: StandardErrorRule = .sumOfParts) {
     self.entropy = entropy
     self.standardErrorRule = standardErrorRule

@@ -6,6 +6,7 @@ import Tensor
 /// Exact for Gaussian data up to sampling error, a lower bound-like baseline otherwise. The standard error is
 /// std_i of the per-sample log-density ratio log p̂(x_i, y_i)/(p̂(x_i)·p̂(y_i)) of the fitted Gaussians over √n.
 public struct GaussianMI: MutualInformationEstimator {
+  /// Checks and optional standardisation or tie jitter applied to X and Y first.
   public var preprocessing: Preprocessing
 
   /// Tie-breaking is off by default: duplicates do not harm a covariance.

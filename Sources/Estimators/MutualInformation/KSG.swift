@@ -26,11 +26,15 @@ public struct KSG: MutualInformationEstimator {
 
   /// Joint neighbours per sample.
   public var k: Int
+  /// Algorithm 1 (strict counts within ε_i) or 2 (counts within the neighbours' marginal radii).
   public var algorithm: Algorithm
+  /// Checks, standardisation and tie handling applied to X and Y first (default `.scaleFree`).
   public var preprocessing: Preprocessing
   /// How the joint k-NN search runs (automatic: KD-tree, or brute force in high dimension).
   public var method: NeighbourIndex.Method
 
+  /// `k` joint neighbours per sample (≥ 1, checked by `estimate`), the algorithm, the preprocessing and the k-NN
+  /// search method.
   public init(
     k: Int = 5, algorithm: Algorithm = .one, preprocessing: Preprocessing = .scaleFree,
     method: NeighbourIndex.Method = .automatic

@@ -24,6 +24,8 @@ public struct KSGLabelMI: Sendable, Codable, Equatable {
   /// How the k-NN searches run (automatic: KD-tree, or brute force in high dimension).
   public var method: NeighbourIndex.Method
 
+  /// `k` same-label neighbours per sample (≥ 1, checked by `estimate`), the preprocessing and the k-NN search
+  /// method.
   public init(k: Int = 5, preprocessing: Preprocessing = .scaleFree, method: NeighbourIndex.Method = .automatic) {
     self.k = k
     self.preprocessing = preprocessing

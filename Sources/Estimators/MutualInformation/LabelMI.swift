@@ -4,9 +4,12 @@ import Tensor
 /// with p̂ the class frequencies and every class-conditional entropy a fresh fit (own whitening, own neighbours).
 /// Standard error by default s_L + Σ_y p̂(y)·s_{L|y}, as in the authors' code (`StandardErrorRule`). Not clipped.
 public struct LabelMI<Entropy: EntropyEstimator>: Sendable, Codable {
+  /// The entropy estimator of Ĥ(L) and every Ĥ(L | Y = y); its `k` and `preprocessing` apply.
   public var entropy: Entropy
+  /// How the standard error combines those of the parts.
   public var standardErrorRule: StandardErrorRule
 
+  /// Î(L;Y) with `entropy` and `standardErrorRule` (default: the sum of the parts' errors).
   public init(entropy: Entropy, standardErrorRule: StandardErrorRule = .sumOfParts) {
     self.entropy = entropy
     self.standardErrorRule = standardErrorRule

@@ -18,6 +18,8 @@ public struct Preprocessing: Sendable, Codable, Equatable {
   /// Jitter size relative to each column's standard deviation.
   public var tieJitter: Double
 
+  /// Tie-breaking on, no standardisation, seed 0 and jitter 1e-10 × each column's standard deviation by
+  /// default.
   public init(breakTies: Bool = true, standardize: Bool = false, seed: UInt64 = 0, tieJitter: Double = 1e-10) {
     self.breakTies = breakTies
     self.standardize = standardize

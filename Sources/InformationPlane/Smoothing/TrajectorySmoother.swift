@@ -9,13 +9,17 @@
 public struct TrajectorySmoother: Sendable, Equatable, Codable {
   /// Largest Savitzky–Golay window (30 for the paper's MNIST runs, 10 for CIFAR-10).
   public var maxWindow: Int
+  /// Largest Savitzky–Golay polynomial order (capped at window − 1).
   public var maxPolyorder: Int
+  /// Order of the Butterworth low-pass filter.
   public var butterworthOrder: Int
   /// Butterworth cut-off as a fraction of Nyquist.
   public var cutoff: Double
   /// Shortest series the Butterworth stage is applied to (0 = always, the paper's behaviour).
   public var lowPassMinimumLength: Int
 
+  /// The paper's settings by default, plus the short-series cut-off above; windows and lengths count epochs,
+  /// `cutoff` is a fraction of Nyquist in (0, 1).
   public init(
     maxWindow: Int = 30, maxPolyorder: Int = 4, butterworthOrder: Int = 8, cutoff: Double = 0.125,
     lowPassMinimumLength: Int = 20

@@ -1,15 +1,15 @@
 /// What `infoplane analyze --json` prints: the settings and every row of `mi.csv`, in nats (NaN and ±Inf as null).
-public struct AnalysisSummary: Sendable, Encodable {
-  public var estimator: MIEstimatorChoice
-  public var k: Int
-  public var seed: UInt64
-  public var version: String
+package struct AnalysisSummary: Sendable, Encodable {
+  package var estimator: MIEstimatorChoice
+  package var k: Int
+  package var seed: UInt64
+  package var version: String
   /// Paths of the written table and report.
-  public var miCSV: String, report: String
+  package var miCSV: String, report: String
   /// One row per epoch and layer, as in `mi.csv`.
-  public var rows: [LayerInformation]
+  package var rows: [LayerInformation]
 
-  public init(
+  package init(
     estimator: MIEstimatorChoice, k: Int, seed: UInt64, version: String, miCSV: String, report: String,
     rows: [LayerInformation]
   ) {
@@ -33,7 +33,7 @@ public struct AnalysisSummary: Sendable, Encodable {
     case flags
   }
 
-  public func encode(to encoder: any Encoder) throws {
+  package func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode("nats", forKey: .unit)
     try c.encode(estimator, forKey: .estimator)

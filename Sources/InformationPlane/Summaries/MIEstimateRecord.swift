@@ -4,33 +4,33 @@ import Foundation
 
 /// One MI estimate between two data files with everything needed to reproduce it: what `infoplane estimate --json`
 /// prints (keys sorted; NaN and ±Inf as null, since JSON has no NaN). Values are in nats unless a key says bits.
-public struct MIEstimateRecord: Sendable, Encodable {
-  public var estimate: Estimate
-  public var estimator: MIEstimatorChoice
+package struct MIEstimateRecord: Sendable, Encodable {
+  package var estimate: Estimate
+  package var estimator: MIEstimatorChoice
   /// Neighbours per sample; nil for the closed-form `gaussian`.
-  public var k: Int?
+  package var k: Int?
   /// Samples, and features per sample of X and Y (Y: 1 for labels) before compression.
-  public var n: Int, dx: Int, dy: Int
-  public var labels: Bool
+  package var n: Int, dx: Int, dy: Int
+  package var labels: Bool
   /// Distinct classes among the labels (with `labels` only).
-  public var classes: Int?
-  public var seed: UInt64
+  package var classes: Int?
+  package var seed: UInt64
   /// `count` (Gao et al.'s rule), `jitter` or `none`.
-  public var tieBreaking: String
-  public var standardize: Bool
+  package var tieBreaking: String
+  package var standardize: Bool
   /// The standard-error rule of the entropy sums (nil for the others).
-  public var standardErrorRule: StandardErrorRule?
+  package var standardErrorRule: StandardErrorRule?
   /// Input warnings, then the estimate's notes, as sentences.
-  public var notes: [String]
+  package var notes: [String]
   /// Compression of `x` and/or `y`, keyed by "x" / "y".
-  public var compression: [String: CompressionSummary]
+  package var compression: [String: CompressionSummary]
   /// Also in bits (1 bit = ln 2 nats).
-  public var inBits: Bool
+  package var inBits: Bool
   /// The two files, as given.
-  public var x: String, y: String
-  public var version: String
+  package var x: String, y: String
+  package var version: String
 
-  public init(
+  package init(
     estimate: Estimate, estimator: MIEstimatorChoice, k: Int?, n: Int, dx: Int, dy: Int, labels: Bool,
     classes: Int?, seed: UInt64, tieBreaking: String, standardize: Bool, standardErrorRule: StandardErrorRule?,
     notes: [String], compression: [String: CompressionSummary], inBits: Bool, x: String, y: String, version: String
@@ -64,7 +64,7 @@ public struct MIEstimateRecord: Sendable, Encodable {
     case standardErrorBits = "standard_error_bits"
   }
 
-  public func encode(to encoder: any Encoder) throws {
+  package func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     func finite(_ v: Double) -> Double? { v.isFinite ? v : nil }
     try c.encode(finite(estimate.value), forKey: .mi)

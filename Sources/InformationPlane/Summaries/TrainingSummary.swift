@@ -2,16 +2,16 @@ import Datasets
 
 /// What `infoplane train --json` prints: the settings and the last epoch's metrics (losses in nats, accuracies in
 /// 0…1; NaN as null). Float settings are written as the shortest decimal of the Float (1e-3, not 0.0010000000474974513).
-public struct TrainingSummary: Sendable, Encodable {
-  public var dataset: ImageDataset
-  public var epochs: Int, batchSize: Int
-  public var learningRate: Float, noiseSigma: Float, dropout: Float
-  public var seed: UInt64, version: String
-  public var trainLoss: Double, trainAccuracy: Double, testLoss: Double, testAccuracy: Double
+package struct TrainingSummary: Sendable, Encodable {
+  package var dataset: ImageDataset
+  package var epochs: Int, batchSize: Int
+  package var learningRate: Float, noiseSigma: Float, dropout: Float
+  package var seed: UInt64, version: String
+  package var trainLoss: Double, trainAccuracy: Double, testLoss: Double, testAccuracy: Double
   /// Training throughput of the last epoch, and wall-clock seconds of the whole command.
-  public var imagesPerSecond: Double, seconds: Double
+  package var imagesPerSecond: Double, seconds: Double
   /// Path of the checkpoint written after the last epoch.
-  public var checkpoint: String
+  package var checkpoint: String
 
   package init(
     dataset: ImageDataset, epochs: Int, batchSize: Int, learningRate: Float, noiseSigma: Float, dropout: Float,
@@ -42,7 +42,7 @@ public struct TrainingSummary: Sendable, Encodable {
     case lossUnit = "loss_unit"
   }
 
-  public func encode(to encoder: any Encoder) throws {
+  package func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     /// A Float as the Double with the same shortest decimal.
     func decimal(_ value: Float) -> Double { Double("\(value)") ?? Double(value) }

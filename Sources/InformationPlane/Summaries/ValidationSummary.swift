@@ -2,15 +2,15 @@ import Compression
 
 /// What `infoplane validate --json` prints: the settings, the mean absolute errors and every point, in nats (NaN and
 /// ±Inf as null), with the seconds spent per stage.
-public struct ValidationSummary: Sendable, Encodable {
-  public var task: String, compressor: CompressorChoice, estimator: MIEstimatorChoice
-  public var k: Int, samples: Int, seed: UInt64, version: String
+package struct ValidationSummary: Sendable, Encodable {
+  package var task: String, compressor: CompressorChoice, estimator: MIEstimatorChoice
+  package var k: Int, samples: Int, seed: UInt64, version: String
   /// Mean absolute error of the compressed estimates and of the estimates on the uncompressed latents.
-  public var meanAbsoluteError: Double, latentMeanAbsoluteError: Double
+  package var meanAbsoluteError: Double, latentMeanAbsoluteError: Double
   /// The error at the grid points of `maeAt` only: how many there were, and the two errors.
-  public var maeAt: [Double], maeAtPoints: Int, maeAtCompressed: Double, maeAtLatent: Double
-  public var timings: SyntheticValidation.Timings
-  public var points: [SyntheticValidation.Point]
+  package var maeAt: [Double], maeAtPoints: Int, maeAtCompressed: Double, maeAtLatent: Double
+  package var timings: SyntheticValidation.Timings
+  package var points: [SyntheticValidation.Point]
 
   package init(
     task: String, compressor: CompressorChoice, estimator: MIEstimatorChoice, k: Int, samples: Int, seed: UInt64,
@@ -49,7 +49,7 @@ public struct ValidationSummary: Sendable, Encodable {
     case flags
   }
 
-  public func encode(to encoder: any Encoder) throws {
+  package func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode("nats", forKey: .unit)
     try c.encode(task, forKey: .task)

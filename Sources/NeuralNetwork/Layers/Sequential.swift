@@ -76,6 +76,7 @@ import Tensor
     return (y, outputs)
   }
 
+  /// Every learned parameter, named `<layer index>.<name>` with a 0-based index (e.g. `0.weight`).
   @_spi(Benchmarks) public var namedParameters: [(name: String, parameter: Parameter)] {
     layers.enumerated().flatMap { i, layer in layer.namedParameters.map { ("\(i).\($0.name)", $0.parameter) } }
   }

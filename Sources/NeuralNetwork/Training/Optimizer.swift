@@ -37,11 +37,15 @@ func restoredTensor(_ tensors: [String: Tensor], _ name: String, shape: [Int]) t
 
 /// Stochastic gradient descent with classical momentum (PyTorch's form: v ← μ·v + g, w ← w − lr·v).
 @_spi(Benchmarks) public struct SGD: Optimizer {
+  /// The parameters it updates, by name.
   @_spi(Benchmarks) public let parameters: [(name: String, parameter: Parameter)]
+  /// Step size lr of the next `step()`.
   @_spi(Benchmarks) public var learningRate: Float
   package var momentum: Float
   private var velocity: [[Float]]
 
+  /// SGD over `parameters` with step size `learningRate` and momentum μ = `momentum` (0: plain SGD);
+  /// velocities start at zero.
   @_spi(Benchmarks) public init(
     parameters: [(name: String, parameter: Parameter)], learningRate: Float, momentum: Float = 0
   ) {
@@ -51,6 +55,7 @@ func restoredTensor(_ tensors: [String: Tensor], _ name: String, shape: [Int]) t
     velocity = parameters.map { [Float](repeating: 0, count: $0.parameter.value.count) }
   }
 
+  /// v ← μ·v + g, w ← w − lr·v for every parameter, from the current gradients (it does not zero them).
   @_spi(Benchmarks) public mutating func step() {
     let (lr, mu) = (learningRate, momentum)
     for (k, (_, p)) in parameters.enumerated() {
@@ -67,6 +72,7 @@ func restoredTensor(_ tensors: [String: Tensor], _ name: String, shape: [Int]) t
     }
   }
 
+  /// The velocities as `sgd.velocity.<name>` tensors of each parameter's shape; no counters.
   @_spi(Benchmarks) public var state: (tensors: [String: Tensor], counters: [String: Int]) {
     var tensors: [String: Tensor] = [:]
     for (k, (name, p)) in parameters.enumerated() {
@@ -75,6 +81,8 @@ func restoredTensor(_ tensors: [String: Tensor], _ name: String, shape: [Int]) t
     return (tensors, [:])
   }
 
+  /// Restores the velocities saved by `state`.
+  /// - Throws: `NeuralNetworkError.checkpoint` when a velocity is missing or has the wrong shape.
   @_spi(Benchmarks) public mutating func restore(tensors: [String: Tensor], counters: [String: Int]) throws {
     for (k, (name, p)) in parameters.enumerated() {
       velocity[k] = try restoredTensor(tensors, "sgd.velocity.\(name)", shape: p.shape).scalars
@@ -84,7 +92,9 @@ func restoredTensor(_ tensors: [String: Tensor], _ name: String, shape: [Int]) t
 
 /// Adam (Kingma & Ba 2015) as PyTorch implements it: bias-corrected moments, w ← w − lr/(1−β₁ᵗ) · m/(√v/√(1−β₂ᵗ) + ε).
 @_spi(Benchmarks) public struct Adam: Optimizer {
+  /// The parameters it updates, by name.
   @_spi(Benchmarks) public let parameters: [(name: String, parameter: Parameter)]
+  /// Step size lr of the next `step()`.
   @_spi(Benchmarks) public var learningRate: Float
   package var beta1: Float
   package var beta2: Float
@@ -94,6 +104,8 @@ func restoredTensor(_ tensors: [String: Tensor], _ name: String, shape: [Int]) t
   private var firstMoment: [[Float]]
   private var secondMoment: [[Float]]
 
+  /// Adam over `parameters` with step size `learningRate`, moment decay rates `beta1`, `beta2` and `epsilon`
+  /// (PyTorch's defaults); moments start at zero.
   @_spi(Benchmarks) public init(
     parameters: [(name: String, parameter: Parameter)], learningRate: Float = 1e-3, beta1: Float = 0.9,
     beta2: Float = 0.999, epsilon: Float = 1e-8
@@ -107,6 +119,8 @@ func restoredTensor(_ tensors: [String: Tensor], _ name: String, shape: [Int]) t
     secondMoment = firstMoment
   }
 
+  /// One bias-corrected Adam update of every parameter from the current gradients (it does not zero them);
+  /// t grows by 1.
   @_spi(Benchmarks) public mutating func step() {
     steps += 1
     let t = Double(steps)
@@ -133,6 +147,7 @@ func restoredTensor(_ tensors: [String: Tensor], _ name: String, shape: [Int]) t
     }
   }
 
+  /// The moments as `adam.m.<name>` and `adam.v.<name>` tensors, and the step count t as `adam.steps`.
   @_spi(Benchmarks) public var state: (tensors: [String: Tensor], counters: [String: Int]) {
     var tensors: [String: Tensor] = [:]
     for (k, (name, p)) in parameters.enumerated() {
@@ -142,6 +157,8 @@ func restoredTensor(_ tensors: [String: Tensor], _ name: String, shape: [Int]) t
     return (tensors, ["adam.steps": steps])
   }
 
+  /// Restores the moments and step count saved by `state`.
+  /// - Throws: `NeuralNetworkError.checkpoint` when a tensor is missing or misshapen, or the step count is missing.
   @_spi(Benchmarks) public mutating func restore(tensors: [String: Tensor], counters: [String: Int]) throws {
     for (k, (name, p)) in parameters.enumerated() {
       firstMoment[k] = try restoredTensor(tensors, "adam.m.\(name)", shape: p.shape).scalars

@@ -75,6 +75,8 @@ import Tensor
   /// The sample order of `epoch`, computed once per epoch.
   var cachedOrder: (epoch: Int, order: [Int])?
 
+  /// A trainer at epoch 0, step 0 of `model` with `optimizer` (over the model's parameters) and
+  /// `lossFunction`; `seed` drives every dropout and noise draw.
   @_spi(Benchmarks) public init(model: Sequential, optimizer: any Optimizer, lossFunction: LossFunction, seed: UInt64) {
     self.model = model
     self.optimizer = optimizer
