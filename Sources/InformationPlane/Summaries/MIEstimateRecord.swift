@@ -5,52 +5,37 @@ import Foundation
 /// One MI estimate between two data files with everything needed to reproduce it: what `infoplane estimate --json`
 /// prints (keys sorted; NaN and ±Inf as null, since JSON has no NaN). Values are in nats unless a key says bits.
 package struct MIEstimateRecord: Sendable, Encodable {
-  package var estimate: Estimate
-  package var estimator: MIEstimatorChoice
-  /// Neighbours per sample; nil for the closed-form `gaussian`.
-  package var k: Int?
+  let mi: Nullable<Double>, standardError: Nullable<Double>
+  let unit = "nats"
+  let estimator: MIEstimatorChoice
+  /// Neighbours per sample; null for the closed-form `gaussian`.
+  let k: Nullable<Int>
   /// Samples, and features per sample of X and Y (Y: 1 for labels) before compression.
-  package var n: Int, dx: Int, dy: Int
-  package var labels: Bool
-  /// Distinct classes among the labels (with `labels` only).
-  package var classes: Int?
-  package var seed: UInt64
+  let n: Int, dx: Int, dy: Int
+  let labels: Bool
+  /// Distinct classes among the labels (present with `labels` only).
+  let classes: Int?
+  let seed: UInt64
   /// `count` (Gao et al.'s rule), `jitter` or `none`.
-  package var tieBreaking: String
-  package var standardize: Bool
-  /// The standard-error rule of the entropy sums (nil for the others).
-  package var standardErrorRule: StandardErrorRule?
+  let tieBreaking: String
+  let standardize: Bool
+  let negative: Bool
+  /// The names of the flags (`EstimateNote.flagName`).
+  let flags: [String]
   /// Input warnings, then the estimate's notes, as sentences.
-  package var notes: [String]
-  /// Compression of `x` and/or `y`, keyed by "x" / "y".
-  package var compression: [String: CompressionSummary]
-  /// Also in bits (1 bit = ln 2 nats).
-  package var inBits: Bool
+  let notes: [String]
   /// The two files, as given.
-  package var x: String, y: String
-  package var version: String
+  let x: String, y: String
+  let version: String
+  /// The standard-error rule of the entropy sums (absent for the others).
+  let standardErrorRule: StandardErrorRule?
+  /// Compression of `x` and/or `y`, keyed by "x" / "y" (absent without compression).
+  let compression: [String: CompressionSummary]?
+  /// The estimate and its standard error in bits (present with `--bits`).
+  let miBits: Nullable<Double>?, standardErrorBits: Nullable<Double>?
 
-  package init(
-    estimate: Estimate, estimator: MIEstimatorChoice, k: Int?, n: Int, dx: Int, dy: Int, labels: Bool,
-    classes: Int?, seed: UInt64, tieBreaking: String, standardize: Bool, standardErrorRule: StandardErrorRule?,
-    notes: [String], compression: [String: CompressionSummary], inBits: Bool, x: String, y: String, version: String
-  ) {
-    self.estimate = estimate
-    self.estimator = estimator
-    self.k = k
-    (self.n, self.dx, self.dy) = (n, dx, dy)
-    self.labels = labels
-    self.classes = classes
-    self.seed = seed
-    self.tieBreaking = tieBreaking
-    self.standardize = standardize
-    self.standardErrorRule = standardErrorRule
-    self.notes = notes
-    self.compression = compression
-    self.inBits = inBits
-    (self.x, self.y) = (x, y)
-    self.version = version
-  }
+  /// The text output's values, kept for it.
+  package let estimate: Estimate
 
   enum CodingKeys: String, CodingKey {
     case mi
@@ -64,33 +49,20 @@ package struct MIEstimateRecord: Sendable, Encodable {
     case standardErrorBits = "standard_error_bits"
   }
 
-  package func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    func finite(_ v: Double) -> Double? { v.isFinite ? v : nil }
-    try c.encode(finite(estimate.value), forKey: .mi)
-    try c.encode(finite(estimate.standardError), forKey: .standardError)
-    try c.encode("nats", forKey: .unit)
-    try c.encode(estimator, forKey: .estimator)
-    try c.encode(k, forKey: .k)
-    try c.encode(n, forKey: .n)
-    try c.encode(dx, forKey: .dx)
-    try c.encode(dy, forKey: .dy)
-    try c.encode(labels, forKey: .labels)
-    try c.encodeIfPresent(classes, forKey: .classes)
-    try c.encode(seed, forKey: .seed)
-    try c.encode(tieBreaking, forKey: .tieBreaking)
-    try c.encode(standardize, forKey: .standardize)
-    try c.encode(estimate.isNegative, forKey: .negative)
-    try c.encode(estimate.flags.compactMap(\.flagName), forKey: .flags)
-    try c.encode(notes, forKey: .notes)
-    try c.encode(x, forKey: .x)
-    try c.encode(y, forKey: .y)
-    try c.encode(version, forKey: .version)
-    try c.encodeIfPresent(standardErrorRule, forKey: .standardErrorRule)
-    if !compression.isEmpty { try c.encode(compression, forKey: .compression) }
-    if inBits {
-      try c.encode(finite(estimate.value / log(2.0)), forKey: .miBits)
-      try c.encode(finite(estimate.standardError / log(2.0)), forKey: .standardErrorBits)
-    }
+  package init(
+    estimate: Estimate, estimator: MIEstimatorChoice, k: Int?, n: Int, dx: Int, dy: Int, labels: Bool,
+    classes: Int?, seed: UInt64, tieBreaking: String, standardize: Bool, standardErrorRule: StandardErrorRule?,
+    notes: [String], compression: [String: CompressionSummary], inBits: Bool, x: String, y: String, version: String
+  ) {
+    self.estimate = estimate
+    (mi, standardError) = (Nullable(finite: estimate.value), Nullable(finite: estimate.standardError))
+    (self.estimator, self.k, self.n, self.dx, self.dy) = (estimator, Nullable(k), n, dx, dy)
+    (self.labels, self.classes, self.seed) = (labels, classes, seed)
+    (self.tieBreaking, self.standardize, self.standardErrorRule) = (tieBreaking, standardize, standardErrorRule)
+    (negative, flags) = (estimate.isNegative, estimate.flags.compactMap(\.flagName))
+    (self.notes, self.x, self.y, self.version) = (notes, x, y, version)
+    self.compression = compression.isEmpty ? nil : compression
+    miBits = inBits ? Nullable(finite: estimate.value / log(2.0)) : nil
+    standardErrorBits = inBits ? Nullable(finite: estimate.standardError / log(2.0)) : nil
   }
 }

@@ -9,53 +9,6 @@ import Tensor
   case tensor(Tensor)
 }
 
-/// The loss functions of docs/architecture.md.
-@_spi(Benchmarks) public enum LossFunction: String, Sendable, Codable, CaseIterable {
-  /// Negative log-likelihood of the labels under an output of log-probabilities.
-  case nll
-  /// Log-softmax + NLL on logits.
-  case crossEntropy
-  /// Mean squared error.
-  case mse
-  /// Mean absolute error.
-  case l1
-
-  /// The loss of `output` against `target`.
-  package func callAsFunction(_ output: Variable, _ target: TrainingTarget) -> Variable {
-    switch (self, target) {
-    case let (.nll, .labels(labels)): output.nllLoss(labels: labels)
-    case let (.crossEntropy, .labels(labels)): output.crossEntropy(labels: labels)
-    case let (.mse, .tensor(t)): output.mseLoss(target: t)
-    case let (.l1, .tensor(t)): output.l1Loss(target: t)
-    default: preconditionFailure("loss \(self) does not take target \(target)")
-    }
-  }
-}
-
-/// Loss and accuracy of one pass over data.
-@_spi(Benchmarks) public struct EpochMetrics: Sendable, Equatable, Codable {
-  /// 1-based epoch number.
-  package var epoch: Int
-  /// Mean loss over the samples.
-  package var loss: Double
-  /// Fraction of correctly classified samples (nil for non-classification losses).
-  package var accuracy: Double?
-  /// Samples per second of wall time.
-  package var samplesPerSecond: Double
-  package var seconds: Double
-}
-
-/// Progress of an epoch, reported after every step.
-@_spi(Benchmarks) public struct TrainingProgress: Sendable {
-  /// 1-based epoch and step; totals.
-  package var epoch: Int, epochs: Int, step: Int, steps: Int
-  /// Running mean loss and accuracy of the epoch so far.
-  package var loss: Double, accuracy: Double?
-  package var samplesPerSecond: Double
-  /// Estimated seconds to the end of the last epoch.
-  package var secondsRemaining: Double
-}
-
 /// Mini-batch training of a `Sequential` model with an optimizer; resumable at any step (see `Checkpoint`).
 ///
 /// Step s (0-based, counted over all epochs) draws its dropout and noise from `mixSeed(seed, s)`, and epoch e shuffles

@@ -160,11 +160,12 @@ struct EstimateCommand: ParsableCommand {
       estimate = try estimator.estimate(xm, ym, settings: settings)
     }
     if announce { outputOptions.progress(String(format: "done in %.1f s", Date().timeIntervalSince(started))) }
-    let k = estimatorOptions.k
+    let k = estimator == .gaussian ? nil : estimatorOptions.k
+    let dy = labels ? 1 : yColumns
     let warnings = estimate.notes.map(\.description)
     let record = MIEstimateRecord(
-      estimate: estimate, estimator: estimator, k: estimator == .gaussian ? nil : k, n: xm.rows, dx: dx,
-      dy: labels ? 1 : yColumns, labels: labels, classes: classes, seed: runOptions.seed,
+      estimate: estimate, estimator: estimator, k: k, n: xm.rows, dx: dx, dy: dy, labels: labels, classes: classes,
+      seed: runOptions.seed,
       tieBreaking: estimator.isKSGType ? (jitterTies ? "jitter" : "count") : (noTieBreaking ? "none" : "jitter"),
       standardize: estimator.isKSGType && !noStandardize,
       standardErrorRule: estimator.isEntropySum ? estimatorOptions.standardErrorRule : nil,
@@ -173,8 +174,8 @@ struct EstimateCommand: ParsableCommand {
     var lines = [
       String(format: "I(X;Y) = %.6f ± %.6f nats", estimate.value, estimate.standardError)
         + (bits ? String(format: " = %.6f ± %.6f bits", estimate.value / log(2), estimate.standardError / log(2)) : ""),
-      "estimator \(estimator.rawValue)" + (record.k.map { ", k = \($0)" } ?? "") + ", n = \(xm.rows), dx = \(dx), "
-        + (classes.map { "labels: \($0) classes" } ?? "dy = \(record.dy)"),
+      "estimator \(estimator.rawValue)" + (k.map { ", k = \($0)" } ?? "") + ", n = \(xm.rows), dx = \(dx), "
+        + (classes.map { "labels: \($0) classes" } ?? "dy = \(dy)"),
     ]
     for (name, key) in [("X", "x"), ("Y", "y")] {
       if let summary = compression[key] { lines.append("\(name) compressed: \(summary.text)") }
