@@ -37,4 +37,23 @@ import Testing
     #expect(classifier.network.probes == ["layer1": 4, "layer2": 9, "layer3": 15, "layer4": 18, "layer5": 21])
     #expect(classifier.network.probeNames == ["layer1", "layer2", "layer3", "layer4", "layer5"])
   }
+
+  /// A pullback that captured a `Variable` would keep its tape, and every activation on it, alive after the pass (a
+  /// reference cycle tape → node → closure → variable → tape): the tape of a finished pass must be freed.
+  @Test(arguments: [false, true]) func aFinishedPassFreesItsTape(bias: Bool) {
+    weak var released: Tape?
+    do {
+      let tape = Tape()
+      released = tape
+      var rng = Xoshiro256(seed: 1)
+      let linear = Linear(3, 2, bias: bias, using: &rng)
+      let conv = Conv2d(1, 2, kernelSize: 3, bias: bias, using: &rng)
+      let x = tape.watch(Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6]))
+      let image = tape.watch(Tensor(repeating: 0.5, shape: [1, 1, 4, 4]))
+      var context = ForwardContext(tape: tape, isTraining: true, seed: 0)
+      let y = linear.forward(x, context: &context).sum() + conv.forward(image, context: &context).sum()
+      tape.backward(from: y)
+    }
+    #expect(released == nil)
+  }
 }

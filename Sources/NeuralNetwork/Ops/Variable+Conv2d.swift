@@ -22,10 +22,11 @@ extension Variable {
     let y = plan.forward(x: xv, weight: wv, bias: bias?.value)
     let needs = (x: x.requiresGradient, w: weight.requiresGradient, b: bias?.requiresGradient ?? false)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    let hasBias = bias != nil  // the pullback must not capture a Variable: it would keep the tape alive (a cycle)
     return Tape.record(y, inputs: inputs) { dy in
       let (dx, dw, db) = plan.backward(dy: dy, x: xv, weight: wv, needsInput: needs.x, needsWeight: needs.w || needs.b)
       let grads = [dx, needs.w ? dw : nil]
-      return inputs.count == 3 ? grads + [needs.b ? db : nil] : grads
+      return hasBias ? grads + [needs.b ? db : nil] : grads
     }
   }
 }

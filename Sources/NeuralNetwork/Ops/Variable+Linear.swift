@@ -28,6 +28,7 @@ extension Variable {
     let needsW = weight.requiresGradient
     let needsB = bias?.requiresGradient ?? false
     let inputsList = bias.map { [x, weight, $0] } ?? [x, weight]
+    let hasBias = bias != nil  // the pullback must not capture a Variable: it would keep the tape alive (a cycle)
     return Tape.record(Tensor(shape: [n, outputs], scalars: y), inputs: inputsList) { dy in
       var dx: Tensor?
       var dw: Tensor?
@@ -67,7 +68,7 @@ extension Variable {
             })
         }
       }
-      return bias == nil ? [dx, dw] : [dx, dw, db]
+      return hasBias ? [dx, dw, db] : [dx, dw]
     }
   }
 }
