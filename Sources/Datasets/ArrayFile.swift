@@ -107,4 +107,30 @@ public struct ArrayFile: Sendable, Equatable {
     }
     throw DatasetsError.unknownFormat(file: file)
   }
+
+  /// The array of a data file: its only array, or for `FILE:NAME` (a file that holds several, e.g. safetensors) the
+  /// one named NAME. A path that exists as it is is never split at a colon.
+  /// - Throws: `DatasetsError.noArrayNamed`, `.severalArrays`, or any error of reading the file.
+  public static func readArray(_ path: String, csvHeader: CSV.HeaderRow = .auto) throws -> NPYArray {
+    var file = path
+    var name: String?
+    if !FileManager.default.fileExists(atPath: path), let colon = path.lastIndex(of: ":"),
+      FileManager.default.fileExists(atPath: String(path[..<colon]))
+    {
+      file = String(path[..<colon])
+      name = String(path[path.index(after: colon)...])
+    }
+    let contents = try read(contentsOf: URL(fileURLWithPath: file), csvHeader: csvHeader)
+    let names = contents.arrays.map(\.name)
+    if let name {
+      guard let array = contents.arrays.first(where: { $0.name == name })?.array else {
+        throw DatasetsError.noArrayNamed(file: file, name: name, available: names)
+      }
+      return array
+    }
+    guard contents.arrays.count == 1, let array = contents.arrays.first?.array else {
+      throw DatasetsError.severalArrays(file: path, names: names)
+    }
+    return array
+  }
 }

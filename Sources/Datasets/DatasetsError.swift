@@ -49,6 +49,10 @@ public enum DatasetsError: Error, Equatable, Sendable, CustomStringConvertible {
   case missingDatasetDirectory(directory: String, installHint: String?)
   /// The images and labels of a dataset split disagree.
   case datasetMismatch(images: String, labels: String, reason: String)
+  /// `FILE:NAME` names an array the file does not hold.
+  case noArrayNamed(file: String, name: String, available: [String])
+  /// A file with several arrays given without `:NAME`.
+  case severalArrays(file: String, names: [String])
   /// Every pixel of a dataset's training images has the same value: there is nothing to learn or normalise by.
   case constantImages(file: String)
 
@@ -105,6 +109,10 @@ public enum DatasetsError: Error, Equatable, Sendable, CustomStringConvertible {
           ?? "pass a directory that holds the dataset.")
     case let .datasetMismatch(images, labels, reason):
       "\(images) and \(labels) do not match: \(reason); use the images and labels of the same split."
+    case let .noArrayNamed(file, name, available):
+      "\(file) has no array named '\(name)'; it holds: \(available.joined(separator: ", "))."
+    case let .severalArrays(file, names):
+      "\(file) holds \(names.count) arrays (\(names.joined(separator: ", "))); pick one with \(file):NAME."
     case let .constantImages(file):
       "\(file) has the same value in every pixel; nothing to learn from."
     }

@@ -5,6 +5,8 @@ public enum InformationPlaneError: Error, Equatable, CustomStringConvertible {
   case invalidSetting(name: String, value: String, allowed: String)
   /// A validation setting that cannot work (an empty MI grid, too few samples for k, …), described in `reason`.
   case invalidValidation(String)
+  /// Two variables to compress and pair have different numbers of samples (rows).
+  case unpairedRows(x: Int, y: Int)
   case tooFewEvaluationSamples(requested: Int, available: Int)
   case collapsedInputCodes(column: Int, standardDeviation: Double)
   case resumeMismatch(String)
@@ -24,6 +26,7 @@ public enum InformationPlaneError: Error, Equatable, CustomStringConvertible {
     switch self {
     case let .invalidSetting(name, value, allowed): "\(name) is \(value) but must be \(allowed)."
     case let .invalidValidation(reason): "Invalid setting: \(reason)."
+    case let .unpairedRows(x, y): "X has \(x) samples but Y has \(y); rows must be paired one to one."
     case let .tooFewEvaluationSamples(requested, available):
       "--eval-samples is \(requested) but the test set has only \(available) images; lower --eval-samples."
     case let .collapsedInputCodes(column, sd):

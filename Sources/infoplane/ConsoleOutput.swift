@@ -13,13 +13,6 @@ func duration(_ seconds: Double) -> String {
   return s >= 60 ? String(format: "%dm%02ds", s / 60, s % 60) : "\(s)s"
 }
 
-/// A problem with the user's input files found while a command runs (after parsing): printed as "Error: …" without
-/// the usage text that a `ValidationError` brings, exit status 2.
-struct InputError: UserInputError, CustomStringConvertible {
-  let description: String
-  init(_ description: String) { self.description = description }
-}
-
 /// `value` as JSON with sorted keys (one line with unescaped slashes, or indented with `pretty`), ending in a newline.
 /// Keys are sorted as Foundation's JSONSerialization sorts them (case-insensitively: `epoch` before `I_XL`), the
 /// order our JSON output has always had, so the Encodable value is re-serialised through it.

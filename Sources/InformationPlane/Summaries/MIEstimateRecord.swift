@@ -65,4 +65,23 @@ package struct MIEstimateRecord: Sendable, Encodable {
     miBits = inBits ? Nullable(finite: estimate.value / log(2.0)) : nil
     standardErrorBits = inBits ? Nullable(finite: estimate.standardError / log(2.0)) : nil
   }
+
+  /// The text output: the estimate (also in bits with `--bits`), the settings, the compression, and every flag.
+  package var text: String {
+    let bits = miBits != nil
+    var lines = [
+      String(format: "I(X;Y) = %.6f ± %.6f nats", estimate.value, estimate.standardError)
+        + (bits ? String(format: " = %.6f ± %.6f bits", estimate.value / log(2), estimate.standardError / log(2)) : ""),
+      "estimator \(estimator.rawValue)" + (k.value.map { ", k = \($0)" } ?? "") + ", n = \(n), dx = \(dx), "
+        + (classes.map { "labels: \($0) classes" } ?? "dy = \(dy)"),
+    ]
+    for (name, key) in [("X", "x"), ("Y", "y")] {
+      if let summary = compression?[key] { lines.append("\(name) compressed: \(summary.text)") }
+    }
+    for flag in estimate.flags { lines.append("FLAGGED: " + flag.description) }
+    if estimate.isNegative, !estimate.notes.contains(.belowZero) {
+      lines.append("(negative within its error: returned unclipped; the true MI is ≥ 0)")
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
 }
