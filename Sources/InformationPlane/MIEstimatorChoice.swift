@@ -30,10 +30,6 @@ public enum MIEstimatorChoice: String, Sendable, Codable, CaseIterable {
   /// The closed form for jointly Gaussian variables, from log-determinants of covariances (continuous pairs only).
   case gaussian
 
-  /// The estimators an information-plane run (`ib`, `analyze`) or a validation can use: every one that also
-  /// estimates I(L;Y) against labels.
-  public static let informationPlaneCases: [MIEstimatorChoice] = [.auto, .wkl, .kl, .ksg, .ksg2]
-
   /// Whether this estimator is KSG-type (columns standardised, exact ties counted) rather than an entropy sum.
   public var isKSGType: Bool { self == .ksg || self == .ksg2 }
 

@@ -35,7 +35,8 @@ struct AnalyzeCommand: ParsableCommand {
     guard xLatentDim >= 1, layerLatentDim >= 1 else {
       throw ValidationError("--x-latent-dim and --layer-latent-dim must be at least 1.")
     }
-    try estimatorOptions.validate(labels: true)
+    try estimatorOptions.checkNeighbours()
+    try estimatorOptions.checkLabelForm()
   }
 
   func run() throws {

@@ -73,7 +73,7 @@ struct EstimateCommand: ParsableCommand {
   var estimator: MIEstimatorChoice { estimatorOptions.resolved(default: .ksg) }
 
   func validate() throws {
-    try estimatorOptions.validate(labels: false)
+    try estimatorOptions.checkNeighbours()
     if labels, estimator == .gaussian {
       throw ValidationError("--labels works with ksg, ksg2, kl, wkl and entropy-sum, not gaussian.")
     }

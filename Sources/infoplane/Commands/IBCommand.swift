@@ -81,7 +81,7 @@ struct IBCommand: ParsableCommand {
   }
 
   func validate() throws {
-    try estimatorOptions.validate(labels: true)
+    try estimatorOptions.checkLabelForm()
     do { try config().validate() } catch let error as InformationPlaneError { throw ValidationError(error.description) }
   }
 

@@ -34,6 +34,8 @@ struct TrainCommand: ParsableCommand {
 
   func validate() throws {
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1 (got \(epochs)).") }
+    try network.check()
+    try data.check()
   }
 
   func run() throws {

@@ -109,7 +109,7 @@ struct ValidateCommand: ParsableCommand {
   }
 
   func validate() throws {
-    try estimatorOptions.validate(labels: true)
+    try estimatorOptions.checkLabelForm()
     guard imageSize >= 4 else { throw ValidationError("--image-size must be at least 4 (got \(imageSize)).") }
     guard aeEpochs >= 1 else { throw ValidationError("--ae-epochs must be at least 1 (got \(aeEpochs)).") }
     do {

@@ -22,7 +22,8 @@ struct DatasetOptions: ParsableArguments {
   @Option(help: "Test images to use (default: all; shapes draws 3000).")
   var testSamples: Int?
 
-  func validate() throws {
+  /// Checks the ranges, for `train`; `ib` checks the same settings in `ExperimentConfig.validate()`.
+  func check() throws {
     if let trainSamples, trainSamples < 10 {
       throw ValidationError("--train-samples must be at least 10 (got \(trainSamples)).")
     }

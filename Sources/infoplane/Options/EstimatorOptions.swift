@@ -29,12 +29,17 @@ struct EstimatorOptions: ParsableArguments {
   /// The estimator, or `fallback` when none was given.
   func resolved(default fallback: MIEstimatorChoice) -> MIEstimatorChoice { estimator ?? fallback }
 
-  /// Checks k and, for commands that also estimate I(L;Y) against labels, that the estimator has a label form.
-  func validate(labels: Bool) throws {
+  /// Checks k, for the commands whose library settings do not (`estimate`, `analyze`); `ib` and `validate` check it
+  /// with the rest of their settings.
+  func checkNeighbours() throws {
     guard k >= 1 else { throw ValidationError("-k must be at least 1 (got \(k)).") }
-    if labels, let estimator, !MIEstimatorChoice.informationPlaneCases.contains(estimator), estimator != .entropySum {
-      throw ValidationError(
-        "--estimator \(estimator.rawValue) has no form for class labels; use auto, wkl, kl, ksg or ksg2.")
+  }
+
+  /// Checks that the estimator has a form for class labels (every one but `gaussian`), for the commands that also
+  /// estimate I(L;Y).
+  func checkLabelForm() throws {
+    if estimator == .gaussian {
+      throw ValidationError("--estimator gaussian has no form for class labels; use auto, wkl, kl, ksg or ksg2.")
     }
   }
 }

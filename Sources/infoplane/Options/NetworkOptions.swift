@@ -20,7 +20,8 @@ struct NetworkOptions: ParsableArguments {
   @Option(help: "Dropout probability before each convolution block.")
   var dropout: Float = 0.1
 
-  func validate() throws {
+  /// Checks the ranges, for `train`; `ib` checks the same settings in `ExperimentConfig.validate()`.
+  func check() throws {
     guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number (got \(lr)).") }
     guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1 (got \(batchSize)).") }
     guard noise >= 0, noise.isFinite else { throw ValidationError("--noise must be ≥ 0 (got \(noise)).") }
