@@ -24,6 +24,39 @@ public struct PCA: Compressor, Equatable {
   ///   `.nonFinite` at the first NaN/Inf.
   /// - Complexity: O(n·D·(components + 8)·iterations).
   public func fit(_ x: Tensor, seed: UInt64) throws -> PCAModel {
+    let (n, d) = try check(x)
+    var centred = x.scalars
+    return fit(centring: &centred, n: n, sampleShape: Array(x.shape.dropFirst()), d: d, seed: seed)
+  }
+
+  /// Fits on `x` and returns the codes of `x` itself, centring the data in place: no copy of `x` is made, so a fit
+  /// needs memory for one copy of the data (multi-gigabyte layers in `analyze` and `ib`). The codes equal
+  /// `fit(x).transform(x)` up to the Float32 rounding of the centred values.
+  /// - Throws: As `fit(_:seed:)`.
+  public func fitTransform(_ x: consuming Tensor, seed: UInt64) throws -> (codes: Matrix, model: PCAModel) {
+    let (n, d) = try check(x)
+    let sampleShape = Array(x.shape.dropFirst())
+    var centred = x.intoScalars()
+    let model = fit(centring: &centred, n: n, sampleShape: sampleShape, d: d, seed: seed)
+    let c = model.componentCount
+    var codes = [Double](repeating: 0, count: n * c)
+    centred.withUnsafeBufferPointer { p in
+      model.components.withUnsafeBufferPointer { w in
+        codes.withUnsafeMutableBufferPointer { out in
+          for i in 0..<n {
+            for j in 0..<d {
+              let v = Double(p[i &* d &+ j])
+              for l in 0..<c { out[i &* c &+ l] += v * w[j &* c &+ l] }
+            }
+          }
+        }
+      }
+    }
+    return (Matrix(rows: n, columns: c, scalars: codes), model)
+  }
+
+  /// n and D of `x`, checked. - Throws: As `fit(_:seed:)`.
+  private func check(_ x: Tensor) throws -> (n: Int, d: Int) {
     guard x.rank >= 2 else { throw CompressionError.shapeMismatch(expected: [-1, -1], found: x.shape) }
     let n = x.shape[0]
     let d = x.count / max(n, 1)
@@ -32,15 +65,19 @@ public struct PCA: Compressor, Equatable {
     if let bad = x.scalars.firstIndex(where: { !$0.isFinite }) {
       throw CompressionError.nonFinite(row: bad / d, column: bad % d)
     }
-    // Column means in Double, then the centred data in Float32 for SGEMM.
+    return (n, d)
+  }
+
+  /// The fit on n × D row-major `data`, which is centred in place (column means in Double, centred values in
+  /// Float32 for SGEMM).
+  private func fit(centring data: inout [Float], n: Int, sampleShape: [Int], d: Int, seed: UInt64) -> PCAModel {
     var mean = [Double](repeating: 0, count: d)
-    x.scalars.withUnsafeBufferPointer { p in
+    data.withUnsafeBufferPointer { p in
       for i in 0..<n { for j in 0..<d { mean[j] += Double(p[i &* d &+ j]) } }
     }
     for j in 0..<d { mean[j] /= Double(n) }
-    var centred = x.scalars
     var totalVariance = 0.0
-    centred.withUnsafeMutableBufferPointer { p in
+    data.withUnsafeMutableBufferPointer { p in
       for i in 0..<n {
         for j in 0..<d {
           let v = Double(p[i &* d &+ j]) - mean[j]
@@ -52,10 +89,10 @@ public struct PCA: Compressor, Equatable {
     totalVariance /= Double(n - 1)
     let (basis, variances) =
       d <= 64
-      ? exactComponents(centred, n: n, d: d)
-      : subspaceComponents(centred, n: n, d: d, seed: seed)
+      ? exactComponents(data, n: n, d: d)
+      : subspaceComponents(data, n: n, d: d, seed: seed)
     return PCAModel(
-      sampleShape: Array(x.shape.dropFirst()), mean: mean, components: basis, componentCount: components,
+      sampleShape: sampleShape, mean: mean, components: basis, componentCount: components,
       explainedVariance: variances, totalVariance: totalVariance)
   }
 

@@ -55,6 +55,8 @@ public enum DatasetsError: Error, Equatable, Sendable, CustomStringConvertible {
   case severalArrays(file: String, names: [String])
   /// Every pixel of a dataset's training images has the same value: there is nothing to learn or normalise by.
   case constantImages(file: String)
+  /// A file of fixed-size records (CIFAR-10 binary) whose size or content is wrong; `reason` names the record.
+  case badRecords(file: String, format: String, reason: String)
 
   /// What went wrong and what to do about it, for the "Error:" line.
   public var description: String {
@@ -115,6 +117,8 @@ public enum DatasetsError: Error, Equatable, Sendable, CustomStringConvertible {
       "\(file) holds \(names.count) arrays (\(names.joined(separator: ", "))); pick one with \(file):NAME."
     case let .constantImages(file):
       "\(file) has the same value in every pixel; nothing to learn from."
+    case let .badRecords(file, format, reason):
+      "\(file) is not a valid \(format) file: \(reason); re-download or re-extract it."
     }
   }
 }

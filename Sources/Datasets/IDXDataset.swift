@@ -36,9 +36,15 @@ package struct IDXDataset: Sendable, Equatable {
     try requireDatasetDirectory(directory, installHint: isDefault ? "apt-get install dataset-fashion-mnist" : nil)
     let imagesURL = try locate("\(split.filePrefix)-images-idx3-ubyte", in: directory)
     let labelsURL = try locate("\(split.filePrefix)-labels-idx1-ubyte", in: directory)
-    return try LabelledImages(
+    let images = try LabelledImages(
       idxImages: IDX.read(contentsOf: imagesURL), idxLabels: IDX.read(contentsOf: labelsURL),
       imagesFile: imagesURL.path, labelsFile: labelsURL.path)
+    if let bad = images.labels.firstIndex(where: { $0 < 0 || $0 > 9 }) {
+      throw DatasetsError.datasetMismatch(
+        images: imagesURL.path, labels: labelsURL.path,
+        reason: "label \(images.labels[bad]) in row \(bad) (0-based) is outside the ten classes 0…9")
+    }
+    return images
   }
 
   /// Throws `DatasetsError.missingDatasetDirectory` (with `installHint`, if any) unless `directory` is a directory.

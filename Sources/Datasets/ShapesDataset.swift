@@ -1,32 +1,56 @@
 import Foundation
 import Tensor
 
-/// The built-in `shapes` dataset: procedurally drawn 28×28 grey images of ten shape classes with random position,
-/// size, rotation and stroke width, anti-aliased from signed distance fields. Needs nothing installed, so the
+/// The built-in `shapes` dataset: procedurally drawn images of ten shape classes with random position, size,
+/// rotation and stroke width, anti-aliased from signed distance fields. Needs nothing installed, so the
 /// information-plane experiment runs on a fresh machine; same seed → same images everywhere.
+///
+/// Two variants: 28×28 grey (`shapes`, MNIST's layout) and 32×32 colour (`shapes-color`, CIFAR-10's layout), where
+/// each image has its own random background and foreground colour (colours carry no class information).
 package enum ShapesDataset {
   /// Class names, indexed by label.
   package static let classNames = [
     "disk", "ring", "square", "square-outline", "triangle", "triangle-outline", "plus", "bar", "star", "equals",
   ]
+  /// Side of the grey images.
   package static let imageSize = 28
+  /// Side of the colour images.
+  package static let colourImageSize = 32
 
-  /// `count` images `[count, 1, 28, 28]` with values in [0, 1], and labels 0…9 in equal proportions (shuffled).
+  /// `count` images `[count, 1, 28, 28]` (grey) or `[count, 3, 32, 32]` (`colour`) with values in [0, 1], and labels
+  /// 0…9 in equal proportions (shuffled).
   /// - Throws: `DatasetsError.invalidParameter` when count < 1.
-  package static func generate(count: Int, seed: UInt64) throws -> (images: Tensor, labels: [Int32]) {
+  package static func generate(count: Int, seed: UInt64, colour: Bool = false) throws
+    -> (images: Tensor, labels: [Int32])
+  {
     guard count >= 1 else { throw DatasetsError.invalidParameter("shapes dataset size must be ≥ 1 (got \(count))") }
     var rng = Xoshiro256(seed: seed)
     var labels = (0..<count).map { Int32($0 % classNames.count) }
     rng.shuffle(&labels)
-    let pixelsPerImage = imageSize * imageSize
-    var pixels = [Float](repeating: 0, count: count * pixelsPerImage)
+    let size = colour ? colourImageSize : imageSize
+    let channels = colour ? 3 : 1
+    let plane = size * size
+    var pixels = [Float](repeating: 0, count: count * channels * plane)
+    var coverage = [Float](repeating: 0, count: plane)
     for (i, label) in labels.enumerated() {
-      let shape = RandomShape(label: Int(label), using: &rng)
-      pixels.withUnsafeMutableBufferPointer { buffer in
-        shape.render(into: buffer.baseAddress! + i * pixelsPerImage, size: imageSize)
+      let shape = RandomShape(label: Int(label), size: size, using: &rng)
+      guard colour else {
+        pixels.withUnsafeMutableBufferPointer { buffer in
+          shape.render(into: buffer.baseAddress! + i * plane, size: size)
+        }
+        continue
+      }
+      // Background dark, foreground light, each channel drawn independently: the shape stays visible in every
+      // image while colour says nothing about the class.
+      let background = (0..<3).map { _ in Float(0.45 * rng.nextUniform()) }
+      let foreground = (0..<3).map { _ in Float(0.55 + 0.45 * rng.nextUniform()) }
+      coverage.withUnsafeMutableBufferPointer { shape.render(into: $0.baseAddress!, size: size) }
+      for c in 0..<3 {
+        let base = (i * 3 + c) * plane
+        for j in 0..<plane { pixels[base + j] = background[c] + coverage[j] * (foreground[c] - background[c]) }
       }
     }
-    return (Tensor(shape: [count, 1, imageSize, imageSize], scalars: pixels), labels)
+    return (Tensor(shape: [count, channels, size, size], scalars: pixels), labels)
   }
 }
 
@@ -38,15 +62,17 @@ struct RandomShape {
   let angle: Double
   let stroke: Double
 
-  init(label: Int, using rng: inout Xoshiro256) {
+  /// A shape for an image of `size`×`size` pixels; sizes and margins scale with size/28.
+  init(label: Int, size: Int = ShapesDataset.imageSize, using rng: inout Xoshiro256) {
     self.label = label
-    radius = 5 + 3 * rng.nextUniform()  // 5…8 px
+    let scale = Double(size) / Double(ShapesDataset.imageSize)
+    radius = (5 + 3 * rng.nextUniform()) * scale  // 5…8 px at 28×28
     // The widest shapes reach 1.07 radii from the centre, outlines another stroke/2, anti-aliasing half a pixel.
-    let margin = 1.07 * radius + 2.5
-    let span = Double(ShapesDataset.imageSize) - 2 * margin
+    let margin = 1.07 * radius + 2.5 * scale
+    let span = Double(size) - 2 * margin
     centre = (margin + span * rng.nextUniform(), margin + span * rng.nextUniform())
     angle = 2 * Double.pi * rng.nextUniform()
-    stroke = 1.5 + 1.5 * rng.nextUniform()  // 1.5…3 px
+    stroke = (1.5 + 1.5 * rng.nextUniform()) * scale  // 1.5…3 px at 28×28
   }
 
   func render(into out: UnsafeMutablePointer<Float>, size: Int) {

@@ -14,6 +14,12 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
   public var trainSamples: Int?
   /// Test images (nil: all; shapes draws this many). Metrics use all of them.
   public var testSamples: Int?
+  /// The classifier; nil picks the default for the images (`ClassifierArchitecture.defaultModel(forImageHeight:)`).
+  /// A run stores the model it trained.
+  public var model: ClassifierArchitecture?
+  /// The split whose first `evaluationSamples` images are the MI evaluation set; nil means the test set (and lets
+  /// config.json files written before this setting existed load unchanged).
+  public var evaluationSplit: EvaluationSplit?
   /// Training epochs of the classifier in all; a resumed run may raise it.
   public var epochs = 30
   /// Adam learning rate of the classifier.
@@ -30,7 +36,7 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
   /// How the inputs X are compressed (once, before training the classifier): `ae` (the convolutional autoencoder of
   /// docs/method.md §6.3, sigmoid code) or `pca` (fitted on the training images).
   public var inputCompressor: CompressorChoice = .ae
-  /// Dimension of the input codes X̃ (autoencoder latent size or PCA components), 1…784.
+  /// Dimension of the input codes X̃ (autoencoder latent size or PCA components), 1 … pixels per image.
   public var inputLatentDimension = 4
   /// Training epochs of the input autoencoder (used with `inputCompressor == .ae` only).
   public var autoencoderEpochs = 5
@@ -38,7 +44,7 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
   public var autoencoderLearningRate: Float = 1e-2
   /// PCA components kept per recorded layer (capped at the layer's dimension), ≥ 1.
   public var layerLatentDimension = 4
-  /// The first `evaluationSamples` test images (fixed order) are the MI evaluation set.
+  /// The first `evaluationSamples` images of the evaluation split (fixed order) are the MI evaluation set.
   public var evaluationSamples = 10_000
   /// The estimator of I(X;L) and I(L;Y).
   public var estimator: MIEstimatorChoice = .auto
@@ -58,17 +64,22 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
   /// Every setting at the default declared above; `validate()` checks them.
   public init() {}
 
-  /// The default number of evaluation samples: min(10 000, test images), where the test set's size is `testSamples`,
-  /// shapes' default 3 000, the npy test labels' count (read from `test_labels.npy`'s header) or 10 000.
-  public func defaultEvaluationSamples() -> Int {
-    var test = dataset == .shapes ? (testSamples ?? ImageDataset.defaultShapesTest) : (testSamples ?? 10_000)
-    if dataset == .npy, testSamples == nil, let dataDirectory,
+  /// The default number of evaluation samples: min(`cap`, images of the evaluation split), where the split's size
+  /// is `testSamples` / `trainSamples`, the dataset's standard size (`ImageDataset.standardSizes`), the npy labels'
+  /// count (read from the labels file's header) or 10 000.
+  public func defaultEvaluationSamples(cap: Int = 10_000) -> Int {
+    let onTrain = evaluationSplit == .train
+    let given = onTrain ? trainSamples : testSamples
+    let sizes = dataset.standardSizes
+    var count = given ?? (onTrain ? sizes?.train : sizes?.test) ?? 10_000
+    if dataset == .npy, given == nil, let dataDirectory,
       let labels = try? NPY.read(
-        contentsOf: URL(fileURLWithPath: dataDirectory).appendingPathComponent("test_labels.npy"))
+        contentsOf: URL(fileURLWithPath: dataDirectory).appendingPathComponent(
+          onTrain ? "train_labels.npy" : "test_labels.npy"))
     {
-      test = labels.shape.first ?? test
+      count = labels.shape.first ?? count
     }
-    return min(10_000, test)
+    return min(cap, count)
   }
 
   /// Checks ranges before any work starts.
@@ -83,7 +94,7 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
     try check(batchSize >= 1, "--batch-size", batchSize, "≥ 1")
     try check(noise >= 0 && noise.isFinite, "--noise", noise, "≥ 0")
     try check(dropout >= 0 && dropout < 1, "--dropout", dropout, "in [0, 1)")
-    try check(inputLatentDimension >= 1 && inputLatentDimension <= 784, "--x-latent-dim", inputLatentDimension, "1…784")
+    try check(inputLatentDimension >= 1, "--x-latent-dim", inputLatentDimension, "≥ 1")
     try check(layerLatentDimension >= 1, "--layer-latent-dim", layerLatentDimension, "≥ 1")
     try check(autoencoderEpochs >= 1, "--ae-epochs", autoencoderEpochs, "≥ 1")
     try check(
@@ -101,6 +112,12 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
       try check(
         dataDirectory != nil, "--data-dir", "not given",
         "given for --dataset mnist: the directory with the four MNIST IDX files (plain or .gz)")
+    }
+    if dataset == .cifar10 {
+      try check(
+        dataDirectory != nil, "--data-dir", "not given",
+        "given for --dataset cifar10: the directory with data_batch_1.bin … data_batch_5.bin and test_batch.bin "
+          + "(the CIFAR-10 binary version)")
     }
     if dataset == .npy {
       try check(
@@ -122,18 +139,24 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
   public var settingsTable: [(String, String)] {
     [
       ("dataset", dataset.rawValue + (dataDirectory.map { " (\($0))" } ?? "")),
+      ("model", model?.rawValue ?? "default for the images"),
       ("training images", trainSamples.map(String.init) ?? "all"),
       ("test images", testSamples.map(String.init) ?? "all"),
       ("epochs", String(epochs)), ("optimizer", "Adam, lr \(learningRate), batch \(batchSize)"),
-      ("noise", "\(noiseMode.rawValue) σ = \(noise) at every learned layer's input, on at inference"),
-      ("dropout", String(dropout)),
+      (
+        "noise",
+        "\(noiseMode.rawValue) σ = \(noise) at every "
+          + (model == .resnet20 ? "residual block's (and the stem's and head's)" : "learned layer's")
+          + " input, on at inference"
+      ),
+      ("dropout", model == .resnet20 ? "none (resnet20 has no dropout)" : String(dropout)),
       (
         "X compression",
         "\(inputCompressor.rawValue) to \(inputLatentDimension) dims"
           + (inputCompressor == .ae ? ", \(autoencoderEpochs) epochs, lr \(autoencoderLearningRate)" : "")
       ),
       ("layer compression", "PCA to \(layerLatentDimension) dims, refitted every epoch"),
-      ("evaluation samples", String(evaluationSamples)),
+      ("evaluation samples", "the first \(evaluationSamples) \((evaluationSplit ?? .test).rawValue) images"),
       (
         "estimator",
         "\(estimator.rawValue), k = \(k)"

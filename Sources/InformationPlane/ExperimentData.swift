@@ -3,19 +3,47 @@ import Foundation
 @_spi(Benchmarks) import NeuralNetwork
 @_spi(Benchmarks) import Tensor
 
-/// Training and test images of a run, normalised ((x − mean)/std per pixel value, docs/method.md §10.3), checked
-/// against the classifier's input shape.
+/// Training and test images of a run, normalised (docs/method.md §10.3), with what the classifier needs to know
+/// about them: the per-image shape, the number of classes and the model (the configured one or the default for
+/// the image size).
 struct ExperimentData {
   let train: LabelledImages
   let test: LabelledImages
+  /// Per-image `[C, H, W]`.
+  let inputShape: [Int]
+  /// 1 + the largest label of either split.
+  let classes: Int
+  /// `config.model`, or the default for the images.
+  let model: ClassifierArchitecture
 
+  /// - Throws: dataset errors; `InformationPlaneError.invalidSetting` when the images are too small for the model,
+  ///   `--x-latent-dim` exceeds the pixels per image, or the labels name fewer than two classes.
   init(config: ExperimentConfig) throws {
     (train, test) = try config.dataset.load(
       directory: config.dataDirectory, trainSamples: config.trainSamples, testSamples: config.testSamples,
       seed: config.seed)
-    for split in [train, test] where Array(split.images.shape.dropFirst()) != MNISTClassifier.inputShape {
+    inputShape = Array(train.images.shape.dropFirst())
+    classes = ImageDataset.classCount(train, test)
+    model = config.model ?? .defaultModel(forImageHeight: inputShape[1])
+    let shape = inputShape.map(String.init).joined(separator: "×")
+    guard classes >= 2 else {
       throw InformationPlaneError.invalidSetting(
-        name: "dataset images", value: "\(Array(split.images.shape.dropFirst()))", allowed: "1×28×28 (MNIST layout)")
+        name: "dataset labels", value: "only class 0", allowed: "at least two classes")
+    }
+    do {
+      _ = try NoisyClassifier(model, inputShape: inputShape, classes: classes, seed: 0)
+    } catch let error as NeuralNetworkError {
+      throw InformationPlaneError.invalidSetting(
+        name: "--model", value: "\(model.rawValue) for \(shape) images",
+        allowed: "a model whose layers fit the images (\(error.description))")
+    }
+    let pixels = inputShape.reduce(1, *)
+    if config.inputLatentDimension > pixels {
+      throw InformationPlaneError.invalidSetting(
+        name: "--x-latent-dim", value: "\(config.inputLatentDimension)", allowed: "1…\(pixels) for \(shape) images")
     }
   }
+
+  /// The images the information plane is measured on: the first `count` of the configured split.
+  func evaluationSource(_ split: EvaluationSplit?) -> LabelledImages { split == .train ? train : test }
 }

@@ -7,7 +7,7 @@ public enum InformationPlaneError: Error, Equatable, CustomStringConvertible {
   case invalidValidation(String)
   /// Two variables to compress and pair have different numbers of samples (rows).
   case unpairedRows(x: Int, y: Int)
-  case tooFewEvaluationSamples(requested: Int, available: Int)
+  case tooFewEvaluationSamples(requested: Int, available: Int, split: String)
   case collapsedInputCodes(column: Int, standardDeviation: Double)
   case resumeMismatch(String)
   // Smoothing.
@@ -20,6 +20,8 @@ public enum InformationPlaneError: Error, Equatable, CustomStringConvertible {
   // Inputs of `analyze` and of the per-epoch analysis.
   case sampleCountMismatch(layer: String, expected: Int, found: Int)
   case missingInput(String)
+  /// A scratch or output file could not be written or read back; the message names it and the cause.
+  case ioFailure(String)
 
   /// What went wrong and what to do about it, for the "Error:" line.
   public var description: String {
@@ -27,8 +29,8 @@ public enum InformationPlaneError: Error, Equatable, CustomStringConvertible {
     case let .invalidSetting(name, value, allowed): "\(name) is \(value) but must be \(allowed)."
     case let .invalidValidation(reason): "Invalid setting: \(reason)."
     case let .unpairedRows(x, y): "X has \(x) samples but Y has \(y); rows must be paired one to one."
-    case let .tooFewEvaluationSamples(requested, available):
-      "--eval-samples is \(requested) but the test set has only \(available) images; lower --eval-samples."
+    case let .tooFewEvaluationSamples(requested, available, split):
+      "--eval-samples is \(requested) but the \(split) set has only \(available) images; lower --eval-samples."
     case let .collapsedInputCodes(column, sd):
       "The input codes are degenerate: code column \(column) has standard deviation \(sd) over the evaluation images, so "
         + "I(X;L) would be meaningless. Train the autoencoder longer (--ae-epochs), change --ae-lr, or use --x-compressor pca."
@@ -47,6 +49,8 @@ public enum InformationPlaneError: Error, Equatable, CustomStringConvertible {
     case let .sampleCountMismatch(layer, expected, found):
       "\(layer) has \(found) samples but the inputs have \(expected); every layer must hold the same samples in the same order."
     case let .missingInput(detail):
+      detail
+    case let .ioFailure(detail):
       detail
     }
   }

@@ -25,7 +25,10 @@ public struct InformationPlaneExperiment {
   }
 
   /// Layers recorded by the docs/method.md §10.1 classifier, in display order.
-  public static let layerNames = MNISTClassifier.probeNames
+  public static let layerNames = ClassifierArchitecture.mnistCNN.probeNames
+
+  /// Images per batch of the evaluation passes (no tape): smaller for the ResNet, whose early probes are 16×32×32.
+  static func evaluationBatchSize(_ model: ClassifierArchitecture) -> Int { model == .resnet20 ? 500 : 2048 }
 
   /// Runs (or resumes) the experiment in `directory`.
   /// - Returns: all complete epochs' metrics and MI rows.
@@ -33,26 +36,32 @@ public struct InformationPlaneExperiment {
   public func run(in directory: URL, resume: Bool, events: (Event) -> Void = { _ in }) throws
     -> (metrics: [EpochSummary], information: [LayerInformation])
   {
-    try config.validate()
+    try self.config.validate()
     var clock = Date()
     func lap() -> Double {
       defer { clock = Date() }
       return Date().timeIntervalSince(clock)
     }
+    let data = try ExperimentData(config: self.config)
+    // The run records the model it trains (the default for the images unless one was chosen).
+    var config = self.config
+    config.model = data.model
     // Settings of a run being resumed must match; nothing is written before the data have loaded.
     let resuming =
       resume && FileManager.default.fileExists(atPath: directory.appendingPathComponent("config.json").path)
     if resuming {
-      let stored = try JSONDecoder().decode(ExperimentConfig.self, from: try RunStore.open(directory).config())
+      var stored = try JSONDecoder().decode(ExperimentConfig.self, from: try RunStore.open(directory).config())
+      stored.model = stored.model ?? data.model
       guard stored.resumeKey() == config.resumeKey() else {
         throw InformationPlaneError.resumeMismatch(
           "the settings differ from \(directory.appendingPathComponent("config.json").path)")
       }
     }
-    let data = try ExperimentData(config: config)
-    guard config.evaluationSamples <= data.test.count else {
+    let split = config.evaluationSplit ?? .test
+    let source = data.evaluationSource(split)
+    guard config.evaluationSamples <= source.count else {
       throw InformationPlaneError.tooFewEvaluationSamples(
-        requested: config.evaluationSamples, available: data.test.count)
+        requested: config.evaluationSamples, available: source.count, split: split == .train ? "training" : "test")
     }
     // Run directory: new, or the existing one continued from its last complete epoch.
     let store: RunStore
@@ -69,22 +78,27 @@ public struct InformationPlaneExperiment {
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       store = try RunStore.create(at: directory, config: try encoder.encode(config))
     }
+    let shape = data.inputShape.map(String.init).joined(separator: "×")
     events(
       .stage(
-        "loaded \(config.dataset.rawValue): \(data.train.count) training, \(data.test.count) test images",
+        "loaded \(config.dataset.rawValue): \(data.train.count) training, \(data.test.count) test images of \(shape), "
+          + "\(data.classes) classes; model \(data.model.rawValue)",
         seconds: lap()))
 
-    let evaluation = data.test.prefix(config.evaluationSamples)
-    let (inputCodes, reconstructionError) = try self.inputCodes(data: data, evaluation: evaluation.images, store: store)
+    let evaluation = source.prefix(config.evaluationSamples)
+    let experiment = InformationPlaneExperiment(config: config)
+    let (inputCodes, reconstructionError) = try experiment.inputCodes(
+      data: data, evaluation: evaluation.images, store: store)
     events(
       .stage(
         "compressed X with \(config.inputCompressor.rawValue) to \(inputCodes.columns) dims"
           + (reconstructionError.map { String(format: ", autoencoder L1 reconstruction error %.4f", $0) } ?? ""),
         seconds: lap()))
 
-    let classifier = MNISTClassifier(
-      noise: Noise(config.noiseMode, sigma: config.noise),
-      noiseAtInference: true, dropout: config.dropout, seed: config.seed &+ 11)
+    let classifier = try NoisyClassifier(
+      data.model, inputShape: data.inputShape, classes: data.classes,
+      noise: Noise(config.noiseMode, sigma: config.noise), noiseAtInference: true, dropout: config.dropout,
+      seed: config.seed &+ 11)
     var trainer = Trainer(
       model: classifier.network,
       optimizer: Adam(parameters: classifier.network.namedParameters, learningRate: config.learningRate),
@@ -93,13 +107,17 @@ public struct InformationPlaneExperiment {
       try Checkpoint.restore(&trainer, from: store.checkpointURL(epoch: last.epoch))
     }
     let loader = try DataLoader(
-      images: data.train.images, labels: data.train.labels, classes: 10,
+      images: data.train.images, labels: data.train.labels, classes: data.classes,
       batchSize: config.batchSize, shuffle: true, seed: config.seed &+ 13)
     let trainProbe = data.train.prefix(min(10_000, data.train.count))
     let analysis = LayerAnalysis(
       latentDimension: config.layerLatentDimension, estimator: config.estimator, k: config.k,
       standardErrorRule: config.standardErrorRule ?? .sumOfParts)
     let smoother = TrajectorySmoother(maxWindow: config.smoothingWindow)
+    let layerNames = classifier.probeNames
+    let logits = data.model.logProbabilityProbe
+    let batchSize = Self.evaluationBatchSize(data.model)
+    let labelEntropy = Self.labelEntropy(evaluation.labels)
     let started = Date()
     let firstEpoch = metrics.count + 1
     guard firstEpoch <= config.epochs else { return (metrics, information) }
@@ -107,21 +125,39 @@ public struct InformationPlaneExperiment {
       let epochStart = Date()
       try trainer.trainEpoch(loader, epochs: config.epochs)
       let train = try trainer.evaluate(
-        trainProbe.images, labels: trainProbe.labels, batchSize: 2048,
+        trainProbe.images, labels: trainProbe.labels, batchSize: batchSize,
         seed: Self.seed(config.seed, 21, epoch))
-      // One pass over the test set in evaluation mode (dropout off, noise on): metrics and all recorded layers.
-      let outputs = try classifier.probe(data.test.images, batchSize: 2048, seed: Self.seed(config.seed, 22, epoch))
-      guard let logProbabilities = outputs["layer5"], let probabilities = outputs["softmax"] else {
-        preconditionFailure("the classifier always records layer5 and softmax")
+      // Evaluation mode (dropout off, noise on). The test pass gives the metrics and, when the evaluation set is the
+      // test set, every recorded layer; each layer is spooled batch by batch and analysed one at a time.
+      let spool = ProbeSpool(directory: store.directory.appendingPathComponent("scratch"), rows: evaluation.count)
+      var logProbabilities: [Float] = []
+      logProbabilities.reserveCapacity(data.test.count * data.classes)
+      try classifier.forEachProbeBatch(
+        data.test.images, names: split == .test ? layerNames : [logits], batchSize: batchSize,
+        seed: Self.seed(config.seed, 22, epoch)
+      ) { start, probes in
+        logProbabilities += probes[logits]!.scalars
+        if split == .test { for name in layerNames { try spool.append(name, probes[name]!, start: start) } }
       }
+      if split == .train {
+        try classifier.forEachProbeBatch(
+          evaluation.images, names: layerNames, batchSize: batchSize, seed: Self.seed(config.seed, 24, epoch)
+        ) { start, probes in
+          for name in layerNames { try spool.append(name, probes[name]!, start: start) }
+        }
+      }
+      let logProbabilityTensor = Tensor(shape: [data.test.count, data.classes], scalars: logProbabilities)
       let test = Self.classificationMetrics(
-        logProbabilities: logProbabilities, probabilities: probabilities,
+        logProbabilities: logProbabilityTensor, probabilities: logProbabilityTensor.map { Foundation.exp($0) },
         labels: data.test.labels)
-      let layers = Self.layerNames.map { name in (name: name, outputs: outputs[name]!.prefix(config.evaluationSamples))
+      var rows: [LayerInformation] = []
+      for (index, name) in layerNames.enumerated() {
+        guard let outputs = try spool.take(name) else { continue }
+        rows.append(
+          try analysis.analyzeLayer(
+            name, outputs: outputs, index: index, inputCodes: inputCodes, labels: evaluation.labels, epoch: epoch,
+            seed: Self.seed(config.seed, 23, epoch)))
       }
-      let rows = try analysis.analyze(
-        inputCodes: inputCodes, labels: evaluation.labels, layers: layers, epoch: epoch,
-        seed: Self.seed(config.seed, 23, epoch))
       let summary = EpochSummary(
         epoch: epoch, trainLoss: train.loss, trainAccuracy: train.accuracy ?? .nan,
         testLoss: test.loss, testAccuracy: test.accuracy, testROCAUC: test.rocAUC,
@@ -132,7 +168,7 @@ public struct InformationPlaneExperiment {
       try Checkpoint.save(trainer, to: store.checkpointURL(epoch: epoch))
       try store.write(metrics: metrics, information: information)
       try store.pruneCheckpoints(after: epoch, keep: 2)
-      try report(metrics: metrics, information: information, labelEntropy: Self.labelEntropy(evaluation.labels))
+      try experiment.report(metrics: metrics, information: information, labelEntropy: labelEntropy)
         .write(to: store.reportURL)
       let elapsed = Date().timeIntervalSince(started)
       let done = epoch - firstEpoch + 1
@@ -150,7 +186,8 @@ public struct InformationPlaneExperiment {
   {
     InformationPlaneReport.make(
       title: "Information plane — \(config.dataset.rawValue), \(metrics.count) epochs", settings: config.settingsTable,
-      metrics: metrics, information: information, layerOrder: Self.layerNames, labelEntropy: labelEntropy)
+      metrics: metrics, information: information, layerOrder: (config.model ?? .mnistCNN).probeNames,
+      labelEntropy: labelEntropy)
   }
 
   /// The plug-in entropy of class labels in nats (the upper bound of I(L;Y)).
@@ -184,9 +221,16 @@ public struct InformationPlaneExperiment {
     case .none:
       throw InformationPlaneError.invalidSetting(name: "--x-compressor", value: "none", allowed: "ae or pca")
     case .ae:
-      let autoencoder = MNISTAutoencoder(latent: config.inputLatentDimension, seed: config.seed &+ 31)
+      let autoencoder: ImageAutoencoder
+      do {
+        autoencoder = try ImageAutoencoder(
+          inputShape: data.inputShape, latent: config.inputLatentDimension, seed: config.seed &+ 31)
+      } catch let error as NeuralNetworkError {
+        throw InformationPlaneError.invalidSetting(
+          name: "--x-compressor", value: "ae", allowed: "pca for these images (\(error.description))")
+      }
       let loader = try DataLoader(
-        images: data.train.images, labels: data.train.labels, classes: 10, batchSize: 512,
+        images: data.train.images, labels: data.train.labels, classes: data.classes, batchSize: 512,
         shuffle: true, seed: config.seed &+ 32)
       var trainer = Trainer(
         model: autoencoder.network,
@@ -196,10 +240,16 @@ public struct InformationPlaneExperiment {
         lossFunction: .l1, seed: config.seed &+ 33)
       for _ in 0..<config.autoencoderEpochs { try trainer.trainEpoch(loader, epochs: config.autoencoderEpochs) }
       codes = Matrix(try autoencoder.encode(evaluation))
-      let reconstruction = try autoencoder.network.outputs(for: evaluation, probing: [], batchSize: 1024)["output"]!
-      autoencoderError =
-        zip(reconstruction.scalars, evaluation.scalars).reduce(0.0) { $0 + Double(abs($1.0 - $1.1)) }
-        / Double(max(1, evaluation.count))
+      // Batch by batch, in the order the whole-array sum took: the same value without holding every reconstruction.
+      let size = evaluation.count / max(1, evaluation.shape[0])
+      var total = 0.0
+      try autoencoder.network.forEachBatch(of: evaluation, probing: [], batchSize: 1024) { start, outputs in
+        let reconstruction = outputs["output"]!.scalars
+        evaluation.scalars.withUnsafeBufferPointer { x in
+          for (i, r) in reconstruction.enumerated() { total += Double(abs(r - x[start * size + i])) }
+        }
+      }
+      autoencoderError = total / Double(max(1, evaluation.count))
     }
     // A collapsed code (e.g. saturated sigmoids) makes every I(X;L) meaningless: stop before training.
     for c in 0..<codes.columns {
@@ -247,7 +297,8 @@ extension InformationPlaneExperiment {
     let (metrics, information) = try store.load()
     let url = destination ?? store.reportURL
     let experiment = InformationPlaneExperiment(config: config)
-    let evaluationLabels = try ExperimentData(config: config).test.labels.prefix(config.evaluationSamples)
+    let evaluationLabels = try ExperimentData(config: config).evaluationSource(config.evaluationSplit).labels.prefix(
+      config.evaluationSamples)
     try experiment.report(
       metrics: metrics, information: information, labelEntropy: labelEntropy(Array(evaluationLabels))
     )

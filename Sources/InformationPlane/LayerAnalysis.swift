@@ -43,23 +43,35 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
     guard inputCodes.rows == labels.count else {
       throw InformationPlaneError.sampleCountMismatch(layer: "labels", expected: inputCodes.rows, found: labels.count)
     }
-    var rows: [LayerInformation] = []
-    for (index, layer) in layers.enumerated() {
-      let n = layer.outputs.shape.first ?? 0
-      guard n == inputCodes.rows else {
-        throw InformationPlaneError.sampleCountMismatch(layer: layer.name, expected: inputCodes.rows, found: n)
-      }
-      let layerSeed = seed &+ UInt64(index) &* 0x9E37_79B9
-      let codes = try compress(layer.outputs, seed: layerSeed).codes
-      let ixl = try estimator.continuous(inputCodes, codes, k: k, seed: layerSeed, rule: standardErrorRule)
-      let ily = try estimator.labels(codes, labels, k: k, seed: layerSeed &+ 1, rule: standardErrorRule)
-      rows.append(
-        LayerInformation(
-          epoch: epoch, layer: layer.name, ixl: ixl.value, ixlStandardError: ixl.standardError,
-          ily: ily.value, ilyStandardError: ily.standardError,
-          flags: Self.flags(ixl, prefix: "I_XL") + Self.flags(ily, prefix: "I_LY")))
+    return try layers.enumerated().map { index, layer in
+      try analyzeLayer(
+        layer.name, outputs: layer.outputs, index: index, inputCodes: inputCodes, labels: labels, epoch: epoch,
+        seed: seed)
     }
-    return rows
+  }
+
+  /// The estimates of one layer: `analyze` for the layer at position `index` of the list (its seeds depend on the
+  /// position), for callers that produce the layers one at a time. `outputs` is consumed (centred in place).
+  /// - Throws: As `analyze`.
+  public func analyzeLayer(
+    _ name: String, outputs: consuming Tensor, index: Int, inputCodes: Matrix, labels: [Int32], epoch: Int,
+    seed: UInt64
+  ) throws -> LayerInformation {
+    guard inputCodes.rows == labels.count else {
+      throw InformationPlaneError.sampleCountMismatch(layer: "labels", expected: inputCodes.rows, found: labels.count)
+    }
+    let n = outputs.shape.first ?? 0
+    guard n == inputCodes.rows else {
+      throw InformationPlaneError.sampleCountMismatch(layer: name, expected: inputCodes.rows, found: n)
+    }
+    let layerSeed = seed &+ UInt64(index) &* 0x9E37_79B9
+    let codes = try compress(consuming: outputs, seed: layerSeed).codes
+    let ixl = try estimator.continuous(inputCodes, codes, k: k, seed: layerSeed, rule: standardErrorRule)
+    let ily = try estimator.labels(codes, labels, k: k, seed: layerSeed &+ 1, rule: standardErrorRule)
+    return LayerInformation(
+      epoch: epoch, layer: name, ixl: ixl.value, ixlStandardError: ixl.standardError,
+      ily: ily.value, ilyStandardError: ily.standardError,
+      flags: Self.flags(ixl, prefix: "I_XL") + Self.flags(ily, prefix: "I_LY"))
   }
 
   /// The mi.csv flags of one estimate: its flag names, and "ksg-fallback" when `auto` fell back to KSG.
@@ -78,6 +90,14 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
     let flat = outputs.reshaped([n, -1])
     let model = try PCA(components: min(latentDimension, flat.shape[1])).fit(flat, seed: seed)
     return (try model.transform(flat), model)
+  }
+
+  /// `compress(_:seed:)` without a copy of the outputs: they are centred in place (`PCA.fitTransform`), so a layer
+  /// of several gigabytes needs no second copy. Codes agree with `compress` up to Float32 rounding.
+  public func compress(consuming outputs: consuming Tensor, seed: UInt64) throws -> (codes: Matrix, model: PCAModel) {
+    let n = outputs.shape.first ?? 0
+    let d = n == 0 ? 0 : outputs.count / n
+    return try PCA(components: min(latentDimension, max(d, 1))).fitTransform(outputs.reshaped([n, -1]), seed: seed)
   }
 
   /// Fills the smoothed columns of every layer's series (docs/method.md §10.6) over the epochs present.

@@ -55,6 +55,10 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// The element at flat (row-major) position `index`, 0-based.
+  /// The elements, taking them out of this tensor: when nothing else shares them, no copy is made (large arrays
+  /// can then be modified in place).
+  package consuming func intoScalars() -> [Float] { scalars }
+
   package subscript(flat index: Int) -> Float {
     get { scalars[index] }
     set { scalars[index] = newValue }

@@ -124,16 +124,16 @@ import Testing
   }
 
   @Test func wrongInputShapesThrowWithTheLayer() throws {
-    let model = MNISTClassifier(seed: 0).network
+    let model = try NoisyClassifier(seed: 0).network
     let error = try #require(throws: NeuralNetworkError.self) { try model.outputShape(for: [1, 32, 32]) }
     #expect(error.description.contains("Linear(32→32)"))
     #expect(throws: NeuralNetworkError.self) { try model.outputShape(for: [3, 28, 28]) }
     #expect(throws: NeuralNetworkError.self) { try model.outputShape(for: [1, 5, 5]) }
-    #expect(throws: NeuralNetworkError.self) { try MNISTClassifier(seed: 0).probe(Tensor.zeros([2, 28, 28]), seed: 0) }
+    #expect(throws: NeuralNetworkError.self) { try NoisyClassifier(seed: 0).probe(Tensor.zeros([2, 28, 28]), seed: 0) }
   }
 
   @Test func classifierProbesHaveThePaperShapes() throws {
-    let classifier = MNISTClassifier(seed: 1)
+    let classifier = try NoisyClassifier(seed: 1)
     let x = random([5, 1, 28, 28], seed: 10)
     let probes = try classifier.probe(x, seed: 3)
     #expect(probes["layer1"]?.shape == [5, 8, 13, 13])
@@ -149,8 +149,55 @@ import Testing
     #expect(try classifier.probe(x, names: ["layer2"], seed: 3).keys.sorted() == ["layer2"])
   }
 
+  @Test func cifarClassifierHasThePaperShapes() throws {
+    // docs/method.md §10.2: 'same' padding takes 32×32 to 8×16×16, 16×8×8, 32×4×4 = 512, then 32 and 10.
+    let classifier = try NoisyClassifier(.cifarCNN, inputShape: [3, 32, 32], seed: 1)
+    let probes = try classifier.probe(random([3, 3, 32, 32], seed: 12), seed: 3)
+    #expect(probes["layer1"]?.shape == [3, 8, 16, 16])
+    #expect(probes["layer2"]?.shape == [3, 16, 8, 8])
+    #expect(probes["layer3"]?.shape == [3, 512])
+    #expect(probes["layer4"]?.shape == [3, 32])
+    #expect(probes["layer5"]?.shape == [3, 10])
+    #expect(
+      classifier.network.parameterCount == (3 * 9 * 8 + 8) + (8 * 9 * 16 + 16) + (16 * 9 * 32 + 32)
+        + (512 * 32 + 32) + (32 * 10 + 10))
+    // Any channel count, size and class count.
+    let small = try NoisyClassifier(.cifarCNN, inputShape: [2, 20, 12], classes: 3, seed: 1)
+    #expect(try small.probe(random([2, 2, 20, 12], seed: 13), seed: 0)["softmax"]?.shape == [2, 3])
+    let mnist = try NoisyClassifier(.mnistCNN, inputShape: [3, 32, 32], classes: 4, seed: 1)
+    #expect(try mnist.probe(random([2, 3, 32, 32], seed: 13), seed: 0)["layer3"]?.shape == [2, 128])
+  }
+
+  @Test func resnet20HasHeEtAlsShapesAndParameters() throws {
+    let resnet = try NoisyClassifier(.resnet20, inputShape: [3, 32, 32], seed: 2)
+    #expect(resnet.probeNames == ["stem"] + (1...9).map { "block\($0)" } + ["head", "softmax"])
+    let probes = try resnet.probe(random([2, 3, 32, 32], seed: 14), seed: 5)
+    #expect(probes["stem"]?.shape == [2, 16, 32, 32])
+    #expect(probes["block3"]?.shape == [2, 16, 32, 32])
+    #expect(probes["block4"]?.shape == [2, 32, 16, 16])
+    #expect(probes["block7"]?.shape == [2, 64, 8, 8])
+    #expect(probes["block9"]?.shape == [2, 64, 8, 8])
+    #expect(probes["head"]?.shape == [2, 10] && probes["softmax"]?.shape == [2, 10])
+    // He et al. 2016, Table 6 (0.27 M): bias-free 3×3 convolutions, two batch-norm parameters per channel,
+    // option-A shortcuts without parameters, a 64→10 linear head.
+    let stem = 3 * 9 * 16 + 2 * 16
+    let stage1 = 3 * (2 * (16 * 9 * 16) + 2 * 2 * 16)
+    let stage2 = (16 * 9 * 32 + 32 * 9 * 32 + 4 * 32) + 2 * (2 * (32 * 9 * 32) + 4 * 32)
+    let stage3 = (32 * 9 * 64 + 64 * 9 * 64 + 4 * 64) + 2 * (2 * (64 * 9 * 64) + 4 * 64)
+    #expect(resnet.network.parameterCount == stem + stage1 + stage2 + stage3 + 64 * 10 + 10)
+    #expect(resnet.network.parameterCount == 269_722)
+    // Grey 28×28 images work too (28 → 14 → 7), and images too small for the CNNs fail naming the layer.
+    let grey = try NoisyClassifier(.resnet20, inputShape: [1, 28, 28], seed: 2)
+    #expect(try grey.probe(random([2, 1, 28, 28], seed: 15), seed: 0)["block9"]?.shape == [2, 64, 7, 7])
+    let error = try #require(throws: NeuralNetworkError.self) {
+      try NoisyClassifier(.mnistCNN, inputShape: [1, 12, 12], seed: 0)
+    }
+    #expect(error.description.contains("Conv2d"))
+    #expect(throws: NeuralNetworkError.self) { try NoisyClassifier(.resnet20, classes: 1, seed: 0) }
+  }
+
   @Test func autoencoderShapesAndCodeRange() throws {
-    let ae = MNISTAutoencoder(seed: 2)
+    let ae = try ImageAutoencoder(seed: 2)
     let x = random([3, 1, 28, 28], seed: 11)
     let codes = try ae.encode(x)
     #expect(codes.shape == [3, 4] && codes.scalars.allSatisfy { $0 > 0 && $0 < 1 })

@@ -30,8 +30,8 @@ import Testing
     }
   }
 
-  @Test func probesAreNamedWhereTheyAreDeclared() {
-    let classifier = MNISTClassifier(seed: 0)
+  @Test func probesAreNamedWhereTheyAreDeclared() throws {
+    let classifier = try NoisyClassifier(seed: 0)
     // The recorded outputs: after the first two conv blocks' activations, the third block flattened, and after the
     // two dense layers' activations (the indices the network had when they were written by hand).
     #expect(classifier.network.probes == ["layer1": 4, "layer2": 9, "layer3": 15, "layer4": 18, "layer5": 21])

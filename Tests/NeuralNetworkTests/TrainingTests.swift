@@ -74,7 +74,7 @@ import Testing
     // 2,000 Fashion-MNIST-shaped samples (1×28×28, 10 classes) from the built-in shapes dataset.
     let data = try ShapesDataset.generate(count: 2_000, seed: 3)
     let images = ImageNormalization(mean: 0.5, std: 0.5)(data.images)
-    let classifier = MNISTClassifier(seed: 4)
+    let classifier = try NoisyClassifier(seed: 4)
     var trainer = Trainer(
       model: classifier.network,
       optimizer: Adam(parameters: classifier.network.namedParameters, learningRate: 3e-3), lossFunction: .nll, seed: 5)
@@ -89,7 +89,7 @@ import Testing
 
   @Test func autoencoderReducesItsL1Loss() throws {
     let data = try ShapesDataset.generate(count: 64, seed: 7)
-    let ae = MNISTAutoencoder(seed: 8)
+    let ae = try ImageAutoencoder(seed: 8)
     var trainer = Trainer(
       model: ae.network, optimizer: Adam(parameters: ae.network.namedParameters, learningRate: 3e-3),
       lossFunction: .l1, seed: 9)
@@ -100,7 +100,7 @@ import Testing
   }
 
   @Test func nonFiniteLossStopsWithEpochAndStepBeforeUpdating() throws {
-    let classifier = MNISTClassifier(seed: 0)
+    let classifier = try NoisyClassifier(seed: 0)
     var trainer = Trainer(
       model: classifier.network,
       optimizer: Adam(parameters: classifier.network.namedParameters), lossFunction: .nll, seed: 0)
@@ -123,7 +123,7 @@ import Testing
   }
 
   @Test func wrongImageSizeIsAnErrorNotATrap() throws {
-    let classifier = MNISTClassifier(seed: 0)
+    let classifier = try NoisyClassifier(seed: 0)
     var trainer = Trainer(
       model: classifier.network,
       optimizer: Adam(parameters: classifier.network.namedParameters), lossFunction: .nll, seed: 0)

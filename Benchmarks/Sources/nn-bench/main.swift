@@ -72,12 +72,12 @@ struct Row {
 var rows: [Row] = []
 for threads in [1, 2] {
   Parallelism.setMaximumThreads(threads)
-  let classifier = MNISTClassifier(noise: .relative(sigma: 1e-3), dropout: 0.1, seed: 0)
+  let classifier = try NoisyClassifier(noise: .relative(sigma: 1e-3), dropout: 0.1, seed: 0)
   var trainer = Trainer(model: classifier.network,
     optimizer: Adam(parameters: classifier.network.namedParameters, learningRate: 1e-3), lossFunction: .nll, seed: 0)
   let loader = try DataLoader(images: trainImages, labels: trainLabels, classes: 10, batchSize: 1024, shuffle: true, seed: 0)
   // Warm-up: a few steps of a throw-away copy of the model.
-  let warmModel = MNISTClassifier(noise: .relative(sigma: 1e-3), dropout: 0.1, seed: 1).network
+  let warmModel = try NoisyClassifier(noise: .relative(sigma: 1e-3), dropout: 0.1, seed: 1).network
   var warm = Trainer(model: warmModel, optimizer: Adam(parameters: warmModel.namedParameters), lossFunction: .nll, seed: 1)
   for b in 0..<3 {
     let batch = loader.batch(b, order: loader.order(epoch: 0))

@@ -6,40 +6,60 @@ import InfoPlane
 struct IBCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "ib",
-    abstract: "Train a noisy CNN classifier and record I(X;L), I(L;Y) of every layer after every epoch.",
+    abstract: "Train a noisy classifier and record I(X;L), I(L;Y) of every layer after every epoch.",
     discussion: """
-      The information-plane experiment of Butakov et al. (ICLR 2024, Algorithm 2): the MNIST classifier with \
-      Gaussian noise at every learned layer's input; X is compressed once (autoencoder or PCA), each layer by PCA \
-      refitted every epoch; MI in nats with k-NN estimators on the first --eval-samples test images. Writes \
-      config.json, metrics.csv, mi.csv, checkpoints/ and report.html to --out, updated after every epoch; \
-      --resume continues an interrupted run from its last complete epoch.
+      The information-plane experiment of Butakov et al. (ICLR 2024, Algorithm 2): a classifier (--model: the \
+      paper's MNIST or CIFAR-10 CNN, or ResNet-20) with Gaussian noise at every learned layer's (or residual \
+      block's) input; X is compressed once (autoencoder or PCA), each layer by PCA refitted every epoch; MI in nats \
+      with k-NN estimators on the first --eval-samples images of the evaluation split. Writes config.json, \
+      metrics.csv, mi.csv, checkpoints/ and report.html to --out, updated after every epoch; --resume continues an \
+      interrupted run from its last complete epoch. --preset applies the paper's settings; options given explicitly \
+      override them.
       """
   )
 
+  @Option(
+    help: ArgumentHelp(
+      "The paper's settings: paper-mnist or paper-cifar10 (docs/method.md §10.4); explicit options override them.",
+      valueName: "preset"))
+  var preset: ExperimentPreset?
+
   @OptionGroup(title: "Data") var data: DatasetOptions
 
-  @Option(help: "Training epochs.")
-  var epochs = 30
+  @Option(
+    help: ArgumentHelp(
+      "Classifier: mnist-cnn, cifar-cnn or resnet20 (default: mnist-cnn for images up to 28 pixels high, cifar-cnn "
+        + "above).", valueName: "model"))
+  var model: ClassifierArchitecture?
+
+  @Option(help: "Training epochs (default: 30).")
+  var epochs: Int?
 
   @OptionGroup(title: "Training") var network: NetworkOptions
 
   @Option(help: "Compressor for the inputs X: ae or pca.")
   var xCompressor: CompressorChoice = .ae
 
-  @Option(help: "Code dimension of X.")
-  var xLatentDim = 4
+  @Option(help: "Code dimension of X (default: 4).")
+  var xLatentDim: Int?
 
-  @Option(help: "Epochs of the input autoencoder.")
-  var aeEpochs = 5
+  @Option(help: "Epochs of the input autoencoder (default: 5).")
+  var aeEpochs: Int?
 
-  @Option(help: "Adam learning rate of the input autoencoder.")
-  var aeLr: Float = 1e-2
+  @Option(help: "Adam learning rate of the input autoencoder (default: 0.01).")
+  var aeLr: Float?
 
   @Option(help: "PCA components per layer.")
   var layerLatentDim = 4
 
-  @Option(help: "MI evaluation samples: the first N test images (default: min(10000, test images)).")
+  @Option(help: "MI evaluation samples: the first N images of --eval-split (default: min(10000, its images)).")
   var evalSamples: Int?
+
+  @Option(help: "The split the MI is measured on: test or train (default: test).")
+  var evalSplit: EvaluationSplit?
+
+  @Option(help: "Savitzky–Golay window cap of the smoothed trajectories (default: 30).")
+  var smoothingWindow: Int?
 
   @OptionGroup(title: "Estimator") var estimatorOptions: EstimatorOptions
 
@@ -56,22 +76,32 @@ struct IBCommand: ParsableCommand {
   /// read from its labels file's header by the library.
   func config() -> ExperimentConfig {
     var c = ExperimentConfig()
-    c.dataset = data.dataset ?? .shapes
+    var presetSamples: Int?
+    if let preset {
+      preset.apply(to: &c)
+      presetSamples = c.evaluationSamples
+    }
+    if let dataset = data.dataset { c.dataset = dataset }
     c.dataDirectory = data.dataDir
     c.trainSamples = data.trainSamples
     c.testSamples = data.testSamples
-    c.epochs = epochs
-    c.learningRate = network.lr
+    if let model { c.model = model }
+    if let epochs { c.epochs = epochs }
+    if let lr = network.lr { c.learningRate = lr }
     c.batchSize = network.batchSize
     c.noise = network.noise
     c.noiseMode = network.noiseMode
     c.dropout = network.dropout
     c.inputCompressor = xCompressor
-    c.inputLatentDimension = xLatentDim
-    c.autoencoderEpochs = aeEpochs
-    c.autoencoderLearningRate = aeLr
+    if let xLatentDim { c.inputLatentDimension = xLatentDim }
+    if let aeEpochs { c.autoencoderEpochs = aeEpochs }
+    if let aeLr { c.autoencoderLearningRate = aeLr }
     c.layerLatentDimension = layerLatentDim
-    c.evaluationSamples = evalSamples ?? c.defaultEvaluationSamples()
+    if let evalSplit { c.evaluationSplit = evalSplit }
+    if let smoothingWindow { c.smoothingWindow = smoothingWindow }
+    // A preset's sample count holds unless fewer images are asked for; then the default for the split applies.
+    c.evaluationSamples =
+      evalSamples ?? presetSamples.map { c.defaultEvaluationSamples(cap: $0) } ?? c.defaultEvaluationSamples()
     c.estimator = estimatorOptions.resolved(default: .auto)
     c.standardErrorRule = estimatorOptions.standardErrorRule == .sumOfParts ? nil : estimatorOptions.standardErrorRule
     c.k = estimatorOptions.k
@@ -96,11 +126,12 @@ struct IBCommand: ParsableCommand {
         case let .resumed(completed):
           standardError("resuming after epoch \(completed)")
         case let .epoch(m, rows, elapsed, remaining):
-          let deep = rows.filter { $0.layer == "layer4" || $0.layer == "layer5" }
+          let deep = rows.suffix(3).prefix(2)
             .map { String(format: "%@ I(X;L) %.2f I(L;Y) %.2f", $0.layer, $0.ixl, $0.ily) }.joined(separator: "  ")
           standardError(
             String(
-              format: "epoch %d/%d  loss %.3f/%.3f  acc %.3f/%.3f  %@  %@ elapsed, ETA %@", m.epoch, epochs,
+              format: "epoch %d/%d  loss %.3f/%.3f  acc %.3f/%.3f  %@  %@ elapsed, ETA %@", m.epoch,
+              experiment.config.epochs,
               m.trainLoss, m.testLoss, m.trainAccuracy, m.testAccuracy, deep, duration(elapsed), duration(remaining)))
         }
       }
@@ -121,3 +152,6 @@ struct IBCommand: ParsableCommand {
 }
 
 extension CompressorChoice: ExpressibleByArgument {}
+extension ClassifierArchitecture: ExpressibleByArgument {}
+extension ExperimentPreset: ExpressibleByArgument {}
+extension EvaluationSplit: ExpressibleByArgument {}

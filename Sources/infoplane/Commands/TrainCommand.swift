@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 @_spi(Benchmarks) import InfoPlane
 
-/// `infoplane train`: trains the docs/method.md §10.1 classifier on Fashion-MNIST or MNIST and saves a checkpoint.
+/// `infoplane train`: trains a noisy classifier (docs/method.md §10; `--model`) on an image dataset and saves a
+/// checkpoint.
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
-    abstract: "Train the paper's noisy MNIST classifier (docs/method.md §10.1) on an image dataset.",
+    abstract: "Train a noisy classifier (the paper's MNIST or CIFAR-10 CNN, or ResNet-20) on an image dataset.",
     discussion: """
       Adam on NLL, relative Gaussian noise on every learned layer's input (on at inference too), dropout before the \
       conv blocks. Progress goes to stderr, one line per epoch with loss, accuracy, images/s and ETA. After every \
@@ -17,6 +18,12 @@ struct TrainCommand: ParsableCommand {
   )
 
   @OptionGroup(title: "Data") var data: DatasetOptions
+
+  @Option(
+    help: ArgumentHelp(
+      "Classifier: mnist-cnn, cifar-cnn or resnet20 (default: mnist-cnn for images up to 28 pixels high, cifar-cnn "
+        + "above).", valueName: "model"))
+  var model: ClassifierArchitecture?
 
   @Option(help: "Training epochs.")
   var epochs = 5
@@ -55,15 +62,19 @@ struct TrainCommand: ParsableCommand {
     // A missing Fashion-MNIST directory's error names `apt-get install dataset-fashion-mnist`.
     let (trainSet, testSet) = try dataset.load(
       directory: data.dataDir, trainSamples: data.trainSamples, testSamples: data.testSamples, seed: seed)
-    let classifier = MNISTClassifier(
+    let inputShape = Array(trainSet.images.shape.dropFirst())
+    let classes = ImageDataset.classCount(trainSet, testSet)
+    let classifier = try NoisyClassifier(
+      model ?? .defaultModel(forImageHeight: inputShape[1]), inputShape: inputShape, classes: classes,
       noise: Noise(network.noiseMode, sigma: network.noise), noiseAtInference: true, dropout: network.dropout,
       seed: seed)
     var trainer = Trainer(
       model: classifier.network,
-      optimizer: Adam(parameters: classifier.network.namedParameters, learningRate: network.lr), lossFunction: .nll,
+      optimizer: Adam(parameters: classifier.network.namedParameters, learningRate: network.learningRate),
+      lossFunction: .nll,
       seed: seed)
     let loader = try DataLoader(
-      images: trainSet.images, labels: trainSet.labels, classes: 10, batchSize: network.batchSize,
+      images: trainSet.images, labels: trainSet.labels, classes: classes, batchSize: network.batchSize,
       shuffle: true, seed: seed)
     _ = try classifier.network.outputShape(for: loader.sampleShape)
 
@@ -78,7 +89,8 @@ struct TrainCommand: ParsableCommand {
         .write(to: metricsURL, options: .atomic)
     }
     let metadata = [
-      "dataset": dataset.rawValue, "batch_size": "\(network.batchSize)", "learning_rate": "\(network.lr)",
+      "dataset": dataset.rawValue, "model": classifier.architecture.rawValue, "batch_size": "\(network.batchSize)",
+      "learning_rate": "\(network.learningRate)",
       "noise_sigma": "\(network.noise)",
       "dropout": "\(network.dropout)", "version": infoPlaneVersion,
     ]
@@ -119,7 +131,7 @@ struct TrainCommand: ParsableCommand {
     }
     if outputOptions.json {
       let summary = TrainingSummary(
-        dataset: dataset, epochs: train.epoch, batchSize: network.batchSize, learningRate: network.lr,
+        dataset: dataset, epochs: train.epoch, batchSize: network.batchSize, learningRate: network.learningRate,
         noiseSigma: network.noise, dropout: network.dropout, seed: seed, version: infoPlaneVersion,
         trainLoss: train.loss, trainAccuracy: train.accuracy ?? .nan, testLoss: test.loss,
         testAccuracy: test.accuracy ?? .nan, imagesPerSecond: train.samplesPerSecond, seconds: seconds,

@@ -5,8 +5,11 @@ import InfoPlane
 /// (the paper's settings by default: Adam 1e-3, batch 1024, relative noise σ = 1e-3 on every learned layer's input,
 /// dropout 0.1).
 struct NetworkOptions: ParsableArguments {
-  @Option(help: "Adam learning rate.")
-  var lr: Float = 1e-3
+  @Option(help: "Adam learning rate (default: 0.001, or the --preset's).")
+  var lr: Float?
+
+  /// `--lr`, or the default 1e-3.
+  var learningRate: Float { lr ?? 1e-3 }
 
   @Option(help: "Mini-batch size.")
   var batchSize = 1024
@@ -17,12 +20,14 @@ struct NetworkOptions: ParsableArguments {
   @Option(help: "Noise form: relative (x·(1+σε), the paper's) or absolute (x+σε).")
   var noiseMode: Noise.Form = .relative
 
-  @Option(help: "Dropout probability before each convolution block.")
+  @Option(help: "Dropout probability before each convolution block (the CNNs; resnet20 has none).")
   var dropout: Float = 0.1
 
   /// Checks the ranges, for `train`; `ib` checks the same settings in `ExperimentConfig.validate()`.
   func check() throws {
-    guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number (got \(lr)).") }
+    guard learningRate > 0, learningRate.isFinite else {
+      throw ValidationError("--lr must be a positive number (got \(learningRate)).")
+    }
     guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1 (got \(batchSize)).") }
     guard noise >= 0, noise.isFinite else { throw ValidationError("--noise must be ≥ 0 (got \(noise)).") }
     guard dropout >= 0, dropout < 1 else { throw ValidationError("--dropout must be in [0, 1) (got \(dropout)).") }
