@@ -13,6 +13,7 @@ let package = Package(
     .executableTarget(name: "gemm-bench", dependencies: [.product(name: "InfoPlane", package: "InfoPlane")]),
     .executableTarget(name: "knn-bench", dependencies: [.product(name: "InfoPlane", package: "InfoPlane")]),
     .executableTarget(name: "nn-bench", dependencies: [.product(name: "InfoPlane", package: "InfoPlane")]),
+    .executableTarget(name: "resnet-bench", dependencies: [.product(name: "InfoPlane", package: "InfoPlane")]),
     // README's Swift example, compiled against the public API only (a separate package sees no `package` symbols),
     // so the guide cannot drift from the library: `swift run -c release readme-example`.
     .executableTarget(name: "readme-example", dependencies: [.product(name: "InfoPlane", package: "InfoPlane")]),

@@ -86,5 +86,5 @@ import Tensor
   }
 
   /// The number of learned scalars.
-  package var parameterCount: Int { namedParameters.reduce(0) { $0 + $1.parameter.value.count } }
+  @_spi(Benchmarks) public var parameterCount: Int { namedParameters.reduce(0) { $0 + $1.parameter.value.count } }
 }
