@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import InfoPlane
+@_spi(Benchmarks) import InfoPlane
 
 @main
 struct InfoPlaneCommand: ParsableCommand {
@@ -15,6 +15,7 @@ struct InfoPlaneCommand: ParsableCommand {
   )
 
   static func main() {
+    HeapTuning.keepFreedBlocks()
     do {
       var command = try parseAsRoot()
       try command.run()

@@ -47,6 +47,7 @@ func median(_ xs: [Double]) -> Double {
   return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
 
+HeapTuning.keepFreedBlocks()  // as the infoplane executable does
 var arguments = CommandLine.arguments.dropFirst()
 var dataDir = "/usr/share/datasets/fashion-mnist"
 var epochsTimed = 1

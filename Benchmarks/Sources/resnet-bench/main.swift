@@ -33,6 +33,7 @@ while let a = arguments.popFirst() {
   }
 }
 
+HeapTuning.keepFreedBlocks()  // as the infoplane executable does
 var rng = Xoshiro256(seed: 1)
 let trainImages = Tensor.normal([batch * 4, 3, 32, 32], using: &rng)
 let trainLabels = (0..<(batch * 4)).map { _ in Int32(rng.nextInt(below: 10)) }

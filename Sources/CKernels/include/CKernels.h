@@ -5,6 +5,10 @@
 /// The instruction set the kernels dispatch to on this CPU: 0 portable, 1 AVX2+FMA, 2 AVX-512F.
 int ck_isa_level(void);
 
+/// glibc only: blocks up to 32 MiB from the heap, up to 1 GiB of freed heap kept, growth in 256 MiB steps
+/// (see HeapTuning.swift); does nothing elsewhere.
+void ck_keep_freed_blocks(void);
+
 #include "ck_gemm.h"
 #include "ck_distance.h"
 

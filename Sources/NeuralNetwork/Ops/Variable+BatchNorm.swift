@@ -14,44 +14,68 @@ extension Variable {
     var invStd = [Float](repeating: 0, count: c)
     var unbiased = [Float](repeating: 0, count: c)
     let xv = x.value
+    // Channels in parallel; each channel's sums run in the same order on any thread count (deterministic).
     xv.scalars.withUnsafeBufferPointer { xb in
-      for ch in 0..<c {
-        var s = 0.0
-        for i in 0..<n {
-          let row = ch &* spatial &+ i &* c &* spatial
-          for j in 0..<spatial { s += Double(xb[row &+ j]) }
-        }
-        let mu = s / Double(max(1, m))
-        var ss = 0.0
-        for i in 0..<n {
-          let row = ch &* spatial &+ i &* c &* spatial
-          for j in 0..<spatial {
-            let d = Double(xb[row &+ j]) - mu
-            ss += d * d
+      mean.withUnsafeMutableBufferPointer { meanBuffer in
+        invStd.withUnsafeMutableBufferPointer { invStdBuffer in
+          unbiased.withUnsafeMutableBufferPointer { unbiasedBuffer in
+            let (xp, mp) = (
+              SendablePointer(UnsafeMutablePointer(mutating: xb.baseAddress!)), SendablePointer(meanBuffer.baseAddress!)
+            )
+            let (ip, up) = (SendablePointer(invStdBuffer.baseAddress!), SendablePointer(unbiasedBuffer.baseAddress!))
+            parallelFor(c) { channels in
+              for ch in channels {
+                var s = 0.0
+                for i in 0..<n {
+                  let row = xp.base + (ch &* spatial &+ i &* c &* spatial)
+                  var partial: Float = 0
+                  for j in 0..<spatial { partial += row[j] }
+                  s += Double(partial)
+                }
+                let mu = s / Double(max(1, m))
+                var ss = 0.0
+                for i in 0..<n {
+                  let row = xp.base + (ch &* spatial &+ i &* c &* spatial)
+                  let muf = Float(mu)
+                  var partial: Float = 0
+                  for j in 0..<spatial {
+                    let d = row[j] - muf
+                    partial += d * d
+                  }
+                  ss += Double(partial)
+                }
+                mp.base[ch] = Float(mu)
+                ip.base[ch] = Float(1 / (ss / Double(max(1, m)) + Double(epsilon)).squareRoot())
+                up.base[ch] = Float(m > 1 ? ss / Double(m - 1) : 0)
+              }
+            }
           }
         }
-        mean[ch] = Float(mu)
-        invStd[ch] = Float(1 / (ss / Double(max(1, m)) + Double(epsilon)).squareRoot())
-        unbiased[ch] = Float(m > 1 ? ss / Double(m - 1) : 0)
       }
     }
     let xhat = normalize(xv, channels: c, spatial: spatial, shift: mean, scale: invStd)
     let y = affine(xhat, channels: c, spatial: spatial, gamma: gamma.value.scalars, beta: beta.value.scalars)
     let gammaValues = gamma.value.scalars
+    let invStdValues = invStd
     let output = Tape.record(y, inputs: [x, gamma, beta]) { dy in
       let (dGamma, dBeta) = affineGradients(dy, xhat, channels: c, spatial: spatial)
       // dx = γ·invstd/M · (M·dy − Σdy − x̂·Σ(dy·x̂)), per channel.
-      var dx = [Float](repeating: 0, count: xv.count)
-      dy.scalars.withUnsafeBufferPointer { g in
+      let (sumsB, sumsG) = (dBeta.scalars, dGamma.scalars)
+      let dx = dy.scalars.withUnsafeBufferPointer { g in
         xhat.scalars.withUnsafeBufferPointer { h in
-          dx.withUnsafeMutableBufferPointer { o in
-            for i in 0..<n {
-              for ch in 0..<c {
-                let k = gammaValues[ch] * invStd[ch] / Float(m)
-                let (sb, sg) = (dBeta.scalars[ch], dGamma.scalars[ch])
-                let row = (i &* c &+ ch) &* spatial
+          uninitializedFloats(xv.count) { o in
+            let (gp, hp, op) = (
+              SendablePointer(UnsafeMutablePointer(mutating: g.baseAddress!)),
+              SendablePointer(UnsafeMutablePointer(mutating: h.baseAddress!)), SendablePointer(o)
+            )
+            parallelFor(n &* c, minimumChunk: max(1, elementwiseChunk / max(1, spatial))) { rows in
+              for r in rows {
+                let ch = r % c
+                let k = gammaValues[ch] * invStdValues[ch] / Float(m)
+                let (sb, sg) = (sumsB[ch], sumsG[ch])
+                let row = r &* spatial
                 for j in 0..<spatial {
-                  o[row &+ j] = k * (Float(m) * g[row &+ j] - sb - h[row &+ j] * sg)
+                  op.base[row &+ j] = k * (Float(m) * gp.base[row &+ j] - sb - hp.base[row &+ j] * sg)
                 }
               }
             }
@@ -94,11 +118,13 @@ private func normalize(_ x: Tensor, channels c: Int, spatial: Int, shift: [Float
   let n = x.count / max(1, c * spatial)
   let out = x.scalars.withUnsafeBufferPointer { xb in
     uninitializedFloats(x.count) { y in
-      for i in 0..<n {
-        for ch in 0..<c {
-          let row = (i &* c &+ ch) &* spatial
+      let (xp, yp) = (SendablePointer(UnsafeMutablePointer(mutating: xb.baseAddress!)), SendablePointer(y))
+      parallelFor(n &* c, minimumChunk: max(1, elementwiseChunk / max(1, spatial))) { rows in
+        for r in rows {
+          let ch = r % c
+          let row = r &* spatial
           let (m, s) = (shift[ch], scale[ch])
-          for j in 0..<spatial { y[row &+ j] = (xb[row &+ j] - m) * s }
+          for j in 0..<spatial { yp.base[row &+ j] = (xp.base[row &+ j] - m) * s }
         }
       }
     }
@@ -111,11 +137,13 @@ private func affine(_ x: Tensor, channels c: Int, spatial: Int, gamma: [Float], 
   let n = x.count / max(1, c * spatial)
   let out = x.scalars.withUnsafeBufferPointer { xb in
     uninitializedFloats(x.count) { y in
-      for i in 0..<n {
-        for ch in 0..<c {
-          let row = (i &* c &+ ch) &* spatial
+      let (xp, yp) = (SendablePointer(UnsafeMutablePointer(mutating: xb.baseAddress!)), SendablePointer(y))
+      parallelFor(n &* c, minimumChunk: max(1, elementwiseChunk / max(1, spatial))) { rows in
+        for r in rows {
+          let ch = r % c
+          let row = r &* spatial
           let (a, b) = (gamma[ch], beta[ch])
-          for j in 0..<spatial { y[row &+ j] = xb[row &+ j] * a + b }
+          for j in 0..<spatial { yp.base[row &+ j] = xp.base[row &+ j] * a + b }
         }
       }
     }
@@ -130,17 +158,28 @@ private func affineGradients(_ dy: Tensor, _ xhat: Tensor, channels c: Int, spat
   var dBeta = [Double](repeating: 0, count: c)
   dy.scalars.withUnsafeBufferPointer { g in
     xhat.scalars.withUnsafeBufferPointer { h in
-      for i in 0..<n {
-        for ch in 0..<c {
-          let row = (i &* c &+ ch) &* spatial
-          var sg: Float = 0
-          var sb: Float = 0
-          for j in 0..<spatial {
-            sg += g[row &+ j] * h[row &+ j]
-            sb += g[row &+ j]
+      dGamma.withUnsafeMutableBufferPointer { dg in
+        dBeta.withUnsafeMutableBufferPointer { dbeta in
+          let (gp, hp) = (
+            SendablePointer(UnsafeMutablePointer(mutating: g.baseAddress!)),
+            SendablePointer(UnsafeMutablePointer(mutating: h.baseAddress!))
+          )
+          let (dgp, dbp) = (SendablePointer(dg.baseAddress!), SendablePointer(dbeta.baseAddress!))
+          parallelFor(c) { channels in
+            for ch in channels {
+              for i in 0..<n {
+                let row = (i &* c &+ ch) &* spatial
+                var sg: Float = 0
+                var sb: Float = 0
+                for j in 0..<spatial {
+                  sg += gp.base[row &+ j] * hp.base[row &+ j]
+                  sb += gp.base[row &+ j]
+                }
+                dgp.base[ch] += Double(sg)
+                dbp.base[ch] += Double(sb)
+              }
+            }
           }
-          dGamma[ch] += Double(sg)
-          dBeta[ch] += Double(sb)
         }
       }
     }
