@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// NumPy's `.npy` format (format versions 1.0, 2.0 and 3.0): a magic string, a header dictionary, then the raw
 /// elements in C order, little-endian.
@@ -52,6 +53,40 @@ public enum NPY {
   }
 
   static func decode(_ raw: UnsafeRawBufferPointer, file: String) throws -> NPYArray {
+    let (shape, dtype, dataStart) = try layout(raw, file: file)
+    return try NPYArray.decodingPayload(
+      of: raw, from: dataStart, shape: shape, dtype: dtype, order: .little, file: file)
+  }
+
+  /// The `.npy` file at `url` as a Float32 tensor (as `read(contentsOf:).tensor()`), read in chunks straight into
+  /// the tensor: memory for one copy of the elements, however large the file (layer files of gigabytes).
+  /// - Throws: As `read(contentsOf:)`.
+  package static func readTensor(contentsOf url: URL) throws -> Tensor {
+    let file = try StreamedFile(url)
+    let prefix = try file.bytes(at: 0, count: min(file.size, 1 << 16))
+    var headerEnd = prefix.count
+    if prefix.count >= 12, prefix[6] >= 2 {
+      headerEnd = 12 + Int(prefix[8]) | Int(prefix[9]) << 8 | Int(prefix[10]) << 16 | Int(prefix[11]) << 24
+    } else if prefix.count >= 10 {
+      headerEnd = 10 + (Int(prefix[8]) | Int(prefix[9]) << 8)
+    }
+    let header = headerEnd <= prefix.count ? prefix : try file.bytes(at: 0, count: min(file.size, headerEnd))
+    let (shape, dtype, dataStart) = try header.withUnsafeBytes { try layout($0, file: url.path) }
+    let (count, byteCount) = try NPYArray.checkedSize(of: shape, dtype: dtype, file: url.path)
+    guard file.size >= dataStart + byteCount else {
+      throw DatasetsError.truncated(file: url.path, expectedBytes: dataStart + byteCount, actualBytes: file.size)
+    }
+    guard file.size == dataStart + byteCount else {
+      throw DatasetsError.trailingBytes(file: url.path, expectedBytes: dataStart + byteCount, actualBytes: file.size)
+    }
+    return Tensor(shape: shape, scalars: try file.floats(at: dataStart, count: count, dtype: dtype))
+  }
+
+  /// Shape, dtype and payload offset from a `.npy` file's first bytes (at least its whole header).
+  /// - Throws: As `read(contentsOf:)` for the header.
+  static func layout(_ raw: UnsafeRawBufferPointer, file: String) throws
+    -> (shape: [Int], dtype: NPYArray.DType, dataStart: Int)
+  {
     let prefix = min(raw.count, magic.count)
     guard raw.count >= magic.count, Array(raw[0..<magic.count]) == magic else {
       if prefix > 0 && Array(raw[0..<prefix]) == Array(magic[0..<prefix]) {
@@ -98,8 +133,7 @@ public enum NPY {
     }
     // A Fortran-ordered array with at most one extent above 1 has the same bytes as in C order.
     if header.fortranOrder && shape.filter({ $0 > 1 }).count > 1 { throw DatasetsError.fortranOrder(file: file) }
-    return try NPYArray.decodingPayload(
-      of: raw, from: dataStart, shape: shape, dtype: dtype, order: .little, file: file)
+    return (shape, dtype, dataStart)
   }
 
   /// The dtype of a NumPy type string such as `<f4` or `|u1`.

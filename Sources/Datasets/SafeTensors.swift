@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// The named arrays and string metadata of a safetensors file.
 package struct SafeTensorsFile: Sendable, Equatable {
@@ -76,12 +77,37 @@ package enum SafeTensors {
   }
 
   static func decode(_ raw: UnsafeRawBufferPointer, file: String) throws -> SafeTensorsFile {
-    guard raw.count >= 8 else { throw DatasetsError.truncated(file: file, expectedBytes: 8, actualBytes: raw.count) }
+    let (ranges, metadata, dataStart) = try layout(raw, totalBytes: raw.count, file: file)
+    var tensors: [String: NPYArray] = [:]
+    for range in ranges {
+      let bytes = UnsafeRawBufferPointer(rebasing: raw[(dataStart + range.begin)..<(dataStart + range.end)])
+      tensors[range.name] = NPYArray(
+        shape: range.shape, storage: .decode(range.dtype, count: range.count, from: bytes, order: .little))
+    }
+    return SafeTensorsFile(tensors: tensors, metadata: metadata)
+  }
+
+  /// One tensor's place in a safetensors file: byte range within the data section, dtype, shape, element count.
+  struct Entry {
+    let begin: Int, end: Int
+    let name: String
+    let dtype: NPYArray.DType
+    let shape: [Int]
+    let count: Int
+  }
+
+  /// The entries of a safetensors file of `totalBytes` bytes from its first bytes `raw` (at least the length field
+  /// and the whole JSON header), checked as `read(contentsOf:)` checks them.
+  /// - Throws: As `read(contentsOf:)`.
+  static func layout(_ raw: UnsafeRawBufferPointer, totalBytes: Int, file: String) throws
+    -> (entries: [Entry], metadata: [String: String], dataStart: Int)
+  {
+    guard raw.count >= 8 else { throw DatasetsError.truncated(file: file, expectedBytes: 8, actualBytes: totalBytes) }
     var declared: UInt64 = 0
     for i in 0..<8 { declared |= UInt64(raw[i]) << (8 * UInt64(i)) }
-    guard declared <= UInt64(raw.count - 8) else {
+    guard declared <= UInt64(totalBytes - 8) else {
       let expected = declared < UInt64(Int.max - 8) ? Int(declared) + 8 : Int.max
-      throw DatasetsError.truncated(file: file, expectedBytes: expected, actualBytes: raw.count)
+      throw DatasetsError.truncated(file: file, expectedBytes: expected, actualBytes: totalBytes)
     }
     let dataStart = 8 + Int(declared)
     guard declared >= 2, raw[8] == UInt8(ascii: "{") else {
@@ -95,8 +121,8 @@ package enum SafeTensors {
       let reason = (error as? DecodingError).map(describe) ?? "not valid JSON"
       throw DatasetsError.malformedHeader(file: file, format: "safetensors", reason: reason)
     }
-    let dataLength = raw.count - dataStart
-    var ranges: [(begin: Int, end: Int, name: String, dtype: NPYArray.DType, shape: [Int], count: Int)] = []
+    let dataLength = totalBytes - dataStart
+    var ranges: [Entry] = []
     for name in header.entries.keys.sorted() {
       guard let entry = header.entries[name] else { continue }
       guard let dtype = dtype(ofCode: entry.dtype) else {
@@ -119,7 +145,7 @@ package enum SafeTensors {
           reason: "shape \(entry.shape) of \(entry.dtype) needs \(byteCount) bytes but data_offsets span "
             + "\(end - begin)")
       }
-      ranges.append((begin, end, name, dtype, entry.shape, count))
+      ranges.append(Entry(begin: begin, end: end, name: name, dtype: dtype, shape: entry.shape, count: count))
     }
     // As the reference implementation: the entries tile the data exactly, without gaps or overlaps. Checked before
     // decoding, so the arrays together never take more memory than the file.
@@ -134,15 +160,43 @@ package enum SafeTensors {
       covered = range.end
     }
     guard covered == dataLength else {
-      throw DatasetsError.trailingBytes(file: file, expectedBytes: dataStart + covered, actualBytes: raw.count)
+      throw DatasetsError.trailingBytes(file: file, expectedBytes: dataStart + covered, actualBytes: totalBytes)
     }
-    var tensors: [String: NPYArray] = [:]
-    for range in ranges {
-      let bytes = UnsafeRawBufferPointer(rebasing: raw[(dataStart + range.begin)..<(dataStart + range.end)])
-      tensors[range.name] = NPYArray(
-        shape: range.shape, storage: .decode(range.dtype, count: range.count, from: bytes, order: .little))
+    return (ranges, header.metadata, dataStart)
+  }
+
+  /// The tensor names of the safetensors file at `url`, sorted, read from its header alone.
+  /// - Throws: As `read(contentsOf:)`.
+  package static func tensorNames(in url: URL) throws -> [String] {
+    try index(of: url).entries.map(\.name).sorted()
+  }
+
+  /// One tensor of the safetensors file at `url` as Float32 (as `read(contentsOf:)…tensor()`), read in chunks
+  /// straight into the tensor: memory for that tensor only, however large the file.
+  /// - Throws: As `read(contentsOf:)`; `DatasetsError.noArrayNamed` when the file has no tensor `name`.
+  package static func readTensor(named name: String, in url: URL) throws -> Tensor {
+    let (file, entries, dataStart) = try index(of: url)
+    guard let entry = entries.first(where: { $0.name == name }) else {
+      throw DatasetsError.noArrayNamed(file: url.path, name: name, available: entries.map(\.name).sorted())
     }
-    return SafeTensorsFile(tensors: tensors, metadata: header.metadata)
+    return Tensor(
+      shape: entry.shape, scalars: try file.floats(at: dataStart + entry.begin, count: entry.count, dtype: entry.dtype))
+  }
+
+  private static func index(of url: URL) throws -> (file: StreamedFile, entries: [Entry], dataStart: Int) {
+    let file = try StreamedFile(url)
+    let lengthBytes = try file.bytes(at: 0, count: min(8, file.size))
+    guard lengthBytes.count == 8 else {
+      throw DatasetsError.truncated(file: url.path, expectedBytes: 8, actualBytes: file.size)
+    }
+    let declared = lengthBytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+    guard declared <= UInt64(file.size - 8) else {
+      let expected = declared < UInt64(Int.max - 8) ? Int(declared) + 8 : Int.max
+      throw DatasetsError.truncated(file: url.path, expectedBytes: expected, actualBytes: file.size)
+    }
+    let header = try file.bytes(at: 0, count: 8 + Int(declared))
+    let (entries, _, dataStart) = try header.withUnsafeBytes { try layout($0, totalBytes: file.size, file: url.path) }
+    return (file, entries, dataStart)
   }
 
   static func code(of dtype: NPYArray.DType) -> String {

@@ -94,15 +94,23 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
   /// The layer outputs of one epoch, in layer-name order.
   /// - Throws: `DatasetsError` for unreadable files; `InformationPlaneError.missingInput` for an empty safetensors file.
   public static func load(_ source: EpochSource) throws -> [(name: String, outputs: Tensor)] {
+    try layers(of: source).map { (name: $0.name, outputs: try $0.load()) }
+  }
+
+  /// The layers of one epoch in layer-name order, each with a loader that reads that layer alone (streamed from
+  /// its `.npy` file or from its range of the safetensors file), so an epoch's layers are never all in memory.
+  /// - Throws: `DatasetsError` for an unreadable safetensors header; `InformationPlaneError.missingInput` for a
+  ///   safetensors file without tensors.
+  static func layers(of source: EpochSource) throws -> [(name: String, load: () throws -> Tensor)] {
     switch source {
     case let .folder(files):
-      return try files.map { (name: $0.name, outputs: try NPY.read(contentsOf: $0.url).tensor()) }
+      return files.map { file in (name: file.name, load: { try NPY.readTensor(contentsOf: file.url) }) }
     case let .safetensors(url):
-      let file = try SafeTensors.read(contentsOf: url)
-      guard !file.tensors.isEmpty else {
+      let names = try SafeTensors.tensorNames(in: url)
+      guard !names.isEmpty else {
         throw InformationPlaneError.missingInput("\(url.path) holds no tensors; save one tensor per layer.")
       }
-      return file.tensors.keys.sorted().map { (name: $0, outputs: file.tensors[$0]!.tensor()) }
+      return names.map { name in (name: name, load: { try SafeTensors.readTensor(named: name, in: url) }) }
     }
   }
 
@@ -121,7 +129,7 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
       throw InformationPlaneError.missingInput(
         "\(url.path) is missing; analyze needs inputs.npy and labels.npy beside the epoch folders.")
     }
-    let inputs = try NPY.read(contentsOf: inputsURL).tensor()
+    let inputs = try NPY.readTensor(contentsOf: inputsURL)
     let labels = try NPY.read(contentsOf: labelsURL).labels()
     let n = inputs.shape.first ?? 0
     guard n == labels.count else {
@@ -132,12 +140,18 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
       .transform(flatInputs)
     var rows: [LayerInformation] = []
     var layerOrder: [String]?
+    var timings = (compression: 0.0, estimation: 0.0)
     for entry in epochs {
-      let outputs = try Self.load(entry.source)
-      if layerOrder == nil { layerOrder = outputs.map(\.name) }
-      let epochRows = try layers.analyze(
-        inputCodes: inputCodes, labels: labels, layers: outputs, epoch: entry.epoch,
-        seed: seed &+ UInt64(entry.epoch) &* 1_000_003)
+      // One layer in memory at a time: read, compressed in place, estimated, released.
+      let sources = try Self.layers(of: entry.source)
+      if layerOrder == nil { layerOrder = sources.map(\.name) }
+      var epochRows: [LayerInformation] = []
+      for (index, layer) in sources.enumerated() {
+        epochRows.append(
+          try layers.analyzeLayer(
+            layer.name, outputs: try layer.load(), index: index, inputCodes: inputCodes, labels: labels,
+            epoch: entry.epoch, seed: seed &+ UInt64(entry.epoch) &* 1_000_003, timings: &timings))
+      }
       rows += epochRows
       progress(entry.epoch, epochRows)
     }

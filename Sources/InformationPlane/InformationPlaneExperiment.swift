@@ -19,7 +19,8 @@ public struct InformationPlaneExperiment {
     /// A stage before training (loading data, compressing X) finished after `seconds`.
     case stage(String, seconds: Double)
     /// An epoch finished.
-    case epoch(EpochSummary, information: [LayerInformation], elapsed: Double, remaining: Double)
+    case epoch(
+      EpochSummary, information: [LayerInformation], elapsed: Double, remaining: Double, timings: EpochTimings)
     /// Resuming after `completed` epochs.
     case resumed(completed: Int)
   }
@@ -123,7 +124,15 @@ public struct InformationPlaneExperiment {
     guard firstEpoch <= config.epochs else { return (metrics, information) }
     for epoch in firstEpoch...config.epochs {
       let epochStart = Date()
+      var timings = EpochTimings()
+      var stageStart = Date()
+      func stage(_ keyPath: WritableKeyPath<EpochTimings, Double>) {
+        let now = Date()
+        timings[keyPath: keyPath] += now.timeIntervalSince(stageStart)
+        stageStart = now
+      }
       try trainer.trainEpoch(loader, epochs: config.epochs)
+      stage(\.training)
       let train = try trainer.evaluate(
         trainProbe.images, labels: trainProbe.labels, batchSize: batchSize,
         seed: Self.seed(config.seed, 21, epoch))
@@ -139,6 +148,7 @@ public struct InformationPlaneExperiment {
         logProbabilities += probes[logits]!.scalars
         if split == .test { for name in layerNames { try spool.append(name, probes[name]!, start: start) } }
       }
+      stage(\.metrics)
       if split == .train {
         try classifier.forEachProbeBatch(
           evaluation.images, names: layerNames, batchSize: batchSize, seed: Self.seed(config.seed, 24, epoch)
@@ -150,13 +160,18 @@ public struct InformationPlaneExperiment {
       let test = Self.classificationMetrics(
         logProbabilities: logProbabilityTensor, probabilities: logProbabilityTensor.map { Foundation.exp($0) },
         labels: data.test.labels)
+      stage(\.metrics)
       var rows: [LayerInformation] = []
       for (index, name) in layerNames.enumerated() {
         guard let outputs = try spool.take(name) else { continue }
+        var split = (compression: 0.0, estimation: 0.0)
         rows.append(
           try analysis.analyzeLayer(
             name, outputs: outputs, index: index, inputCodes: inputCodes, labels: evaluation.labels, epoch: epoch,
-            seed: Self.seed(config.seed, 23, epoch)))
+            seed: Self.seed(config.seed, 23, epoch), timings: &split))
+        timings.activationsAndCompression += split.compression
+        timings.estimation += split.estimation
+        stageStart = Date()
       }
       let summary = EpochSummary(
         epoch: epoch, trainLoss: train.loss, trainAccuracy: train.accuracy ?? .nan,
@@ -170,12 +185,13 @@ public struct InformationPlaneExperiment {
       try store.pruneCheckpoints(after: epoch, keep: 2)
       try experiment.report(metrics: metrics, information: information, labelEntropy: labelEntropy)
         .write(to: store.reportURL)
+      stage(\.writing)
       let elapsed = Date().timeIntervalSince(started)
       let done = epoch - firstEpoch + 1
       events(
         .epoch(
           summary, information: rows, elapsed: elapsed,
-          remaining: elapsed / Double(done) * Double(config.epochs - epoch)))
+          remaining: elapsed / Double(done) * Double(config.epochs - epoch), timings: timings))
     }
     return (metrics, information)
   }

@@ -43,19 +43,21 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
     guard inputCodes.rows == labels.count else {
       throw InformationPlaneError.sampleCountMismatch(layer: "labels", expected: inputCodes.rows, found: labels.count)
     }
+    var timings = (compression: 0.0, estimation: 0.0)
     return try layers.enumerated().map { index, layer in
       try analyzeLayer(
         layer.name, outputs: layer.outputs, index: index, inputCodes: inputCodes, labels: labels, epoch: epoch,
-        seed: seed)
+        seed: seed, timings: &timings)
     }
   }
 
   /// The estimates of one layer: `analyze` for the layer at position `index` of the list (its seeds depend on the
   /// position), for callers that produce the layers one at a time. `outputs` is consumed (centred in place).
+  /// `timings` receives the seconds spent compressing and estimating.
   /// - Throws: As `analyze`.
   public func analyzeLayer(
     _ name: String, outputs: consuming Tensor, index: Int, inputCodes: Matrix, labels: [Int32], epoch: Int,
-    seed: UInt64
+    seed: UInt64, timings: inout (compression: Double, estimation: Double)
   ) throws -> LayerInformation {
     guard inputCodes.rows == labels.count else {
       throw InformationPlaneError.sampleCountMismatch(layer: "labels", expected: inputCodes.rows, found: labels.count)
@@ -65,9 +67,13 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
       throw InformationPlaneError.sampleCountMismatch(layer: name, expected: inputCodes.rows, found: n)
     }
     let layerSeed = seed &+ UInt64(index) &* 0x9E37_79B9
-    let codes = try compress(consuming: outputs, seed: layerSeed).codes
+    let start = Date()
+    let codes = try compress(consuming: consume outputs, seed: layerSeed).codes
+    let compressed = Date()
     let ixl = try estimator.continuous(inputCodes, codes, k: k, seed: layerSeed, rule: standardErrorRule)
     let ily = try estimator.labels(codes, labels, k: k, seed: layerSeed &+ 1, rule: standardErrorRule)
+    timings.compression += compressed.timeIntervalSince(start)
+    timings.estimation += Date().timeIntervalSince(compressed)
     return LayerInformation(
       epoch: epoch, layer: name, ixl: ixl.value, ixlStandardError: ixl.standardError,
       ily: ily.value, ilyStandardError: ily.standardError,
@@ -95,9 +101,10 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
   /// `compress(_:seed:)` without a copy of the outputs: they are centred in place (`PCA.fitTransform`), so a layer
   /// of several gigabytes needs no second copy. Codes agree with `compress` up to Float32 rounding.
   public func compress(consuming outputs: consuming Tensor, seed: UInt64) throws -> (codes: Matrix, model: PCAModel) {
+    guard outputs.rank >= 2 else { return try compress(outputs, seed: seed) }  // [n]: one feature, nothing to save
     let n = outputs.shape.first ?? 0
     let d = n == 0 ? 0 : outputs.count / n
-    return try PCA(components: min(latentDimension, max(d, 1))).fitTransform(outputs.reshaped([n, -1]), seed: seed)
+    return try PCA(components: min(latentDimension, max(d, 1))).fitTransform(consume outputs, seed: seed)
   }
 
   /// Fills the smoothed columns of every layer's series (docs/method.md §10.6) over the epochs present.

@@ -69,6 +69,9 @@ struct IBCommand: ParsableCommand {
   @Flag(help: "Continue the run in --out from its last complete epoch.")
   var resume = false
 
+  @Flag(help: "Print each epoch's time per stage (training, metrics, layers + PCA, MI, writing) to stderr.")
+  var timings = false
+
   @OptionGroup(title: "Output") var outputOptions: OutputOptions
   @OptionGroup(title: "Run") var runOptions: RunOptions
 
@@ -125,7 +128,7 @@ struct IBCommand: ParsableCommand {
           standardError(String(format: "%@ (%.1f s)", text, seconds))
         case let .resumed(completed):
           standardError("resuming after epoch \(completed)")
-        case let .epoch(m, rows, elapsed, remaining):
+        case let .epoch(m, rows, elapsed, remaining, stages):
           let deep = rows.suffix(3).prefix(2)
             .map { String(format: "%@ I(X;L) %.2f I(L;Y) %.2f", $0.layer, $0.ixl, $0.ily) }.joined(separator: "  ")
           standardError(
@@ -133,6 +136,13 @@ struct IBCommand: ParsableCommand {
               format: "epoch %d/%d  loss %.3f/%.3f  acc %.3f/%.3f  %@  %@ elapsed, ETA %@", m.epoch,
               experiment.config.epochs,
               m.trainLoss, m.testLoss, m.trainAccuracy, m.testAccuracy, deep, duration(elapsed), duration(remaining)))
+          if timings {
+            standardError(
+              String(
+                format: "  epoch %d stages: training %.1f s, metrics %.1f s, layers + PCA %.1f s, MI %.1f s, "
+                  + "writing %.1f s", m.epoch, stages.training, stages.metrics, stages.activationsAndCompression,
+                stages.estimation, stages.writing))
+          }
         }
       }
     }
