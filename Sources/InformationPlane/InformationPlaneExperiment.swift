@@ -310,7 +310,8 @@ extension InformationPlaneExperiment {
   public static func rebuildReport(run: URL, to destination: URL? = nil) throws -> URL {
     let store = try RunStore.open(run)
     let config = try JSONDecoder().decode(ExperimentConfig.self, from: try store.config())
-    let (metrics, information) = try store.load()
+    // Every complete epoch, checkpoint or not: a run shared without its checkpoints still has its tables.
+    let (metrics, information) = try store.load(resumable: false)
     let url = destination ?? store.reportURL
     let experiment = InformationPlaneExperiment(config: config)
     let evaluationLabels = try ExperimentData(config: config).evaluationSource(config.evaluationSplit).labels.prefix(

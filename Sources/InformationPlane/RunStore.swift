@@ -54,17 +54,19 @@ package struct RunStore: Sendable {
 
   /// The complete epochs so far: rows of both tables up to the last epoch that has a metrics row and a checkpoint
   /// (only the latest checkpoints are kept; earlier epochs need only their rows).
-  package func load() throws -> (metrics: [EpochSummary], information: [LayerInformation]) {
+  package func load(resumable: Bool = true) throws -> (metrics: [EpochSummary], information: [LayerInformation]) {
     let metrics = try readTable(metricsURL, headers: [EpochSummary.header]).map(EpochSummary.init(fields:))
     let information = try readTable(
       informationURL, headers: [LayerInformation.header, LayerInformation.headerWithoutFlags]
     )
     .map(LayerInformation.init(fields:))
-    // Epochs 1…N present in order; the last of them that has a checkpoint is where training can resume.
+    // Epochs 1…N present in order; for resuming, the last of them that has a checkpoint is where training resumes.
     var contiguous = 0
     for row in metrics where row.epoch == contiguous + 1 { contiguous = row.epoch }
     var complete = contiguous
-    while complete > 0 && !FileManager.default.fileExists(atPath: checkpointURL(epoch: complete).path) { complete -= 1 }
+    while resumable && complete > 0 && !FileManager.default.fileExists(atPath: checkpointURL(epoch: complete).path) {
+      complete -= 1
+    }
     return (metrics.filter { $0.epoch <= complete }, information.filter { $0.epoch <= complete })
   }
 

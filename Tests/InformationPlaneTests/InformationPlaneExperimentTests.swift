@@ -89,6 +89,19 @@ import Testing
     }
   }
 
+  /// A run shared without its checkpoints (as the examples under docs/) still reports every epoch of its tables;
+  /// only resuming needs a checkpoint.
+  @Test func reportOfARunWithoutCheckpointsShowsEveryEpoch() throws {
+    let dir = Self.directory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    _ = try InformationPlaneExperiment(config: Self.config(epochs: 2)).run(in: dir, resume: false)
+    try FileManager.default.removeItem(at: dir.appendingPathComponent("checkpoints"))
+    let url = try InformationPlaneExperiment.rebuildReport(run: dir)
+    let html = try String(contentsOf: url, encoding: .utf8)
+    #expect(html.contains("shapes, 2 epochs"))
+    #expect(try RunStore.open(dir).load().metrics.isEmpty, "resuming still needs a checkpoint")
+  }
+
   @Test func badSettingsFailBeforeWork() {
     var c = Self.config(epochs: 1)
     c.evaluationSamples = 20
