@@ -38,21 +38,8 @@ public struct PCA: Compressor, Equatable {
     let sampleShape = Array(x.shape.dropFirst())
     var centred = x.intoScalars()
     let model = fit(centring: &centred, n: n, sampleShape: sampleShape, d: d, seed: seed)
-    let c = model.componentCount
-    var codes = [Double](repeating: 0, count: n * c)
-    centred.withUnsafeBufferPointer { p in
-      model.components.withUnsafeBufferPointer { w in
-        codes.withUnsafeMutableBufferPointer { out in
-          for i in 0..<n {
-            for j in 0..<d {
-              let v = Double(p[i &* d &+ j])
-              for l in 0..<c { out[i &* c &+ l] += v * w[j &* c &+ l] }
-            }
-          }
-        }
-      }
-    }
-    return (Matrix(rows: n, columns: c, scalars: codes), model)
+    // Already centred: subtracting zeros leaves every value exactly as it is.
+    return (model.codes(of: centred, rows: n, subtracting: [Double](repeating: 0, count: d)), model)
   }
 
   /// n and D of `x`, checked. - Throws: As `fit(_:seed:)`.
@@ -260,13 +247,17 @@ public struct PCAModel: CompressionModel, Equatable {
     guard Array(x.shape.dropFirst()) == sampleShape else {
       throw CompressionError.shapeMismatch(expected: sampleShape, found: Array(x.shape.dropFirst()))
     }
-    let n = x.shape.first ?? 0
+    return codes(of: x.scalars, rows: x.shape.first ?? 0, subtracting: mean)
+  }
+
+  /// (x − `offset`)·components for the n × D row-major `scalars`: n × c.
+  func codes(of scalars: [Float], rows n: Int, subtracting offset: [Double]) -> Matrix {
     let d = mean.count
     let c = componentCount
     var codes = [Double](repeating: 0, count: n * c)
-    x.scalars.withUnsafeBufferPointer { p in
+    scalars.withUnsafeBufferPointer { p in
       components.withUnsafeBufferPointer { w in
-        mean.withUnsafeBufferPointer { mu in
+        offset.withUnsafeBufferPointer { mu in
           codes.withUnsafeMutableBufferPointer { out in
             for i in 0..<n {
               for j in 0..<d {

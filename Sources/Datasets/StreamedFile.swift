@@ -11,14 +11,14 @@ import Tensor
 
 /// A file read by position (pread), so that one array of a multi-gigabyte file can be converted to Float32 chunk by
 /// chunk without the file's bytes ever being in memory as a whole.
-final class StreamedFile {
-  let path: String
-  let size: Int
+package final class StreamedFile {
+  package let path: String
+  package let size: Int
   private let descriptor: Int32
 
   /// Opens `url` for reading.
   /// - Throws: `DatasetsError.fileNotFound`, or `.ioFailure` for a directory or an unreadable file.
-  init(_ url: URL) throws {
+  package init(_ url: URL) throws {
     path = url.path
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -67,7 +67,7 @@ final class StreamedFile {
 
   /// `count` little-endian elements of `dtype` from byte `offset`, converted to Float32 as `NPYArray.tensor()`
   /// does: float32 is read straight into the result, other types through an 8 MiB buffer.
-  func floats(at offset: Int, count: Int, dtype: NPYArray.DType) throws -> [Float] {
+  package func floats(at offset: Int, count: Int, dtype: NPYArray.DType) throws -> [Float] {
     var failure: (any Error)?
     let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
       guard let base = buffer.baseAddress else {

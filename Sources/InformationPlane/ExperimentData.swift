@@ -16,8 +16,8 @@ struct ExperimentData {
   /// `config.model`, or the default for the images.
   let model: ClassifierArchitecture
 
-  /// - Throws: dataset errors; `InformationPlaneError.invalidSetting` when the images are too small for the model,
-  ///   `--x-latent-dim` exceeds the pixels per image, or the labels name fewer than two classes.
+  /// - Throws: dataset errors; `InformationPlaneError.invalidSetting` when `--x-latent-dim` exceeds the pixels per
+  ///   image or the labels name fewer than two classes.
   init(config: ExperimentConfig) throws {
     (train, test) = try config.dataset.load(
       directory: config.dataDirectory, trainSamples: config.trainSamples, testSamples: config.testSamples,
@@ -30,17 +30,24 @@ struct ExperimentData {
       throw InformationPlaneError.invalidSetting(
         name: "dataset labels", value: "only class 0", allowed: "at least two classes")
     }
-    do {
-      _ = try NoisyClassifier(model, inputShape: inputShape, classes: classes, seed: 0)
-    } catch let error as NeuralNetworkError {
-      throw InformationPlaneError.invalidSetting(
-        name: "--model", value: "\(model.rawValue) for \(shape) images",
-        allowed: "a model whose layers fit the images (\(error.description))")
-    }
     let pixels = inputShape.reduce(1, *)
     if config.inputLatentDimension > pixels {
       throw InformationPlaneError.invalidSetting(
         name: "--x-latent-dim", value: "\(config.inputLatentDimension)", allowed: "1…\(pixels) for \(shape) images")
+    }
+  }
+
+  /// The run's classifier (`model` for these images and classes) with `config`'s noise, dropout and seed.
+  /// - Throws: `InformationPlaneError.invalidSetting` naming `--model` when the images are too small for it.
+  func classifier(config: ExperimentConfig) throws -> NoisyClassifier {
+    do {
+      return try NoisyClassifier(
+        model, inputShape: inputShape, classes: classes, noise: Noise(config.noiseMode, sigma: config.noise),
+        noiseAtInference: true, dropout: config.dropout, seed: config.seed &+ 11)
+    } catch let error as NeuralNetworkError {
+      throw InformationPlaneError.invalidSetting(
+        name: "--model", value: "\(model.rawValue) for \(inputShape.map(String.init).joined(separator: "×")) images",
+        allowed: "a model whose layers fit the images (\(error.description))")
     }
   }
 

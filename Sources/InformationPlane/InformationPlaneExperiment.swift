@@ -44,6 +44,7 @@ public struct InformationPlaneExperiment {
       return Date().timeIntervalSince(clock)
     }
     let data = try ExperimentData(config: self.config)
+    let classifier = try data.classifier(config: self.config)  // before anything is written: the model must fit
     // The run records the model it trains (the default for the images unless one was chosen).
     var config = self.config
     config.model = data.model
@@ -96,10 +97,6 @@ public struct InformationPlaneExperiment {
           + (reconstructionError.map { String(format: ", autoencoder L1 reconstruction error %.4f", $0) } ?? ""),
         seconds: lap()))
 
-    let classifier = try NoisyClassifier(
-      data.model, inputShape: data.inputShape, classes: data.classes,
-      noise: Noise(config.noiseMode, sigma: config.noise), noiseAtInference: true, dropout: config.dropout,
-      seed: config.seed &+ 11)
     var trainer = Trainer(
       model: classifier.network,
       optimizer: Adam(parameters: classifier.network.namedParameters, learningRate: config.learningRate),

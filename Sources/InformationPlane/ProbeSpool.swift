@@ -1,3 +1,4 @@
+@_spi(Benchmarks) import Datasets
 import Foundation
 @_spi(Benchmarks) import Tensor
 
@@ -91,7 +92,7 @@ final class ProbeSpool {
   }
 
   /// The layer's `[rows, …]` outputs, removed from the spool (its scratch file deleted).
-  /// - Throws: `InformationPlaneError.ioFailure` when the scratch file cannot be read back.
+  /// - Throws: `DatasetsError.ioFailure` naming the scratch file when it cannot be read back.
   func take(_ name: String) throws -> Tensor? {
     guard let layer = layers.removeValue(forKey: name) else { return nil }
     let shape = [layer.rowsWritten] + layer.sampleShape
@@ -99,30 +100,10 @@ final class ProbeSpool {
     case let .memory(values):
       return Tensor(shape: shape, scalars: values)
     case let .file(descriptor, path):
-      defer {
-        close(descriptor)
-        unlink(path)
-      }
-      let count = shape.reduce(1, *)
-      var failed = false
-      let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-        let total = count * MemoryLayout<Float>.size
-        var offset = 0
-        let raw = UnsafeMutableRawPointer(buffer.baseAddress!)
-        while offset < total {
-          let n = pread(descriptor, raw + offset, total - offset, off_t(offset))
-          if n < 0, errno == EINTR { continue }
-          guard n > 0 else {
-            failed = true
-            break
-          }
-          offset += n
-        }
-        if failed { raw.initializeMemory(as: UInt8.self, repeating: 0, count: total) }
-        initialized = count
-      }
-      if failed { throw failure("reading back", path) }
-      return Tensor(shape: shape, scalars: values)
+      close(descriptor)
+      defer { unlink(path) }
+      let file = try StreamedFile(URL(fileURLWithPath: path))
+      return Tensor(shape: shape, scalars: try file.floats(at: 0, count: shape.reduce(1, *), dtype: .float32))
     }
   }
 

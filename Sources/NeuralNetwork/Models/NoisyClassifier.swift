@@ -119,16 +119,8 @@ import Tensor
     throws -> [String: Tensor]
   {
     let names = names ?? probeNames
-    let logits = architecture.logProbabilityProbe
-    var wanted = names.filter { $0 != "softmax" }
-    if names.contains("softmax"), !wanted.contains(logits) { wanted.append(logits) }
-    var result = try network.outputs(for: images, probing: wanted, batchSize: batchSize, seed: seed)
-    result["output"] = nil
-    if names.contains("softmax"), let logProbabilities = result[logits] {
-      result["softmax"] = logProbabilities.map { Foundation.exp($0) }
-      if !names.contains(logits) { result[logits] = nil }
-    }
-    return result
+    let outputs = try network.outputs(for: images, probing: networkProbes(for: names), batchSize: batchSize, seed: seed)
+    return requested(names, from: outputs)
   }
 
   /// `probe` in batches: hands each batch's probes (and `softmax`) to `body` with the index of its first sample, so
@@ -139,17 +131,30 @@ import Tensor
     _ body: (_ start: Int, _ probes: [String: Tensor]) throws -> Void
   ) throws {
     let names = names ?? probeNames
-    let logits = architecture.logProbabilityProbe
-    var wanted = names.filter { $0 != "softmax" }
-    if names.contains("softmax"), !wanted.contains(logits) { wanted.append(logits) }
-    try network.forEachBatch(of: images, probing: wanted, batchSize: batchSize, seed: seed) { start, outputs in
-      var result = outputs
-      result["output"] = nil
-      if names.contains("softmax"), let logProbabilities = result[logits] {
-        result["softmax"] = logProbabilities.map { Foundation.exp($0) }
-        if !names.contains(logits) { result[logits] = nil }
-      }
-      try body(start, result)
+    try network.forEachBatch(of: images, probing: networkProbes(for: names), batchSize: batchSize, seed: seed) {
+      start, outputs in try body(start, requested(names, from: outputs))
     }
+  }
+
+  /// The network's probes that give `names`: `softmax` is computed from the log-probabilities.
+  private func networkProbes(for names: [String]) -> [String] {
+    var wanted = names.filter { $0 != "softmax" }
+    if names.contains("softmax"), !wanted.contains(architecture.logProbabilityProbe) {
+      wanted.append(architecture.logProbabilityProbe)
+    }
+    return wanted
+  }
+
+  /// Exactly the probes `names` from the network's `outputs`: `softmax` = exp(log-probabilities) added, the model's
+  /// `output` and log-probabilities not asked for dropped.
+  private func requested(_ names: [String], from outputs: [String: Tensor]) -> [String: Tensor] {
+    let logits = architecture.logProbabilityProbe
+    var result = outputs
+    result["output"] = nil
+    if names.contains("softmax"), let logProbabilities = result[logits] {
+      result["softmax"] = logProbabilities.map { Foundation.exp($0) }
+      if !names.contains(logits) { result[logits] = nil }
+    }
+    return result
   }
 }

@@ -76,7 +76,6 @@ struct TrainCommand: ParsableCommand {
     let loader = try DataLoader(
       images: trainSet.images, labels: trainSet.labels, classes: classes, batchSize: network.batchSize,
       shuffle: true, seed: seed)
-    _ = try classifier.network.outputShape(for: loader.sampleShape)
 
     let outURL = URL(fileURLWithPath: out)
     try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
