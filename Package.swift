@@ -24,7 +24,8 @@ let package = Package(
     .target(name: "Estimators", dependencies: ["Tensor", "CKernels"]),
     .target(name: "Compression", dependencies: ["Tensor", "NeuralNetwork", "Estimators"]),
     .target(
-      name: "InformationPlane", dependencies: ["Tensor", "Datasets", "NeuralNetwork", "Estimators", "Compression"]),
+      name: "InformationPlane",
+      dependencies: ["CKernels", "Tensor", "Datasets", "NeuralNetwork", "Estimators", "Compression"]),
     .target(
       name: "InfoPlane",
       dependencies: ["Tensor", "Datasets", "NeuralNetwork", "Estimators", "Compression", "InformationPlane"]),

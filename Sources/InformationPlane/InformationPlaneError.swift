@@ -22,6 +22,9 @@ public enum InformationPlaneError: Error, Equatable, CustomStringConvertible {
   case missingInput(String)
   /// A scratch or output file could not be written or read back; the message names it and the cause.
   case ioFailure(String)
+  // Sweeps.
+  /// A sweep's grid, manifest or point cannot be used; the message names the option, file or point.
+  case invalidSweep(String)
 
   /// What went wrong and what to do about it, for the "Error:" line.
   public var description: String {
@@ -51,6 +54,8 @@ public enum InformationPlaneError: Error, Equatable, CustomStringConvertible {
     case let .missingInput(detail):
       detail
     case let .ioFailure(detail):
+      detail
+    case let .invalidSweep(detail):
       detail
     }
   }

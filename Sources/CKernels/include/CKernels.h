@@ -9,6 +9,11 @@ int ck_isa_level(void);
 /// (see HeapTuning.swift); does nothing elsewhere.
 void ck_keep_freed_blocks(void);
 
+/// Linux only: asks the kernel to send this process SIGTERM when its parent ends, then checks that the parent is
+/// still `parent` (it may have ended before the request). Returns 0 when the parent is alive and the request holds,
+/// -1 when the parent has already gone; elsewhere does nothing and returns 0.
+int ck_terminate_with_parent(int parent);
+
 #include "ck_gemm.h"
 #include "ck_distance.h"
 

@@ -123,33 +123,38 @@ struct IBCommand: ParsableCommand {
     let (metrics, _) = try runOptions.withThreads {
       try experiment.run(in: URL(fileURLWithPath: out), resume: resume) { event in
         guard !outputOptions.quiet else { return }
-        switch event {
-        case let .stage(text, seconds):
-          standardError(String(format: "%@ (%.1f s)", text, seconds))
-        case let .resumed(completed):
-          standardError("resuming after epoch \(completed)")
-        case let .epoch(m, rows, elapsed, remaining, stages):
-          let deep = rows.suffix(3).prefix(2)
-            .map { String(format: "%@ I(X;L) %.2f I(L;Y) %.2f", $0.layer, $0.ixl, $0.ily) }.joined(separator: "  ")
-          standardError(
-            String(
-              format: "epoch %d/%d  loss %.3f/%.3f  acc %.3f/%.3f  %@  %@ elapsed, ETA %@", m.epoch,
-              experiment.config.epochs,
-              m.trainLoss, m.testLoss, m.trainAccuracy, m.testAccuracy, deep, duration(elapsed), duration(remaining)))
-          if timings {
-            standardError(
-              String(
-                format: "  epoch %d stages: training %.1f s, metrics %.1f s, layers + PCA %.1f s, MI %.1f s, "
-                  + "writing %.1f s", m.epoch, stages.training, stages.metrics, stages.activationsAndCompression,
-                stages.estimation, stages.writing))
-          }
-        }
+        Self.report(event, epochs: experiment.config.epochs, timings: timings)
       }
     }
     if outputOptions.json {
       print(try jsonLine(IBSummary(epochs: metrics.count, directory: out), pretty: true), terminator: "")
     } else {
       print("\(metrics.count) epochs in \(out): metrics.csv, mi.csv, report.html")
+    }
+  }
+
+  /// Prints an experiment's progress `event` to stderr (`epochs`: the run's epoch count; `timings`: each epoch's
+  /// time per stage too). `ib` and `sweep point` print the same lines.
+  static func report(_ event: InformationPlaneExperiment.Event, epochs: Int, timings: Bool) {
+    switch event {
+    case let .stage(text, seconds):
+      standardError(String(format: "%@ (%.1f s)", text, seconds))
+    case let .resumed(completed):
+      standardError("resuming after epoch \(completed)")
+    case let .epoch(m, rows, elapsed, remaining, stages):
+      let deep = rows.suffix(3).prefix(2)
+        .map { String(format: "%@ I(X;L) %.2f I(L;Y) %.2f", $0.layer, $0.ixl, $0.ily) }.joined(separator: "  ")
+      standardError(
+        String(
+          format: "epoch %d/%d  loss %.3f/%.3f  acc %.3f/%.3f  %@  %@ elapsed, ETA %@", m.epoch, epochs,
+          m.trainLoss, m.testLoss, m.trainAccuracy, m.testAccuracy, deep, duration(elapsed), duration(remaining)))
+      if timings {
+        standardError(
+          String(
+            format: "  epoch %d stages: training %.1f s, metrics %.1f s, layers + PCA %.1f s, MI %.1f s, "
+              + "writing %.1f s", m.epoch, stages.training, stages.metrics, stages.activationsAndCompression,
+            stages.estimation, stages.writing))
+      }
     }
   }
 
