@@ -77,7 +77,8 @@ package enum SweepReport {
             let m = mean.map { quantity == 0 ? $0.ixlMean : $0.ilyMean }
             let sd = mean.map { quantity == 0 ? $0.ixlSD : $0.ilySD }.map { $0.isNaN ? 0 : $0 }
             chart.layers.append(
-              .band(x: e, lower: zip(m, sd).map { $0 - $1 }, upper: zip(m, sd).map { $0 + $1 }, color: c, opacity: 0.18))
+              .band(x: e, lower: zip(m, sd).map { $0 - $1 }, upper: zip(m, sd).map { $0 + $1 }, color: c, opacity: 0.18)
+            )
             for run in runs(group) {
               let own = run.information.filter { $0.layer == layer }.sorted { $0.epoch < $1.epoch }
               chart.layers.append(

@@ -160,7 +160,9 @@ public struct SweepAggregate: Sendable {
       let members = runs.filter { $0.group == group }
       for layer in layers {
         var byEpoch: [Int: [LayerInformation]] = [:]
-        for run in members { for row in run.information where row.layer == layer { byEpoch[row.epoch, default: []].append(row) } }
+        for run in members {
+          for row in run.information where row.layer == layer { byEpoch[row.epoch, default: []].append(row) }
+        }
         for epoch in byEpoch.keys.sorted() {
           let values = byEpoch[epoch]!
           let (ixl, ixlSD) = meanAndSD(values.map(\.ixl))

@@ -28,7 +28,8 @@ public struct SweepGrid: Sendable, Equatable, Codable {
     "--out": "every point's run directory is SWEEP/runs/NAME; give the sweep's directory with the sweep's --out",
     "-o": "every point's run directory is SWEEP/runs/NAME; give the sweep's directory with the sweep's --out",
     "--resume": "a sweep resumes interrupted points by itself: run the same sweep command again",
-    "--threads": "the sweep sets each point's threads (the sweep's --threads divided by --jobs; Slurm's --cpus-per-task)",
+    "--threads":
+      "the sweep sets each point's threads (the sweep's --threads divided by --jobs; Slurm's --cpus-per-task)",
     "--json": "give --json to the sweep command, not to its points",
     "--quiet": "give --quiet to the sweep command, not to its points",
     "--help": "see `infoplane ib --help` for the options a sweep can vary",
@@ -156,7 +157,8 @@ public struct SweepGrid: Sendable, Equatable, Codable {
       $0.trimmingCharacters(in: .whitespaces)
     }
     guard !items.contains(where: \.isEmpty) else {
-      throw InformationPlaneError.invalidSweep("\(option) \(text) has an empty item; separate values with single commas.")
+      throw InformationPlaneError.invalidSweep(
+        "\(option) \(text) has an empty item; separate values with single commas.")
     }
     guard Set(items).count == items.count else {
       throw InformationPlaneError.invalidSweep("\(option) \(text) lists a value twice.")

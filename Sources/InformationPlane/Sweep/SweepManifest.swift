@@ -108,7 +108,8 @@ public struct SweepManifest: Sendable, Equatable, Codable {
     } catch let error as InformationPlaneError {
       throw error
     } catch {
-      throw InformationPlaneError.ioFailure("Cannot create the sweep in \(directory.path): \(error.localizedDescription)")
+      throw InformationPlaneError.ioFailure(
+        "Cannot create the sweep in \(directory.path): \(error.localizedDescription)")
     }
     return manifest
   }

@@ -39,8 +39,7 @@ public struct SweepPointRunner {
   ///   - events: the experiment's progress events.
   /// - Throws: the experiment's errors, after recording them in `state.json`; `InformationPlaneError.invalidSweep`
   ///   when the run's `config.json` is not the one the sweep declares for the point.
-  public func run(waitForLock: Bool, events: (InformationPlaneExperiment.Event) -> Void = { _ in }) throws -> Outcome
-  {
+  public func run(waitForLock: Bool, events: (InformationPlaneExperiment.Event) -> Void = { _ in }) throws -> Outcome {
     let manifest = try SweepManifest.load(from: sweep)
     let entry = try manifest.entry(index)
     let directory = manifest.runDirectory(of: entry, in: sweep)
@@ -65,7 +64,8 @@ public struct SweepPointRunner {
     guard entry.config.declares(config) else {
       throw InformationPlaneError.invalidSweep(
         "\(store.configURL.path) differs from the settings the sweep declares for point \(index) in "
-          + "\(entry.config.differences(from: config).joined(separator: ", ")); restore it or remove the run directory.")
+          + "\(entry.config.differences(from: config).joined(separator: ", ")); restore it or remove the run directory."
+      )
     }
     let before = (try? store.load(resumable: false).metrics.count) ?? 0
     if before >= config.epochs {

@@ -140,7 +140,7 @@ struct IBCommand: ParsableCommand {
     case let .stage(text, seconds):
       standardError(String(format: "%@ (%.1f s)", text, seconds))
     case let .resumed(completed):
-      standardError("resuming after epoch \(completed)")
+      if completed > 0 { standardError("resuming after epoch \(completed)") }
     case let .epoch(m, rows, elapsed, remaining, stages):
       let deep = rows.suffix(3).prefix(2)
         .map { String(format: "%@ I(X;L) %.2f I(L;Y) %.2f", $0.layer, $0.ixl, $0.ily) }.joined(separator: "  ")

@@ -91,7 +91,8 @@ struct SweepRunCommand: ParsableCommand {
     }
     if grid != nil && !ibArguments.isEmpty {
       throw ValidationError(
-        "Give the grid either as ib options or as --grid FILE, not both (got --grid and \(ibArguments.joined(separator: " "))).")
+        "Give the grid either as ib options or as --grid FILE, not both (got --grid and \(ibArguments.joined(separator: " ")))."
+      )
     }
   }
 
@@ -291,7 +292,9 @@ enum SlurmSubmission {
 
   /// Appends `line` to the log at `url`.
   static func log(_ line: String, to url: URL) {
-    if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+    if !FileManager.default.fileExists(atPath: url.path) {
+      FileManager.default.createFile(atPath: url.path, contents: nil)
+    }
     guard let handle = FileHandle(forWritingAtPath: url.path) else { return }
     handle.seekToEndOfFile()
     handle.write(Data((line + "\n").utf8))

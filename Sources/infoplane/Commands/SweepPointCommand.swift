@@ -58,7 +58,10 @@ struct SweepPointCommand: ParsableCommand {
       source.resume()
       return source
     }
-    defer { sources.forEach { $0.cancel() } }
+    defer {
+      for source in sources { source.cancel() }
+      for signalNumber in [SIGTERM, SIGINT] { signal(signalNumber, SIG_DFL) }
+    }
     let slurmCPUs = ProcessInfo.processInfo.environment["SLURM_CPUS_PER_TASK"].flatMap(Int.init)
     let threadCount = threads ?? slurmCPUs
     if let threadCount { Parallelism.setMaximumThreads(threadCount) }
