@@ -2,13 +2,18 @@
 # A 5-seed local sweep of README's main job (`infoplane ib`, shapes, 30 epochs) with --jobs 1 (one point at a time,
 # all cores) and --jobs 2 (two points at once, one thread each), one after the other on an otherwise idle machine;
 # prints both wall times, checks that running the finished sweep again recomputes nothing, and compares the numbers
-# of the two sweeps. Usage: bench/sweep_jobs.sh [OUT_DIR] [SEEDS] (defaults /tmp/infoplane-sweep-bench, 0..4).
+# of the two sweeps. Usage: [INFOPLANE_BIN=PATH] bench/sweep_jobs.sh [OUT_DIR] [SEEDS] (defaults
+# /tmp/infoplane-sweep-bench, 0..4).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-/tmp/infoplane-sweep-bench}
 seeds=${2:-0..4}
-swift build -c release --product infoplane >/dev/null
-bin=.build/release/infoplane
+# INFOPLANE_BIN: a binary already built (e.g. by the tests' release build), to skip building here.
+bin=${INFOPLANE_BIN:-}
+if [ -z "$bin" ]; then
+  swift build -c release --product infoplane >/dev/null
+  bin=.build/release/infoplane
+fi
 rm -rf "$out" && mkdir -p "$out"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load $(cut -d' ' -f1-3 /proc/loadavg)"
 for jobs in 1 2; do

@@ -35,7 +35,7 @@ public enum InformationPlaneError: Error, Equatable, CustomStringConvertible {
     case let .tooFewEvaluationSamples(requested, available, split):
       "--eval-samples is \(requested) but the \(split) set has only \(available) images; lower --eval-samples."
     case let .collapsedInputCodes(column, sd):
-      "The input codes are degenerate: code column \(column) has standard deviation \(sd) over the evaluation images, so "
+      "The input codes are degenerate (with --x-compressor ae: after 3 trainings from different initialisations): code column \(column) has standard deviation \(sd) over the evaluation images, so "
         + "I(X;L) would be meaningless. Train the autoencoder longer (--ae-epochs), change --ae-lr, or use --x-compressor pca."
     case let .resumeMismatch(detail):
       "Cannot resume: \(detail). Resume with the run's original settings (see its config.json) or start a new --out."

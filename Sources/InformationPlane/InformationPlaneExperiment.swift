@@ -89,12 +89,16 @@ public struct InformationPlaneExperiment {
 
     let evaluation = source.prefix(config.evaluationSamples)
     let experiment = InformationPlaneExperiment(config: config)
-    let (inputCodes, reconstructionError) = try experiment.inputCodes(
+    let (inputCodes, reconstructionError, collapsed) = try experiment.inputCodes(
       data: data, evaluation: evaluation.images, store: store)
     events(
       .stage(
         "compressed X with \(config.inputCompressor.rawValue) to \(inputCodes.columns) dims"
-          + (reconstructionError.map { String(format: ", autoencoder L1 reconstruction error %.4f", $0) } ?? ""),
+          + (reconstructionError.map { String(format: ", autoencoder L1 reconstruction error %.4f", $0) } ?? "")
+          + (collapsed.isEmpty
+            ? ""
+            : "; the autoencoder's code collapsed in " + collapsed.joined(separator: ", ")
+              + ", so it was trained again from a new initialisation"),
         seconds: lap()))
 
     var trainer = Trainer(
@@ -212,47 +216,86 @@ public struct InformationPlaneExperiment {
   }
 
   /// X̃: the evaluation images' codes, computed once per run and stored (`x_codes.npy`) so a resumed run reuses them.
-  /// - Returns: the codes, and for a freshly trained autoencoder its mean absolute reconstruction error on the
-  ///   evaluation images (normalised pixel units).
+  ///
+  /// An autoencoder whose code collapses (a sigmoid unit saturated on every image — seen for 2 of 5 seeds of the
+  /// shapes run at the paper's lr 1e-2) is trained again from a new initialisation, derived from the seed, up to
+  /// `autoencoderAttempts` times in all; the first attempt uses the run's own seeds, so runs that never collapse are
+  /// unchanged.
+  /// - Returns: the codes; for a freshly trained autoencoder its mean absolute reconstruction error on the
+  ///   evaluation images (normalised pixel units) and the collapsed attempts before the one kept.
   private func inputCodes(data: ExperimentData, evaluation: Tensor, store: RunStore) throws
-    -> (codes: Matrix, reconstructionError: Double?)
+    -> (codes: Matrix, reconstructionError: Double?, collapsed: [String])
   {
-    var autoencoderError: Double?
     let url = store.directory.appendingPathComponent("x_codes.npy")
     if FileManager.default.fileExists(atPath: url.path) {
       let codes = try NPY.read(contentsOf: url).matrix()
-      if codes.rows == evaluation.shape[0] { return (codes, nil) }
+      if codes.rows == evaluation.shape[0] { return (codes, nil, []) }
     }
-    let codes: Matrix
+    var collapsed: [String] = []
+    for attempt in 0..<Self.autoencoderAttempts {
+      let (codes, error) = try freshInputCodes(data: data, evaluation: evaluation, attempt: attempt)
+      if let (column, sd) = Self.collapsedColumn(codes) {
+        guard config.inputCompressor == .ae, attempt + 1 < Self.autoencoderAttempts else {
+          throw InformationPlaneError.collapsedInputCodes(column: column, standardDeviation: sd)
+        }
+        collapsed.append("attempt \(attempt + 1): code column \(column) has standard deviation \(sd)")
+        continue
+      }
+      try NPY.write(NPYArray(codes), to: url)
+      return (codes, error, collapsed)
+    }
+    preconditionFailure("the last attempt returns or throws")
+  }
+
+  /// Autoencoder trainings tried before a collapsed code is an error.
+  static let autoencoderAttempts = 3
+
+  /// The first code column whose standard deviation over the evaluation images is below 1e-4, with that deviation.
+  static func collapsedColumn(_ codes: Matrix) -> (Int, Double)? {
+    for c in 0..<codes.columns {
+      let column = codes.column(c)
+      let mean = column.reduce(0, +) / Double(column.count)
+      let sd = (column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(column.count)).squareRoot()
+      if sd < 1e-4 { return (c, sd) }
+    }
+    return nil
+  }
+
+  /// The codes of one compression of the evaluation images (attempt > 0: the autoencoder from other seeds).
+  private func freshInputCodes(data: ExperimentData, evaluation: Tensor, attempt: Int) throws
+    -> (codes: Matrix, reconstructionError: Double?)
+  {
     switch config.inputCompressor {
     case .pca:
       let fitSet = data.train.prefix(min(10_000, data.train.count)).images
-      codes = try PCA(components: config.inputLatentDimension).fit(
+      let codes = try PCA(components: config.inputLatentDimension).fit(
         fitSet.reshaped([fitSet.shape[0], -1]), seed: config.seed
       )
       .transform(evaluation.reshaped([evaluation.shape[0], -1]))
+      return (codes, nil)
     case .none:
       throw InformationPlaneError.invalidSetting(name: "--x-compressor", value: "none", allowed: "ae or pca")
     case .ae:
+      let base = attempt == 0 ? config.seed : Self.seed(config.seed, 31, attempt)
       let autoencoder: ImageAutoencoder
       do {
         autoencoder = try ImageAutoencoder(
-          inputShape: data.inputShape, latent: config.inputLatentDimension, seed: config.seed &+ 31)
+          inputShape: data.inputShape, latent: config.inputLatentDimension, seed: base &+ 31)
       } catch let error as NeuralNetworkError {
         throw InformationPlaneError.invalidSetting(
           name: "--x-compressor", value: "ae", allowed: "pca for these images (\(error.description))")
       }
       let loader = try DataLoader(
         images: data.train.images, labels: data.train.labels, classes: data.classes, batchSize: 512,
-        shuffle: true, seed: config.seed &+ 32)
+        shuffle: true, seed: base &+ 32)
       var trainer = Trainer(
         model: autoencoder.network,
         optimizer: Adam(
           parameters: autoencoder.network.namedParameters,
           learningRate: config.autoencoderLearningRate),
-        lossFunction: .l1, seed: config.seed &+ 33)
+        lossFunction: .l1, seed: base &+ 33)
       for _ in 0..<config.autoencoderEpochs { try trainer.trainEpoch(loader, epochs: config.autoencoderEpochs) }
-      codes = Matrix(try autoencoder.encode(evaluation))
+      let codes = Matrix(try autoencoder.encode(evaluation))
       // Batch by batch, in the order the whole-array sum took: the same value without holding every reconstruction.
       let size = evaluation.count / max(1, evaluation.shape[0])
       var total = 0.0
@@ -262,17 +305,8 @@ public struct InformationPlaneExperiment {
           for (i, r) in reconstruction.enumerated() { total += Double(abs(r - x[start * size + i])) }
         }
       }
-      autoencoderError = total / Double(max(1, evaluation.count))
+      return (codes, total / Double(max(1, evaluation.count)))
     }
-    // A collapsed code (e.g. saturated sigmoids) makes every I(X;L) meaningless: stop before training.
-    for c in 0..<codes.columns {
-      let column = codes.column(c)
-      let mean = column.reduce(0, +) / Double(column.count)
-      let sd = (column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(column.count)).squareRoot()
-      if sd < 1e-4 { throw InformationPlaneError.collapsedInputCodes(column: c, standardDeviation: sd) }
-    }
-    try NPY.write(NPYArray(codes), to: url)
-    return (codes, autoencoderError)
   }
 
   /// A seed for purpose `purpose` at `epoch`, independent of the others (SplitMix64 of the combination).

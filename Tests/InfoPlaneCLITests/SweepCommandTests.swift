@@ -243,6 +243,16 @@ import Testing
     }
     let manifest = try SweepManifest.load(from: sweep)
     #expect(SweepPointStatus.read(manifest, in: sweep).allSatisfy { $0.state == .pending })
+    // A relative --data-dir is stored absolute: points run in other working directories (a Slurm node's).
+    let mnist = root.appendingPathComponent("m")
+    #expect(
+      CLITest.status(
+        [
+          "sweep", "--out", mnist.path, "--engine", "slurm", "--dry-run", "--dataset", "mnist", "--data-dir", "rel/dir",
+          "--seed", "0,1",
+        ]) == 0)
+    let stored = try IBCommandTests.config(mnist.appendingPathComponent("runs/001_seed=1"))
+    #expect(stored.dataDirectory == FileManager.default.currentDirectoryPath + "/rel/dir")
   }
 
   // MARK: - A real Slurm cluster

@@ -160,6 +160,33 @@ import Testing
     #expect(throws: InformationPlaneError.self) { try c.validate() }
   }
 
+  /// At the paper's autoencoder lr 1e-2, seed 1 of this small setting collapses a sigmoid code unit on its first
+  /// training (found by a 12-seed sweep; docs/method.md §15.9); the run retrains from a new initialisation, says so,
+  /// and goes on with codes that vary.
+  @Test func aCollapsedAutoencoderIsTrainedAgain() throws {
+    var c = ExperimentConfig()
+    c.trainSamples = 1500
+    c.testSamples = 300
+    c.evaluationSamples = 300
+    c.autoencoderEpochs = 2
+    c.autoencoderLearningRate = 1e-2
+    c.epochs = 1
+    c.seed = 1
+    let dir = Self.directory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var stages: [String] = []
+    let (metrics, _) = try InformationPlaneExperiment(config: c).run(in: dir, resume: false) { event in
+      if case let .stage(text, _) = event { stages.append(text) }
+    }
+    #expect(metrics.count == 1)
+    #expect(stages.contains { $0.contains("collapsed in attempt 1") && $0.contains("trained again") }, "\(stages)")
+    let codes = try NPY.read(contentsOf: dir.appendingPathComponent("x_codes.npy")).matrix()
+    #expect(InformationPlaneExperiment.collapsedColumn(codes) == nil)
+    // The check itself: a constant column is found, a varying one is not.
+    let constant = Matrix(rows: 3, columns: 2, scalars: [0.1, 0.5, 0.2, 0.5, 0.3, 0.5])
+    #expect(InformationPlaneExperiment.collapsedColumn(constant).map(\.0) == 1)
+  }
+
   /// A real interruption: the `infoplane` binary is killed with SIGKILL during epoch 2, then resumed.
   @Test(.enabled(if: InformationPlaneExperimentTests.binary != nil, "needs the built infoplane executable"))
   func killedProcessResumes() throws {

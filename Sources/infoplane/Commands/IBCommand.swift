@@ -46,7 +46,7 @@ struct IBCommand: ParsableCommand {
   @Option(help: "Epochs of the input autoencoder (default: 5).")
   var aeEpochs: Int?
 
-  @Option(help: "Adam learning rate of the input autoencoder (default: 0.01).")
+  @Option(help: "Adam learning rate of the input autoencoder (default: 0.003; --preset paper-mnist: 0.01).")
   var aeLr: Float?
 
   @Option(help: "PCA components per layer.")

@@ -129,7 +129,10 @@ struct SweepRunCommand: ParsableCommand {
     }
     let configs = try sweepGrid.points.map { point -> ExperimentConfig in
       do {
-        return try IBCommand.parse(point.arguments).config()
+        var config = try IBCommand.parse(point.arguments).config()
+        // Points run wherever the engine starts them (a Slurm node, another working directory): absolute data paths.
+        config.dataDirectory = config.dataDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        return config
       } catch {
         throw InformationPlaneError.invalidSweep(
           "Point \(point.index) (ib \(point.arguments.joined(separator: " "))): \(IBCommand.message(for: error))")
