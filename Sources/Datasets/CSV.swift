@@ -169,7 +169,8 @@ public enum CSV {
 
   /// The number in an unquoted field, or nil.
   private static func number(_ field: Field) -> Double? {
-    guard !field.quoted, !field.text.isEmpty, field.text.count <= 400 else { return nil }
+    // A NUL byte ends a C string: Double("1\u{0}2") would read 1, so such a cell is no number.
+    guard !field.quoted, !field.text.isEmpty, field.text.count <= 400, !field.text.contains(0) else { return nil }
     return Double(String(decoding: field.text, as: UTF8.self))
   }
 

@@ -9,9 +9,15 @@ enum Gzip {
 
   /// The inflated bytes of every gzip member in `raw` (zlib detects the gzip header: `windowBits` 15 + 32).
   ///
-  /// Memory grows with the bytes actually inflated, never with a size a header claims.
-  /// - Throws: `DatasetsError.corruptGzip` naming `file` for bad data, a bad checksum or a truncated stream.
-  static func decompress(_ raw: UnsafeRawBufferPointer, file: String) throws -> [UInt8] {
+  /// Memory grows with the bytes actually inflated, never with a size a header claims; and with `declaredSize`
+  /// (the size the inflated file's own header declares, once its first bytes are there; nil while too few are) it
+  /// stops as soon as the output outgrows that, so a small file that inflates to gigabytes (a "gzip bomb") costs
+  /// no more memory than the declared size.
+  /// - Throws: `DatasetsError.corruptGzip` naming `file` for bad data, a bad checksum, a truncated stream, or more
+  ///   data than declared.
+  static func decompress(
+    _ raw: UnsafeRawBufferPointer, file: String, declaredSize: (([UInt8]) -> Int?)? = nil
+  ) throws -> [UInt8] {
     guard let base = raw.baseAddress, !raw.isEmpty else {
       throw DatasetsError.corruptGzip(file: file, reason: "the file is empty")
     }
@@ -40,6 +46,12 @@ enum Gzip {
         return (status, buffer.count - Int(stream.avail_out))
       }
       out.append(contentsOf: scratch[0..<produced])
+      if let declaredSize, let limit = declaredSize(out), out.count > limit {
+        throw DatasetsError.corruptGzip(
+          file: file,
+          reason: "it inflates to more than the \(limit) bytes its header declares (damaged, or a decompression bomb); "
+            + "stopped after \(out.count) bytes")
+      }
       switch status {
       case Z_OK:
         continue

@@ -19,7 +19,7 @@ package enum IDX {
   package static func decode(_ data: Data, file: String) throws -> NPYArray {
     try data.withUnsafeBytes { raw in
       guard Gzip.isCompressed(raw) else { return try decodePlain(raw, file: file) }
-      let inflated = try Gzip.decompress(raw, file: file)
+      let inflated = try Gzip.decompress(raw, file: file, declaredSize: declaredSize)
       return try inflated.withUnsafeBytes { try decodePlain($0, file: file + " (decompressed)") }
     }
   }
@@ -79,6 +79,25 @@ package enum IDX {
   static func looksLikeIDX(_ raw: UnsafeRawBufferPointer) -> Bool {
     raw.count >= 4 && raw[0] == 0 && raw[1] == 0 && dtype(ofTypeCode: raw[2]) != nil
       && raw.count >= 4 + 4 * Int(raw[3])
+  }
+
+  /// The size in bytes an IDX file declares in its header (magic, then one 4-byte big-endian extent per axis):
+  /// nil while `prefix` is too short to tell; `Int.max` when the header is no IDX header or the size overflows
+  /// (`decodePlain` then names the problem).
+  static func declaredSize(_ prefix: [UInt8]) -> Int? {
+    guard prefix.count >= 4 else { return nil }
+    guard prefix[0] == 0, prefix[1] == 0, let dtype = dtype(ofTypeCode: prefix[2]) else { return Int.max }
+    let rank = Int(prefix[3])
+    guard prefix.count >= 4 + 4 * rank else { return nil }
+    var total = dtype.byteCount
+    for axis in 0..<rank {
+      var extent = 0
+      for byte in 0..<4 { extent = extent << 8 | Int(prefix[4 + 4 * axis + byte]) }
+      let (product, overflow) = total.multipliedReportingOverflow(by: extent)
+      if overflow { return Int.max }
+      total = product
+    }
+    return total > Int.max - (4 + 4 * rank) ? Int.max : total + 4 + 4 * rank
   }
 
   static func decodePlain(_ raw: UnsafeRawBufferPointer, file: String) throws -> NPYArray {

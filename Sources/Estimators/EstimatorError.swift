@@ -23,6 +23,8 @@ public enum EstimatorError: Error, Equatable, CustomStringConvertible {
   case duplicateSamples(variable: String, row: Int, duplicateOf: Int)
   /// The estimator cannot do what was asked (e.g. a closed form that has no version for class labels).
   case unsupported(String)
+  /// An estimator's result (value or standard error) is NaN or infinite: never printed as a number.
+  case nonFiniteResult(estimator: String, value: Double, standardError: Double)
 
   /// What went wrong and what to do about it, for the "Error:" line.
   public var description: String {
@@ -34,6 +36,11 @@ public enum EstimatorError: Error, Equatable, CustomStringConvertible {
     case let .tooFewClassSamples(label, count, k):
       "class \(label) has \(count) samples but k-NN entropy needs more than k = \(k) per class; lower k, "
         + "merge or drop that class."
+    case let .nonFiniteResult(estimator, value, standardError):
+      "The \(estimator) estimate is not a finite number (\(value) ± \(standardError)): the data's distances "
+        + "overflow or vanish in floating point (values beyond about ±1e150, or far below 1e-150, without "
+        + "standardisation). Rescale the data, or let the estimator standardise it (drop --no-whiten / "
+        + "--no-standardize)."
     case let .unsupported(reason): reason + "."
     case let .invalidNeighbourCount(k): "k must be at least 1 (got \(k))."
     case let .sampleCountMismatch(x, y):

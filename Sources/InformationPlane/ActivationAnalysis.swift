@@ -1,5 +1,6 @@
 import Compression
 import Datasets
+import Estimators
 import Foundation
 import Tensor
 
@@ -20,6 +21,9 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
   public var smoother: TrajectorySmoother
   /// Seed of the input PCA and, offset per epoch, of the layers' PCA and tie-breaking.
   public var seed: UInt64
+  /// Whether a layer whose data cannot be analysed (NaN, a constant layer, a wrong row count, an unreadable file)
+  /// is left out of that epoch with a warning instead of stopping the analysis.
+  public var skipBadLayers = false
 
   /// `inputLatentDimension` PCA components for the inputs (capped at their dimension), the per-layer settings,
   /// the smoother and the seed.
@@ -67,10 +71,10 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
       let source: EpochSource
       let number: Int?
       if name.hasSuffix(".safetensors") {
-        number = Int(name.dropFirst(6).dropLast(12))
+        number = Self.epochNumber(name.dropFirst(6).dropLast(12))
         source = .safetensors(url)
       } else {
-        number = Int(name.dropFirst(6))
+        number = Self.epochNumber(name.dropFirst(6))
         guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
         let files = try fm.contentsOfDirectory(atPath: url.path).filter { $0.hasSuffix(".npy") }.sorted()
         guard !files.isEmpty else { continue }
@@ -89,6 +93,26 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
           + "and no epoch-NNNN.safetensors files.")
     }
     return epochs.keys.sorted().map { (epoch: $0, source: epochs[$0]!) }
+  }
+
+  /// Whether `error` says the data is wrong (and so can be named and skipped), not that the program is.
+  static func isDataError(_ error: any Error) -> Bool {
+    error is DatasetsError || error is EstimatorError || error is CompressionError || error is InformationPlaneError
+  }
+
+  /// Where a layer's data come from: its `.npy` file, or `FILE.safetensors:NAME`.
+  static func origin(of layer: String, in source: EpochSource) -> String {
+    switch source {
+    case let .folder(files): files.first { $0.name == layer }?.url.path ?? layer
+    case let .safetensors(url): "\(url.path):\(layer)"
+    }
+  }
+
+  /// The NNNN of `epoch-NNNN`: one to nine ASCII digits, nothing else (`epoch--002`, `epoch-+3`, `epoch- 4` are not
+  /// epochs and are skipped like any other name).
+  static func epochNumber(_ text: Substring) -> Int? {
+    guard (1...9).contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+    return Int(text)
   }
 
   /// The layer outputs of one epoch, in layer-name order.
@@ -119,9 +143,10 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
   /// - Returns: all rows, smoothed.
   /// - Throws: `InformationPlaneError.missingInput` for a wrong layout, `DatasetsError` for unreadable files, and the
   ///   compression / estimator errors (e.g. a layer with a different number of rows).
-  public func run(directory: URL, output: URL, progress: (Int, [LayerInformation]) -> Void = { _, _ in }) throws
-    -> [LayerInformation]
-  {
+  public func run(
+    directory: URL, output: URL, warn: (String) -> Void = { _ in },
+    progress: (Int, [LayerInformation]) -> Void = { _, _ in }
+  ) throws -> [LayerInformation] {
     let inputsURL = directory.appendingPathComponent("inputs.npy")
     let labelsURL = directory.appendingPathComponent("labels.npy")
     let epochs = try Self.layout(of: directory)  // first: it also says when `directory` is not a directory
@@ -141,16 +166,26 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
     var rows: [LayerInformation] = []
     var layerOrder: [String]?
     var timings = (compression: 0.0, estimation: 0.0)
+    var skipped: [String] = []
     for entry in epochs {
       // One layer in memory at a time: read, compressed in place, estimated, released.
       let sources = try Self.layers(of: entry.source)
       if layerOrder == nil { layerOrder = sources.map(\.name) }
       var epochRows: [LayerInformation] = []
       for (index, layer) in sources.enumerated() {
-        epochRows.append(
-          try layers.analyzeLayer(
-            layer.name, outputs: try layer.load(), index: index, inputCodes: inputCodes, labels: labels,
-            epoch: entry.epoch, seed: seed &+ UInt64(entry.epoch) &* 1_000_003, timings: &timings))
+        do {
+          epochRows.append(
+            try layers.analyzeLayer(
+              layer.name, outputs: try layer.load(), index: index, inputCodes: inputCodes, labels: labels,
+              epoch: entry.epoch, seed: seed &+ UInt64(entry.epoch) &* 1_000_003, timings: &timings))
+        } catch let error where Self.isDataError(error) {
+          let failure = InformationPlaneError.badLayer(
+            epoch: entry.epoch, layer: layer.name, origin: Self.origin(of: layer.name, in: entry.source),
+            reason: "\(error)")
+          guard skipBadLayers else { throw failure }
+          skipped.append(failure.description)
+          warn("skipped: \(failure.description)")
+        }
       }
       rows += epochRows
       progress(entry.epoch, epochRows)
@@ -172,6 +207,8 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
     try InformationPlaneReport.make(
       title: "Information plane — \(directory.lastPathComponent)", settings: settings, metrics: [], information: rows,
       layerOrder: layerOrder,
+      notes: skipped.isEmpty
+        ? [] : ["Left out (--skip-bad-layers): " + skipped.joined(separator: " ")],
       labelEntropy: InformationPlaneExperiment.labelEntropy(labels)
     ).write(to: store.reportURL)
     return rows

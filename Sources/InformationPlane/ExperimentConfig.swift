@@ -109,6 +109,20 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
     try check(smoothingWindow >= 1, "--smoothing-window", smoothingWindow, "≥ 1")
     if let trainSamples { try check(trainSamples >= 10, "--train-samples", trainSamples, "≥ 10") }
     if let testSamples { try check(testSamples >= 10, "--test-samples", testSamples, "≥ 10") }
+    // Generated datasets draw as many images as asked for: they must fit in memory (half of it, for the rest).
+    if let sizes = dataset.standardSizes, dataset == .shapes || dataset == .shapesColor {
+      let bytesPerImage = dataset == .shapes ? 28.0 * 28 * 4 : 3.0 * 32 * 32 * 4
+      let images = Double(trainSamples ?? sizes.train) + Double(testSamples ?? sizes.test)
+      let budget = Double(ProcessInfo.processInfo.physicalMemory) / 2
+      let option = (trainSamples ?? 0) >= (testSamples ?? 0) ? "--train-samples" : "--test-samples"
+      try check(
+        images * bytesPerImage <= budget, option,
+        (option == "--train-samples" ? trainSamples : testSamples).map(String.init) ?? "the default",
+        String(
+          format: "small enough for the images to fit in memory: %.0f GB asked for, at most %.0f GB (half of this "
+            + "machine's memory), i.e. at most %d training and test images in all", images * bytesPerImage / 1e9,
+          budget / 1e9, Int(budget / bytesPerImage)))
+    }
     if dataset == .mnist {
       try check(
         dataDirectory != nil, "--data-dir", "not given",

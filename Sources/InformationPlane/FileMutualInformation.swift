@@ -105,6 +105,10 @@ package struct FileMutualInformation: Sendable {
       estimate = try estimator.estimate(xm, ym, settings: settings)
     }
     if announce { progress(String(format: "done in %.1f s", Date().timeIntervalSince(started))) }
+    guard estimate.value.isFinite, estimate.standardError.isFinite else {
+      throw EstimatorError.nonFiniteResult(
+        estimator: estimator.rawValue, value: estimate.value, standardError: estimate.standardError)
+    }
     return MIEstimateRecord(
       estimate: estimate, estimator: estimator, k: estimator == .gaussian ? nil : settings.k, n: xm.rows, dx: dx,
       dy: labels ? 1 : yColumns, labels: labels, classes: classes, seed: settings.seed,

@@ -17,9 +17,13 @@ public enum InformationPlaneError: Error, Equatable, CustomStringConvertible {
   case directoryNotEmpty(String)
   case notARun(String)
   case corruptTable(String)
+  /// A run file (config.json) that cannot be used: its path and what is wrong with it.
+  case damagedRunFile(path: String, problem: String)
   // Inputs of `analyze` and of the per-epoch analysis.
   case sampleCountMismatch(layer: String, expected: Int, found: Int)
   case missingInput(String)
+  /// A layer of `analyze` whose data cannot be analysed: its epoch, name, file and what is wrong.
+  case badLayer(epoch: Int, layer: String, origin: String, reason: String)
   /// A scratch or output file could not be written or read back; the message names it and the cause.
   case ioFailure(String)
   // Sweeps.
@@ -47,12 +51,18 @@ public enum InformationPlaneError: Error, Equatable, CustomStringConvertible {
       "\(path) already holds a run; pass --resume to continue it, or choose another --out directory."
     case let .notARun(path):
       "\(path) is not a run directory (no config.json); check the path, or start a new run without --resume."
+    case let .damagedRunFile(path, problem):
+      "\(path) is damaged: \(problem). Restore it from a copy (sweep.json holds the settings of a sweep's points), "
+        + "or start a new run."
     case let .corruptTable(name):
       "\(name) in the run directory is not in the expected format; it was edited or written by another tool."
     case let .sampleCountMismatch(layer, expected, found):
       "\(layer) has \(found) samples but the inputs have \(expected); every layer must hold the same samples in the same order."
     case let .missingInput(detail):
       detail
+    case let .badLayer(epoch, layer, origin, reason):
+      "Epoch \(epoch), layer \(layer) (\(origin)): \(reason) Fix or remove that file, or pass --skip-bad-layers to "
+        + "analyse the other layers without it."
     case let .ioFailure(detail):
       detail
     case let .invalidSweep(detail):

@@ -52,7 +52,7 @@ public struct InformationPlaneExperiment {
     let resuming =
       resume && FileManager.default.fileExists(atPath: directory.appendingPathComponent("config.json").path)
     if resuming {
-      var stored = try JSONDecoder().decode(ExperimentConfig.self, from: try RunStore.open(directory).config())
+      var stored = try RunStore.open(directory).decodedConfig()
       stored.model = stored.model ?? data.model
       guard stored.resumeKey() == config.resumeKey() else {
         throw InformationPlaneError.resumeMismatch(
@@ -73,6 +73,7 @@ public struct InformationPlaneExperiment {
       store = try RunStore.open(directory)
       (metrics, information) = try store.load()
       try store.pruneCheckpoints(after: metrics.count, keep: 2)
+      store.removeStaleTemporaryFiles()
       try store.write(metrics: metrics, information: information)
       events(.resumed(completed: metrics.count))
     } else {
@@ -105,12 +106,13 @@ public struct InformationPlaneExperiment {
       model: classifier.network,
       optimizer: Adam(parameters: classifier.network.namedParameters, learningRate: config.learningRate),
       lossFunction: .nll, seed: config.seed &+ 12)
-    if let last = metrics.last {
-      try Checkpoint.restore(&trainer, from: store.checkpointURL(epoch: last.epoch))
-    }
     let loader = try DataLoader(
       images: data.train.images, labels: data.train.labels, classes: data.classes,
       batchSize: config.batchSize, shuffle: true, seed: config.seed &+ 13)
+    if let last = metrics.last {
+      try Checkpoint.restore(
+        &trainer, from: store.checkpointURL(epoch: last.epoch), batchesPerEpoch: loader.batchCount)
+    }
     let trainProbe = data.train.prefix(min(10_000, data.train.count))
     let analysis = LayerAnalysis(
       latentDimension: config.layerLatentDimension, estimator: config.estimator, k: config.k,
@@ -340,7 +342,7 @@ extension InformationPlaneExperiment {
   @discardableResult
   public static func rebuildReport(run: URL, to destination: URL? = nil) throws -> URL {
     let store = try RunStore.open(run)
-    let config = try JSONDecoder().decode(ExperimentConfig.self, from: try store.config())
+    let config = try store.decodedConfig()
     // Every complete epoch, checkpoint or not: a run shared without its checkpoints still has its tables.
     let (metrics, information) = try store.load(resumable: false)
     let url = destination ?? store.reportURL

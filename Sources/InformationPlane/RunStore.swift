@@ -46,14 +46,52 @@ package struct RunStore: Sendable {
   /// The stored configuration.
   package func config() throws -> Data { try Data(contentsOf: configURL) }
 
+  /// The stored configuration, decoded.
+  /// - Throws: `InformationPlaneError.damagedRunFile` naming `config.json` and what is wrong with it (empty, not
+  ///   JSON, a key missing or of the wrong type); Foundation's file errors when it cannot be read.
+  package func decodedConfig() throws -> ExperimentConfig {
+    let data = try config()
+    do {
+      return try JSONDecoder().decode(ExperimentConfig.self, from: data)
+    } catch let error as DecodingError {
+      throw InformationPlaneError.damagedRunFile(
+        path: configURL.path, problem: Self.describe(error, empty: data.isEmpty))
+    }
+  }
+
+  /// A decoding error as a clause a user can act on.
+  static func describe(_ error: DecodingError, empty: Bool) -> String {
+    func at(_ path: [any CodingKey]) -> String {
+      path.isEmpty
+        ? "the top level" : path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+    if empty { return "it is empty" }
+    switch error {
+    case .dataCorrupted(let context) where context.codingPath.isEmpty:
+      return "it is not JSON (truncated or overwritten?)"
+    case .dataCorrupted(let context): return "\(at(context.codingPath)) has a value that is not allowed"
+    case .keyNotFound(let key, let context):
+      return "the key \(at(context.codingPath + [key])) is missing"
+    case .typeMismatch(let type, let context): return "\(at(context.codingPath)) is not a \(type)"
+    case .valueNotFound(let type, let context): return "\(at(context.codingPath)) is null, not a \(type)"
+    @unknown default: return "it does not hold a run's settings"
+    }
+  }
+
   /// Replaces `metrics.csv` and `mi.csv` with these rows (mi first, metrics last: metrics marks an epoch complete).
   package func write(metrics: [EpochSummary], information: [LayerInformation]) throws {
     try writeTable(LayerInformation.header, information.map(\.fields), to: informationURL)
     try writeTable(EpochSummary.header, metrics.map(\.fields), to: metricsURL)
   }
 
-  /// The complete epochs so far: rows of both tables up to the last epoch that has a metrics row and a checkpoint
-  /// (only the latest checkpoints are kept; earlier epochs need only their rows).
+  /// The complete epochs so far: rows of both tables up to the last epoch that has a metrics row, all its MI rows
+  /// and (for resuming) a checkpoint (only the latest checkpoints are kept; earlier epochs need only their rows).
+  ///
+  /// Nothing is lost silently: an epoch counts only when `mi.csv` holds every layer of it and of every epoch before
+  /// it (the layers of epoch 1). A damaged tail is dropped back to the last epoch both tables and a checkpoint
+  /// prove, and is trained again; when no checkpoint can redo the missing epochs, loading for resuming fails.
+  /// - Throws: `InformationPlaneError.corruptTable` for a table in another format; `.damagedRunFile` naming
+  ///   `mi.csv` when epochs that `metrics.csv` records are missing from it and no checkpoint can redo them.
   package func load(resumable: Bool = true) throws -> (metrics: [EpochSummary], information: [LayerInformation]) {
     let metrics = try readTable(metricsURL, headers: [EpochSummary.header]).map(EpochSummary.init(fields:))
     let information = try readTable(
@@ -63,11 +101,42 @@ package struct RunStore: Sendable {
     // Epochs 1…N present in order; for resuming, the last of them that has a checkpoint is where training resumes.
     var contiguous = 0
     for row in metrics where row.epoch == contiguous + 1 { contiguous = row.epoch }
-    var complete = contiguous
+    // Epochs 1…recorded have every layer of epoch 1 in mi.csv.
+    var layersByEpoch: [Int: [String]] = [:]
+    for row in information { layersByEpoch[row.epoch, default: []].append(row.layer) }
+    let layers = layersByEpoch[1] ?? []
+    var recorded = 0
+    while recorded < contiguous, let own = layersByEpoch[recorded + 1], !layers.isEmpty, own == layers {
+      recorded += 1
+    }
+    var complete = recorded
     while resumable && complete > 0 && !FileManager.default.fileExists(atPath: checkpointURL(epoch: complete).path) {
       complete -= 1
     }
+    if resumable && complete == 0 && contiguous > 0 && recorded < contiguous {
+      throw InformationPlaneError.damagedRunFile(
+        path: informationURL.path,
+        problem: "metrics.csv records epochs 1–\(contiguous) but mi.csv "
+          + (recorded == 0
+            ? (information.isEmpty ? "has none of their rows" : "lacks rows of epoch 1")
+            : "holds every layer only up to epoch \(recorded)")
+          + ", and no checkpoint is left to redo the missing epochs")
+    }
     return (metrics.filter { $0.epoch <= complete }, information.filter { $0.epoch <= complete })
+  }
+
+  /// Removes the temporary files (`.NAME.UUID.tmp`) that writes killed before their rename left in the run
+  /// directory and `checkpoints/`; returns how many. Only for a run no other process is writing.
+  @discardableResult
+  package func removeStaleTemporaryFiles() -> Int {
+    var removed = 0
+    for folder in [directory, checkpointsURL] {
+      let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+      for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+        if (try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))) != nil { removed += 1 }
+      }
+    }
+    return removed
   }
 
   /// Removes checkpoints of epochs after `epoch` (left by a run killed mid-epoch), keeping the last `keep` before it.
@@ -88,7 +157,11 @@ package struct RunStore: Sendable {
 
   private func readTable(_ url: URL, headers: [[String]]) throws -> [[String]] {
     guard FileManager.default.fileExists(atPath: url.path) else { return [] }
-    let text = try String(contentsOf: url, encoding: .utf8)
+    guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+      guard FileManager.default.isReadableFile(atPath: url.path) else { _ = try Data(contentsOf: url); return [] }
+      throw InformationPlaneError.damagedRunFile(
+        path: url.path, problem: "it is not UTF-8 text (a binary or overwritten file?)")
+    }
     var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
     guard let first = lines.first else { return [] }
     guard headers.contains(first.split(separator: ",", omittingEmptySubsequences: false).map(String.init)) else {

@@ -22,7 +22,7 @@ struct InfoPlaneCommand: ParsableCommand {
     } catch {
       let status = exitStatus(for: error)
       guard status == 2 else { exit(withError: error) }
-      FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+      FileHandle.standardError.write(Data((message(for: error) + "\n").utf8))
       Foundation.exit(2)
     }
   }
@@ -33,7 +33,14 @@ struct InfoPlaneCommand: ParsableCommand {
 /// ArgumentParser's code (1 for failures of ours). `main` and the tests both use it.
 func exitStatus(for error: any Error) -> Int32 {
   let code = InfoPlaneCommand.exitCode(for: error)
-  return code == .validationFailure || error is UserInputError ? 2 : code.rawValue
+  let userInput = error is UserInputError || FileSystemFailure(error) != nil
+  return code == .validationFailure || userInput ? 2 : code.rawValue
+}
+
+/// The message printed for `error` ("Error: …" for ours; a file-system failure as its path and what is wrong).
+func message(for error: any Error) -> String {
+  if let failure = FileSystemFailure(error) { return "Error: \(failure)" }
+  return InfoPlaneCommand.fullMessage(for: error)
 }
 
 /// Marker for module errors that describe bad user input (exit status 2).

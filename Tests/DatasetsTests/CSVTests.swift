@@ -58,6 +58,15 @@ import Testing
       try CSV.decode(Data("a,b\n1,\n".utf8), file: "f.csv")
     }
     #expect(throws: DatasetsError.emptyCSV(file: "f.csv")) { try CSV.decode(Data("a,b\n\n".utf8), file: "f.csv") }
+    // A NUL byte inside a cell: not the number before it (it read as 1 before).
+    let nul = try #require(throws: DatasetsError.self) {
+      try CSV.decode(Data([0x61, 0x2C, 0x62, 0x0A, 0x31, 0x00, 0x32, 0x2C, 0x33, 0x0A]), file: "f.csv")
+    }
+    guard case let .notANumber(_, row, column, line, _) = nul else {
+      Issue.record("expected notANumber, got \(nul)")
+      return
+    }
+    #expect(row == 0 && column == 0 && line == 2)
     #expect(throws: DatasetsError.self) { try CSV.encode(Matrix([[1, .infinity]])) }
     #expect(throws: DatasetsError.self) { try CSV.encode(Matrix([[1, 2]]), header: ["only one"]) }
   }

@@ -13,6 +13,28 @@ import Testing
     #expect(try IDX.encode(Fixtures.values(dtype)) == [UInt8](try Data(contentsOf: file)))
   }
 
+  /// A .gz whose IDX header declares 12×3 doubles but which inflates to 64 MiB of zeros (a decompression bomb) is
+  /// rejected after the first inflated mebibyte, not after inflating all of it.
+  @Test func aGzipBombStopsAtTheDeclaredSize() throws {
+    var bytes: [UInt8] = [0, 0, 0x0E, 2, 0, 0, 0, 12, 0, 0, 0, 3]
+    bytes += [UInt8](repeating: 0, count: 64 << 20)
+    let bomb = try Gzip.compress(bytes, level: 9, file: "bomb.idx.gz")
+    #expect(bomb.count < 1 << 20)
+    #expect {
+      _ = try IDX.decode(Data(bomb), file: "bomb.idx.gz")
+    } throws: { error in
+      guard case let DatasetsError.corruptGzip(file, reason) = error else { return false }
+      let stopped = Int(reason.split(separator: " ").last { Int($0) != nil } ?? "") ?? .max
+      return file == "bomb.idx.gz" && reason.contains("more than the 300 bytes its header declares")
+        && stopped <= 2 << 20
+    }
+    // The declared size: header 12 bytes + 12·3·8; nil before the header is complete.
+    #expect(IDX.declaredSize([0, 0, 0x0E, 2, 0, 0, 0, 12, 0, 0, 0, 3]) == 300)
+    #expect(IDX.declaredSize([0, 0, 0x0E, 2, 0, 0]) == nil)
+    #expect(IDX.declaredSize([0, 0, 0x08, 3, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255]) != nil)
+    #expect(IDX.declaredSize([1, 2, 3, 4]) == Int.max)
+  }
+
   @Test func readsGzipCompressedFiles() throws {
     #expect(try IDX.read(contentsOf: Fixtures.url("uint8.idx.gz")) == Fixtures.values(.uint8))
   }

@@ -19,7 +19,7 @@ enum CLITest {
       try command.run()
       return (0, "")
     } catch {
-      return (exitStatus(for: error), InfoPlaneCommand.fullMessage(for: error))
+      return (exitStatus(for: error), message(for: error))
     }
   }
 

@@ -20,7 +20,7 @@ import Testing
     let store = try RunStore.create(at: dir, config: Data("{}".utf8))
     let info = [
       LayerInformation(
-        epoch: 1, layer: "layer 1", ixl: 2.5, ixlStandardError: 0.01, ily: 1.1, ilyStandardError: 0.02,
+        epoch: 1, layer: "a,b", ixl: 2.5, ixlStandardError: 0.01, ily: 1.1, ilyStandardError: 0.02,
         ixlSmoothed: 2.4, ilySmoothed: .nan),
       LayerInformation(
         epoch: 2, layer: "a,b", ixl: 0.1 + 0.2, ixlStandardError: 1e-17, ily: -0.5, ilyStandardError: 0,
@@ -101,8 +101,11 @@ import Testing
     let rows = (1...4).map {
       EpochSummary(epoch: $0, trainLoss: 1, trainAccuracy: 0, testLoss: 1, testAccuracy: 0, testROCAUC: 0.5, seconds: 0)
     }
+    let information = (1...4).map {
+      LayerInformation(epoch: $0, layer: "l", ixl: 1, ixlStandardError: 0, ily: 1, ilyStandardError: 0)
+    }
     try Data().write(to: store.checkpointURL(epoch: 3))
-    try store.write(metrics: rows, information: [])
+    try store.write(metrics: rows, information: information)
     #expect(try store.load().metrics.map(\.epoch) == [1, 2, 3])
   }
 }

@@ -38,7 +38,7 @@ import Testing
     let expected = try original.trainStep(data).loss
 
     var restored = makeTrainer(initSeed: 99)  // different initial weights, overwritten by the checkpoint
-    try Checkpoint.restore(&restored, from: url)
+    try Checkpoint.restore(&restored, from: url, batchesPerEpoch: data.batchCount)
     #expect(restored.epoch == 1 && restored.stepInEpoch == 2 && restored.globalStep == 7)
     #expect(try Checkpoint.metadata(at: url)["note"] == "test")
     let loss = try restored.trainStep(data).loss
@@ -57,16 +57,18 @@ import Testing
     let before = trainer.model.namedParameters.map { $0.parameter.value }
 
     let missing = directory.appendingPathComponent("missing.safetensors")
-    #expect(throws: NeuralNetworkError.self) { try Checkpoint.restore(&trainer, from: missing) }
+    #expect(throws: NeuralNetworkError.self) { try Checkpoint.restore(&trainer, from: missing, batchesPerEpoch: 5) }
 
     let garbage = directory.appendingPathComponent("garbage.safetensors")
     try Data([1, 2, 3, 250, 9, 9, 9, 9, 9, 9, 9]).write(to: garbage)
-    let error = try #require(throws: NeuralNetworkError.self) { try Checkpoint.restore(&trainer, from: garbage) }
+    let error = try #require(throws: NeuralNetworkError.self) {
+      try Checkpoint.restore(&trainer, from: garbage, batchesPerEpoch: 5)
+    }
     #expect(error.description.contains(garbage.path))
 
     let foreign = directory.appendingPathComponent("foreign.safetensors")
     try SafeTensors.write(["x": NPYArray(Tensor.zeros([2]))], to: foreign)
-    #expect(throws: NeuralNetworkError.self) { try Checkpoint.restore(&trainer, from: foreign) }
+    #expect(throws: NeuralNetworkError.self) { try Checkpoint.restore(&trainer, from: foreign, batchesPerEpoch: 5) }
 
     // A checkpoint of another model: shapes do not match.
     var rng = Xoshiro256(seed: 5)
@@ -76,7 +78,9 @@ import Testing
       seed: 0)
     let otherURL = directory.appendingPathComponent("other.safetensors")
     try Checkpoint.save(other, to: otherURL)
-    let mismatch = try #require(throws: NeuralNetworkError.self) { try Checkpoint.restore(&trainer, from: otherURL) }
+    let mismatch = try #require(throws: NeuralNetworkError.self) {
+      try Checkpoint.restore(&trainer, from: otherURL, batchesPerEpoch: 5)
+    }
     #expect(mismatch.description.contains("missing") || mismatch.description.contains("expected"))
 
     // Truncated copy of a real checkpoint.
@@ -85,9 +89,41 @@ import Testing
     let bytes = try Data(contentsOf: good)
     let truncated = directory.appendingPathComponent("truncated.safetensors")
     try bytes.prefix(bytes.count / 2).write(to: truncated)
-    #expect(throws: NeuralNetworkError.self) { try Checkpoint.restore(&trainer, from: truncated) }
+    #expect(throws: NeuralNetworkError.self) { try Checkpoint.restore(&trainer, from: truncated, batchesPerEpoch: 5) }
 
     #expect(trainer.model.namedParameters.map { $0.parameter.value } == before)
     #expect(trainer.globalStep == 0)
+  }
+
+  /// Positions edited in the metadata (or from another batch size) are refused, naming the field, instead of
+  /// overflowing a counter or indexing past the data (both trapped before).
+  @Test(arguments: [
+    (["adam.steps": "9223372036854775807"], "adam.steps"),
+    (["step_in_epoch": "1000000"], "step_in_epoch is 1000000 but an epoch has 5 batches"),
+    (["global_step": "8"], "global_step is 8"),
+    (["epoch": "9223372036854775807"], "too large"),
+    (["epoch": "-1"], "epoch is missing or not a count"),
+  ])
+  func editedPositionsAreNamed(edit: [String: String], message: String) throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let data = try loader()
+    var original = makeTrainer(initSeed: 3)
+    for _ in 0..<7 { _ = try original.trainStep(data) }
+    let url = directory.appendingPathComponent("checkpoint.safetensors")
+    try Checkpoint.save(original, to: url)
+    let file = try SafeTensors.read(contentsOf: url)
+    try SafeTensors.write(file.tensors, metadata: file.metadata.merging(edit) { $1 }, to: url)
+    var trainer = makeTrainer(initSeed: 4)
+    let error = try #require(throws: NeuralNetworkError.self) {
+      try Checkpoint.restore(&trainer, from: url, batchesPerEpoch: data.batchCount)
+    }
+    #expect(error.description.contains(message) && error.description.contains(url.path), "\(error)")
+    #expect(trainer.globalStep == 0)
+    // The unedited file restores with the loader it was made with, not with another batch count.
+    try Checkpoint.save(original, to: url)
+    #expect(throws: NeuralNetworkError.self) { try Checkpoint.restore(&trainer, from: url, batchesPerEpoch: 4) }
+    try Checkpoint.restore(&trainer, from: url, batchesPerEpoch: 5)
+    #expect(trainer.globalStep == 7)
   }
 }

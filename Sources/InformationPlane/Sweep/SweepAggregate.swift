@@ -98,10 +98,7 @@ public struct SweepAggregate: Sendable {
     var loaded: [(name: String, config: ExperimentConfig, tables: ([EpochSummary], [LayerInformation]))] = []
     for url in directories {
       let store = try RunStore.open(url)
-      let config: ExperimentConfig
-      do { config = try JSONDecoder().decode(ExperimentConfig.self, from: try store.config()) } catch {
-        throw InformationPlaneError.corruptTable("config.json of \(url.path)")
-      }
+      let config = try store.decodedConfig()
       loaded.append((url.lastPathComponent, config, try store.load(resumable: false)))
     }
     func key(_ config: ExperimentConfig) -> ExperimentConfig {

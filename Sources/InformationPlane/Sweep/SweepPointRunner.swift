@@ -55,12 +55,7 @@ public struct SweepPointRunner {
       return .busy("point \(index) (\(entry.point.name)) is being run by another process\(holder)")
     }
     defer { lock.release() }
-    let config: ExperimentConfig
-    do {
-      config = try JSONDecoder().decode(ExperimentConfig.self, from: try store.config())
-    } catch {
-      throw InformationPlaneError.invalidSweep("\(store.configURL.path) is not readable as a run's settings: \(error)")
-    }
+    let config = try store.decodedConfig()
     guard entry.config.declares(config) else {
       throw InformationPlaneError.invalidSweep(
         "\(store.configURL.path) differs from the settings the sweep declares for point \(index) in "

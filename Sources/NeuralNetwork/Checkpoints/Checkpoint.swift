@@ -39,10 +39,13 @@ package enum Checkpoint {
   /// Restores model parameters, buffers, optimizer state and position from `url`, so that training continues
   /// exactly (the same seed gives the same next-step loss).
   ///
-  /// Everything is read and checked before anything is changed: on error the trainer is untouched.
-  /// - Throws: `NeuralNetworkError.checkpoint` for an unreadable file, a missing or misshapen tensor, or metadata
-  ///   that is not a checkpoint of this format.
-  package static func restore(_ trainer: inout Trainer, from url: URL) throws {
+  /// Everything is read and checked before anything is changed: on error the trainer is untouched. The position
+  /// must be one this training can reach: `step_in_epoch` < `batchesPerEpoch`, `global_step` = `epoch` ×
+  /// `batchesPerEpoch` + `step_in_epoch`, and the optimizer's step counter equal to `global_step`.
+  /// - Parameter batchesPerEpoch: batches per epoch of the data loader the training continues with.
+  /// - Throws: `NeuralNetworkError.checkpoint` for an unreadable file, a missing or misshapen tensor, metadata that
+  ///   is not a checkpoint of this format, or a position that does not fit (naming the field).
+  package static func restore(_ trainer: inout Trainer, from url: URL, batchesPerEpoch: Int) throws {
     let file = try read(url)
     let values = try modelTensors(file, for: trainer.model, path: url.path)
     func counter(_ key: String) throws -> Int {
@@ -54,6 +57,23 @@ package enum Checkpoint {
     let (epoch, stepInEpoch, globalStep) = (
       try counter("epoch"), try counter("step_in_epoch"), try counter("global_step")
     )
+    guard stepInEpoch < batchesPerEpoch else {
+      throw NeuralNetworkError.checkpoint(
+        path: url.path,
+        reason: "metadata step_in_epoch is \(stepInEpoch) but an epoch has \(batchesPerEpoch) batches (another "
+          + "batch size or number of training images than the run's?)")
+    }
+    let (product, overflow) = epoch.multipliedReportingOverflow(by: batchesPerEpoch)
+    guard !overflow, product <= Int.max - stepInEpoch, globalStep == product + stepInEpoch else {
+      throw NeuralNetworkError.checkpoint(
+        path: url.path,
+        reason: "metadata global_step is \(globalStep) but epoch \(epoch) × \(batchesPerEpoch) batches + "
+          + "step_in_epoch \(stepInEpoch) is \(overflow ? "too large" : String(product + stepInEpoch))")
+    }
+    if let steps = file.metadata["adam.steps"].flatMap({ Int($0) }), steps != globalStep {
+      throw NeuralNetworkError.checkpoint(
+        path: url.path, reason: "metadata adam.steps is \(steps) but global_step is \(globalStep); they must agree")
+    }
     guard let seedText = file.metadata["seed"], let seed = UInt64(seedText) else {
       throw NeuralNetworkError.checkpoint(path: url.path, reason: "metadata seed is missing")
     }

@@ -27,6 +27,9 @@ struct AnalyzeCommand: ParsableCommand {
   @Option(help: "PCA components for each layer.")
   var layerLatentDim = 4
 
+  @Flag(help: "Leave out, with a warning, a layer whose data cannot be analysed (NaN, constant, wrong rows).")
+  var skipBadLayers = false
+
   @OptionGroup(title: "Estimator") var estimatorOptions: EstimatorOptions
   @OptionGroup(title: "Output") var outputOptions: OutputOptions
   @OptionGroup(title: "Run") var runOptions: RunOptions
@@ -40,18 +43,21 @@ struct AnalyzeCommand: ParsableCommand {
   }
 
   func run() throws {
+    try OutputPath.checkDirectory(out ?? directory, option: out == nil ? "the activations directory" : "--out")
     let source = URL(fileURLWithPath: directory)
     let output = URL(fileURLWithPath: out ?? directory)
     let (estimator, k, seed) = (estimatorOptions.resolved(default: .auto), estimatorOptions.k, runOptions.seed)
-    let analysis = ActivationAnalysis(
+    var analysis = ActivationAnalysis(
       inputLatentDimension: xLatentDim,
       layers: LayerAnalysis(
         latentDimension: layerLatentDim, estimator: estimator, k: k,
         standardErrorRule: estimatorOptions.standardErrorRule),
       seed: seed)
+    analysis.skipBadLayers = skipBadLayers
     let started = Date()
     let rows = try runOptions.withThreads {
-      try analysis.run(directory: source, output: output) { epoch, rows in
+      try analysis.run(directory: source, output: output, warn: { standardError("warning: \($0)") }) {
+        epoch, rows in
         guard !outputOptions.quiet else { return }
         let summary = rows.map {
           String(format: "%@ %.3f/%.3f", $0.layer, $0.ixl, $0.ily)

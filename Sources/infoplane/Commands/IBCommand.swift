@@ -119,6 +119,7 @@ struct IBCommand: ParsableCommand {
   }
 
   func run() throws {
+    try OutputPath.checkDirectory(out, option: "--out")
     let experiment = InformationPlaneExperiment(config: config())
     let (metrics, _) = try runOptions.withThreads {
       try experiment.run(in: URL(fileURLWithPath: out), resume: resume) { event in

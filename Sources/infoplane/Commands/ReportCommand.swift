@@ -30,6 +30,7 @@ struct ReportCommand: ParsableCommand {
   }
 
   func run() throws {
+    if let out { try OutputPath.checkFile(out, option: "--out") }
     let urls = directories.map { URL(fileURLWithPath: $0).standardizedFileURL }
     let warn: (String) -> Void = { if !quiet { standardError($0) } }
     if urls.count == 1, SweepManifest.exists(in: urls[0]) {

@@ -97,6 +97,7 @@ struct SweepRunCommand: ParsableCommand {
   }
 
   func run() throws {
+    try OutputPath.checkDirectory(out, option: "--out")
     let directory = URL(fileURLWithPath: out).standardizedFileURL
     let manifest = try prepare(directory)
     let status = SweepPointStatus.read(manifest, in: directory)

@@ -46,7 +46,46 @@ struct TrainCommand: ParsableCommand {
   }
 
   func run() throws {
+    try OutputPath.checkDirectory(out, option: "--out")
     print(try output(), terminator: "")
+  }
+
+  /// The header of `metrics.csv`.
+  static let metricsHeader = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,images_per_second,seconds"
+
+  /// Before a resumed run appends to `metrics.csv`: it must be this command's table with one row per epoch
+  /// 1…`epoch` (the checkpoint's); rows of later epochs (written after the checkpoint was taken, by an older run) are
+  /// dropped. A missing file is started again with its header.
+  /// - Throws: `ValidationError` naming the file and the line that is not a row of this table.
+  static func checkMetrics(at url: URL, throughEpoch epoch: Int) throws {
+    guard FileManager.default.fileExists(atPath: url.path) else {
+      try Data((metricsHeader + "\n").utf8).write(to: url, options: .atomic)
+      return
+    }
+    guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+      throw ValidationError("\(url.path) is not text; restore it, or start a new --out.")
+    }
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    if lines.last == "" { lines.removeLast() }
+    guard lines.first == metricsHeader else {
+      throw ValidationError(
+        "\(url.path) does not start with the header of train's metrics (\(metricsHeader)); restore it, or start a "
+          + "new --out.")
+    }
+    var kept = [metricsHeader]
+    for (number, line) in lines.enumerated().dropFirst() {
+      let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+      guard fields.count == 7, let rowEpoch = Int(fields[0]), fields.dropFirst().allSatisfy({ Double($0) != nil })
+      else {
+        throw ValidationError(
+          "\(url.path) line \(number + 1) is not a row of train's metrics (\(line.prefix(60))); restore the file, "
+            + "or start a new --out.")
+      }
+      if rowEpoch <= epoch { kept.append(line) }
+    }
+    if kept.count != lines.count {
+      try Data((kept.joined(separator: "\n") + "\n").utf8).write(to: url, options: .atomic)
+    }
   }
 
   /// Trains and returns what `run()` prints.
@@ -63,6 +102,11 @@ struct TrainCommand: ParsableCommand {
     let (trainSet, testSet) = try dataset.load(
       directory: data.dataDir, trainSamples: data.trainSamples, testSamples: data.testSamples, seed: seed)
     let inputShape = Array(trainSet.images.shape.dropFirst())
+    guard trainSet.count > 0, testSet.count > 0 else {
+      throw ValidationError(
+        "The \(dataset.rawValue) data has \(trainSet.count) training and \(testSet.count) test images; train needs "
+          + "both (it reports test loss and accuracy every epoch).")
+    }
     let classes = ImageDataset.classCount(trainSet, testSet)
     let classifier = try NoisyClassifier(
       model ?? .defaultModel(forImageHeight: inputShape[1]), inputShape: inputShape, classes: classes,
@@ -82,10 +126,10 @@ struct TrainCommand: ParsableCommand {
     let checkpointURL = outURL.appendingPathComponent("checkpoint.safetensors")
     let metricsURL = outURL.appendingPathComponent("metrics.csv")
     if resume {
-      try Checkpoint.restore(&trainer, from: checkpointURL)
+      try Checkpoint.restore(&trainer, from: checkpointURL, batchesPerEpoch: loader.batchCount)
+      try Self.checkMetrics(at: metricsURL, throughEpoch: trainer.epoch)
     } else {
-      try Data("epoch,train_loss,train_accuracy,test_loss,test_accuracy,images_per_second,seconds\n".utf8)
-        .write(to: metricsURL, options: .atomic)
+      try Data((Self.metricsHeader + "\n").utf8).write(to: metricsURL, options: .atomic)
     }
     let metadata = [
       "dataset": dataset.rawValue, "model": classifier.architecture.rawValue, "batch_size": "\(network.batchSize)",

@@ -108,10 +108,35 @@ struct ValidateCommand: ParsableCommand {
       inputNoise: aeInputNoise, codeNoise: aeCodeNoise)
   }
 
+  /// The samples of one MI value (X and Y, as Float32 tensors and Float64 matrices) must fit in half of this
+  /// machine's memory; checked before anything is allocated.
+  /// - Throws: `ValidationError` naming the options and the limit.
+  func checkMemory() throws {
+    let kind = SyntheticTask(kind: task, imageSize: 4, latentDimension: dimension)
+    let isImage = kind.sampleShape.count == 3
+    let perSample = isImage ? Double(imageSize) * Double(imageSize) : Double(kind.sampleShape.reduce(1, *))
+    let bytes = (Double(samples) + Double(trainingSamples)) * perSample * 2 * (4 + 8)
+    let budget = Double(ProcessInfo.processInfo.physicalMemory) / 2
+    guard bytes <= budget else {
+      let what =
+        isImage
+        ? "--samples \(samples), --training-samples \(trainingSamples), --image-size \(imageSize)"
+        : "--samples \(samples), --training-samples \(trainingSamples)"
+      throw ValidationError(
+        String(
+          format: "%@ need about %.3g GB for the samples alone, more than half of this machine's memory (%.1f GB); "
+            + "lower them.", what, bytes / 1e9, budget / 1e9))
+    }
+  }
+
   func validate() throws {
     try estimatorOptions.checkLabelForm()
     guard imageSize >= 4 else { throw ValidationError("--image-size must be at least 4 (got \(imageSize)).") }
     guard aeEpochs >= 1 else { throw ValidationError("--ae-epochs must be at least 1 (got \(aeEpochs)).") }
+    guard samples >= 1, trainingSamples >= 1 else {
+      throw ValidationError("--samples and --training-samples must be at least 1 (got \(samples), \(trainingSamples)).")
+    }
+    try checkMemory()
     do {
       _ = try validation()
       _ = try SyntheticValidation.parseGrid(maeAt)
@@ -123,6 +148,7 @@ struct ValidateCommand: ParsableCommand {
   }
 
   func run() throws {
+    try OutputPath.checkDirectory(out, option: "--out")
     try runOptions.withThreads(validateEstimates)
   }
 
