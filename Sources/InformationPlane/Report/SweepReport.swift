@@ -27,9 +27,11 @@ package enum SweepReport {
     report.paragraph(
       "\(aggregate.runs.count) runs in \(aggregate.groups.count) group\(aggregate.groups.count == 1 ? "" : "s") of "
         + "settings (" + zip(aggregate.groups, counts).map { "\($0): \($1) runs" }.joined(separator: "; ")
-        + "). Mutual information in nats. Thick lines are the mean across the runs of a group, the shaded band "
-        + "±1 standard deviation across runs (of the raw per-epoch estimates); thin light lines are the individual "
-        + "runs' smoothed trajectories. The spread across seeds is what a claim about one run's curve must beat.")
+        + "). Mutual information in nats. In the information plane, thick lines are the mean across the runs of a "
+        + "group of their smoothed trajectories (the dot marks the last epoch), thin light lines the individual runs. "
+        + "Per epoch, the shaded band is ±1 standard deviation across runs of the raw estimates around their mean "
+        + "(thick), over the individual runs (thin). The spread across seeds is what a claim about one run's curve "
+        + "must beat.")
     for note in notes { report.paragraph(note) }
     if !aggregate.problems.isEmpty {
       report.heading("Runs left out or incomplete")
@@ -53,14 +55,13 @@ package enum SweepReport {
               .line(x: own.map(\.ixlSmoothed), y: own.map(\.ilySmoothed), color: lighter(c, 0.6), width: 1))
           }
           let mean = rows(group, layer)
-          chart.layers += [
-            .errorBars(
-              x: mean.map(\.ixlMean), y: mean.map(\.ilyMean), xError: mean.map { $0.ixlSD.isNaN ? 0 : $0.ixlSD },
-              yError: mean.map { $0.ilySD.isNaN ? 0 : $0.ilySD }, color: c, opacity: 0.3),
+          chart.layers.append(
             .line(
               x: mean.map(\.ixlSmoothedMean), y: mean.map(\.ilySmoothedMean), color: c, width: 2.5,
-              label: legend ? group : nil),
-          ]
+              label: legend ? group : nil))
+          if let last = mean.last {
+            chart.layers.append(.points(x: [last.ixlSmoothedMean], y: [last.ilySmoothedMean], color: c, radius: 3.5))
+          }
         }
         return chart
       })
