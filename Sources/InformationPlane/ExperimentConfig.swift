@@ -90,7 +90,16 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
       if !ok { throw InformationPlaneError.invalidSetting(name: name, value: "\(value)", allowed: allowed) }
     }
     try check(inputCompressor != .none, "--x-compressor", inputCompressor.rawValue, "ae or pca")
-    try check(epochs >= 1, "--epochs", epochs, "≥ 1")
+    // Upper bounds: beyond them a value is a typo, and it would run for ever or overflow a size.
+    let most = Self.largestCount
+    try check(epochs >= 1 && epochs <= most, "--epochs", epochs, "in 1…\(most)")
+    try check(autoencoderEpochs <= most, "--ae-epochs", autoencoderEpochs, "≤ \(most)")
+    try check(k <= most, "-k", k, "≤ \(most)")
+    try check(inputLatentDimension <= most, "--x-latent-dim", inputLatentDimension, "≤ \(most)")
+    try check(layerLatentDimension <= most, "--layer-latent-dim", layerLatentDimension, "≤ \(most)")
+    try check(smoothingWindow <= most, "--smoothing-window", smoothingWindow, "≤ \(most)")
+    try check(batchSize <= 1 << 24, "--batch-size", batchSize, "≤ \(1 << 24)")
+    try check(evaluationSamples <= 1 << 28, "--eval-samples", evaluationSamples, "≤ \(1 << 28)")
     try check(learningRate > 0 && learningRate.isFinite, "--lr", learningRate, "> 0")
     try check(batchSize >= 1, "--batch-size", batchSize, "≥ 1")
     try check(noise >= 0 && noise.isFinite, "--noise", noise, "≥ 0")
@@ -109,20 +118,7 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
     try check(smoothingWindow >= 1, "--smoothing-window", smoothingWindow, "≥ 1")
     if let trainSamples { try check(trainSamples >= 10, "--train-samples", trainSamples, "≥ 10") }
     if let testSamples { try check(testSamples >= 10, "--test-samples", testSamples, "≥ 10") }
-    // Generated datasets draw as many images as asked for: they must fit in memory (half of it, for the rest).
-    if let sizes = dataset.standardSizes, dataset == .shapes || dataset == .shapesColor {
-      let bytesPerImage = dataset == .shapes ? 28.0 * 28 * 4 : 3.0 * 32 * 32 * 4
-      let images = Double(trainSamples ?? sizes.train) + Double(testSamples ?? sizes.test)
-      let budget = Double(ProcessInfo.processInfo.physicalMemory) / 2
-      let option = (trainSamples ?? 0) >= (testSamples ?? 0) ? "--train-samples" : "--test-samples"
-      try check(
-        images * bytesPerImage <= budget, option,
-        (option == "--train-samples" ? trainSamples : testSamples).map(String.init) ?? "the default",
-        String(
-          format: "small enough for the images to fit in memory: %.0f GB asked for, at most %.0f GB (half of this "
-            + "machine's memory), i.e. at most %d training and test images in all", images * bytesPerImage / 1e9,
-          budget / 1e9, Int(budget / bytesPerImage)))
-    }
+    try checkGeneratedImagesFit()
     if dataset == .mnist {
       try check(
         dataDirectory != nil, "--data-dir", "not given",
@@ -141,6 +137,31 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
           + "and test_labels.npy")
     }
   }
+
+  /// Generated datasets (`shapes`, `shapes-color`) draw as many images as asked for: they must fit in half of this
+  /// machine's memory, checked before any is drawn.
+  /// - Throws: `InformationPlaneError.invalidSetting` naming `--train-samples` or `--test-samples` and the limit.
+  public func checkGeneratedImagesFit() throws {
+    func check(_ ok: Bool, _ name: String, _ value: Any, _ allowed: String) throws {
+      if !ok { throw InformationPlaneError.invalidSetting(name: name, value: "\(value)", allowed: allowed) }
+    }
+    if let sizes = dataset.standardSizes, dataset == .shapes || dataset == .shapesColor {
+      let bytesPerImage = dataset == .shapes ? 28.0 * 28 * 4 : 3.0 * 32 * 32 * 4
+      let images = Double(trainSamples ?? sizes.train) + Double(testSamples ?? sizes.test)
+      let budget = Double(ProcessInfo.processInfo.physicalMemory) / 2
+      let option = (trainSamples ?? 0) >= (testSamples ?? 0) ? "--train-samples" : "--test-samples"
+      try check(
+        images * bytesPerImage <= budget, option,
+        (option == "--train-samples" ? trainSamples : testSamples).map(String.init) ?? "the default",
+        String(
+          format: "small enough for the images to fit in memory: %.0f GB asked for, at most %.0f GB (half of this "
+            + "machine's memory), i.e. at most %d training and test images in all", images * bytesPerImage / 1e9,
+          budget / 1e9, Int(budget / bytesPerImage)))
+    }
+  }
+
+  /// The largest epoch count, k and code dimension a run accepts (100 000).
+  public static let largestCount = 100_000
 
   /// The settings that must match when a run is resumed (everything except the epoch count, which may grow).
   func resumeKey() -> ExperimentConfig {

@@ -110,6 +110,10 @@ package struct SyntheticValidation: Sendable {
     if let bad = values.first(where: { !($0 >= 0) || !$0.isFinite }) {
       throw InformationPlaneError.invalidValidation("MI values must be finite and ≥ 0 nats (got \(bad))")
     }
+    guard task.sampleShape.allSatisfy({ $0 <= 1 << 16 }) else {
+      throw InformationPlaneError.invalidValidation(
+        "a sample of shape \(task.sampleShape) is too large (at most 65536 per axis: image size or dimension)")
+    }
     let dimension = task.sampleShape.reduce(1, *)
     if compressor != .none {
       guard latentDimension >= 1, latentDimension <= dimension else {
@@ -121,7 +125,9 @@ package struct SyntheticValidation: Sendable {
           "training samples (\(trainingSamples)) must exceed the latent dimension")
       }
     }
-    guard k >= 1 else { throw InformationPlaneError.invalidValidation("k must be ≥ 1 (got \(k))") }
+    guard k >= 1, k <= ExperimentConfig.largestCount else {
+      throw InformationPlaneError.invalidValidation("k must be in 1…\(ExperimentConfig.largestCount) (got \(k))")
+    }
     if compressor == .ae {
       do { try autoencoder.validate() } catch let CompressionError.invalidSetting(name, value, allowed) {
         throw InformationPlaneError.invalidValidation("autoencoder \(name) \(value) must be \(allowed)")
@@ -138,6 +144,12 @@ package struct SyntheticValidation: Sendable {
         "\(samples) samples leave too few per class of \(SyntheticTask.mixingClasses) for k = \(k); use more samples")
     }
     if task.kind == .labels, let largest = values.max() {
+      // N = round(e^I) classes: more than there can be samples is an error, not an overflow.
+      guard largest <= log(Double(samples)) else {
+        throw InformationPlaneError.invalidValidation(
+          "MI \(largest) nats needs e^\(largest) classes, more than the \(samples) samples; lower the MI or add samples"
+        )
+      }
       let classes = max(1, Int(exp(largest).rounded()))
       guard samples / classes > 2 * k else {
         throw InformationPlaneError.invalidValidation(

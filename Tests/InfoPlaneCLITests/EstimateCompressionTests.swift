@@ -120,7 +120,7 @@ import Testing
         .output()
     }
     #expect(Self.fails([x, y, "--labels", "--compress-y", "pca:1"], saying: "--compress-y does not apply"))
-    #expect(Self.fails([x, y, "--compress-x", "ae:2", "--ae-epochs", "0"], saying: "--ae-epochs must be at least 1"))
+    #expect(Self.fails([x, y, "--compress-x", "ae:2", "--ae-epochs", "0"], saying: "--ae-epochs must be in 1…100000"))
     // Constant data cannot train an autoencoder.
     let constant = directory.appendingPathComponent("constant.npy")
     try NPY.write(NPYArray(Matrix(rows: 200, columns: 4, scalars: [Double](repeating: 3, count: 800))), to: constant)

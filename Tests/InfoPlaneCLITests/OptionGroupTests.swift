@@ -16,7 +16,7 @@ import Testing
   }
 
   @Test func validateReportsKThroughTheValidationSettings() {
-    #expect(CLITest.fails(["validate", "-k", "0"], saying: ["Invalid setting: k must be ≥ 1 (got 0)."]))
+    #expect(CLITest.fails(["validate", "-k", "0"], saying: ["Invalid setting: k must be in 1…100000 (got 0)."]))
   }
 
   @Test func trainChecksItsOwnOptions() {

@@ -80,7 +80,20 @@ struct EstimateCommand: ParsableCommand {
     if labels, compressY != nil {
       throw ValidationError("--compress-y does not apply to class labels (--labels); compress X only.")
     }
-    guard aeEpochs >= 1 else { throw ValidationError("--ae-epochs must be at least 1 (got \(aeEpochs)).") }
+    guard aeEpochs >= 1, aeEpochs <= ExperimentConfig.largestCount else {
+      throw ValidationError("--ae-epochs must be in 1…\(ExperimentConfig.largestCount) (got \(aeEpochs)).")
+    }
+    // --no-tie-breaking switches off the entropy estimators' jitter only: with ksg/ksg2 it would do nothing, and a
+    // user who gives it expects raw duplicates to reach the estimator.
+    if noTieBreaking || noWhiten, !estimator.isEntropySum {
+      throw ValidationError(
+        "\(noTieBreaking ? "--no-tie-breaking" : "--no-whiten") applies to kl, wkl and entropy-sum (their tie-breaking jitter); \(estimator.rawValue) "
+          + "counts exact ties by Gao et al.'s rule, or jitters them with --jitter-ties.")
+    }
+    if jitterTies || noStandardize, !estimator.isKSGType {
+      throw ValidationError(
+        "\(jitterTies ? "--jitter-ties" : "--no-standardize") applies to ksg and ksg2, not \(estimator.rawValue).")
+    }
   }
 
   func run() throws {

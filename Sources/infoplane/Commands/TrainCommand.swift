@@ -40,7 +40,9 @@ struct TrainCommand: ParsableCommand {
   @OptionGroup(title: "Run") var runOptions: RunOptions
 
   func validate() throws {
-    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1 (got \(epochs)).") }
+    guard epochs >= 1, epochs <= ExperimentConfig.largestCount else {
+      throw ValidationError("--epochs must be in 1…\(ExperimentConfig.largestCount) (got \(epochs)).")
+    }
     try network.check()
     try data.check()
   }

@@ -132,7 +132,9 @@ struct ValidateCommand: ParsableCommand {
   func validate() throws {
     try estimatorOptions.checkLabelForm()
     guard imageSize >= 4 else { throw ValidationError("--image-size must be at least 4 (got \(imageSize)).") }
-    guard aeEpochs >= 1 else { throw ValidationError("--ae-epochs must be at least 1 (got \(aeEpochs)).") }
+    guard aeEpochs >= 1, aeEpochs <= ExperimentConfig.largestCount else {
+      throw ValidationError("--ae-epochs must be in 1…\(ExperimentConfig.largestCount) (got \(aeEpochs)).")
+    }
     guard samples >= 1, trainingSamples >= 1 else {
       throw ValidationError("--samples and --training-samples must be at least 1 (got \(samples), \(trainingSamples)).")
     }

@@ -31,6 +31,13 @@ struct DatasetOptions: ParsableArguments {
     if let testSamples, testSamples < 10 {
       throw ValidationError("--test-samples must be at least 10 (got \(testSamples)).")
     }
+    var generated = ExperimentConfig()
+    generated.dataset = dataset ?? .shapes
+    generated.trainSamples = trainSamples
+    generated.testSamples = testSamples
+    do { try generated.checkGeneratedImagesFit() } catch let error as InformationPlaneError {
+      throw ValidationError(error.description)
+    }
     if dataset == .cifar10, dataDir == nil {
       throw ValidationError(
         "--dataset cifar10 needs --data-dir: the directory with data_batch_1.bin … data_batch_5.bin and "

@@ -28,7 +28,9 @@ struct NetworkOptions: ParsableArguments {
     guard learningRate > 0, learningRate.isFinite else {
       throw ValidationError("--lr must be a positive number (got \(learningRate)).")
     }
-    guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1 (got \(batchSize)).") }
+    guard batchSize >= 1, batchSize <= 1 << 24 else {
+      throw ValidationError("--batch-size must be in 1…\(1 << 24) (got \(batchSize)).")
+    }
     guard noise >= 0, noise.isFinite else { throw ValidationError("--noise must be ≥ 0 (got \(noise)).") }
     guard dropout >= 0, dropout < 1 else { throw ValidationError("--dropout must be in [0, 1) (got \(dropout)).") }
   }
