@@ -46,7 +46,7 @@ struct ReportCommand: ParsableCommand {
       }
       let aggregate = try SweepAggregate.runs(urls)
       let (report, csv) = try SweepReportWriter.write(
-        aggregate, title: "\(urls.count) runs", notes: ["Runs: " + urls.map(\.path).joined(separator: ", ") + "."],
+        aggregate, title: "\(urls.count) runs", notes: ["Runs: " + directories.joined(separator: ", ") + "."],
         report: URL(fileURLWithPath: out ?? "aggregate/report.html"), progress: warn)
       print("wrote \(report.path) and \(csv.path)")
     }
