@@ -96,4 +96,22 @@ import Testing
     #expect(try MIEstimatorChoice.ksg.labels(x, labels, k: 5, seed: 1) == KSGLabelMI(k: 5).estimate(x, labels: labels))
     #expect(try MIEstimatorChoice.auto.labels(x, labels, k: 5, seed: 1) == KSGLabelMI(k: 5).estimate(x, labels: labels))
   }
+
+  /// Whitened entropy sums and the Gaussian form are scale-free: data in units 1e-8 or 1e9 give the estimate of the
+  /// unscaled data (a report had them call such data "singular"; not reproduced, kept as a regression test).
+  @Test(arguments: [MIEstimatorChoice.kl, .wkl, .gaussian])
+  func wholeDataScalesDoNotMatter(estimator: MIEstimatorChoice) throws {
+    var rng = Xoshiro256(seed: 4)
+    let n = 1500
+    let x = (0..<(n * 3)).map { _ in rng.nextGaussian() }
+    let y = x.map { $0 + 0.5 * rng.nextGaussian() }
+    let reference = try estimator.estimate(
+      Matrix(rows: n, columns: 3, scalars: x), Matrix(rows: n, columns: 3, scalars: y))
+    for scale in [1e-8, 1e-7, 1e8, 1e9] {
+      let scaled = try estimator.estimate(
+        Matrix(rows: n, columns: 3, scalars: x.map { $0 * scale }),
+        Matrix(rows: n, columns: 3, scalars: y.map { $0 * scale }))
+      #expect(abs(scaled.value - reference.value) <= 1e-9 * abs(reference.value), "scale \(scale)")
+    }
+  }
 }
