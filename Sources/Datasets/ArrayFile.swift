@@ -52,8 +52,11 @@ public struct ArrayFile: Sendable, Equatable {
         throw DatasetsError.corruptGzip(
           file: file, reason: "the name ends in .gz but the file does not start with the gzip signature 1f 8b")
       }
-      let inflated = try Gzip.decompress(raw, file: file)
       let innerName = gzipName ? String(name.dropLast(3)) : name
+      // A .npy inside declares its size: inflating stops as soon as the data outgrow it.
+      var declared: (([UInt8]) -> Int?)?
+      if innerName.lowercased().hasSuffix(".npy") { declared = { prefix in NPY.declaredSize(prefix) } }
+      let inflated = try Gzip.decompress(raw, file: file, declaredSize: declared)
       var result = try inflated.withUnsafeBytes {
         try decodePlain($0, name: innerName, file: file + " (decompressed)", csvHeader: csvHeader)
       }

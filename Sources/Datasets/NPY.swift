@@ -82,6 +82,26 @@ public enum NPY {
     return Tensor(shape: shape, scalars: try file.floats(at: dataStart, count: count, dtype: dtype))
   }
 
+  /// The size in bytes a `.npy` file declares in its header (payload offset + elements × element size): nil while
+  /// `prefix` is too short to hold the whole header; `Int.max` when it is no `.npy` header or the size overflows
+  /// (decoding then names the problem).
+  static func declaredSize(_ prefix: [UInt8]) -> Int? {
+    do {
+      let (shape, dtype, start) = try prefix.withUnsafeBytes { try layout($0, file: "") }
+      var total = dtype.byteCount
+      for extent in shape {
+        let (product, overflow) = total.multipliedReportingOverflow(by: extent)
+        if overflow || extent < 0 { return Int.max }
+        total = product
+      }
+      return total > Int.max - start ? Int.max : total + start
+    } catch DatasetsError.truncated {
+      return nil
+    } catch {
+      return Int.max
+    }
+  }
+
   /// Shape, dtype and payload offset from a `.npy` file's first bytes (at least its whole header).
   /// - Throws: As `read(contentsOf:)` for the header.
   static func layout(_ raw: UnsafeRawBufferPointer, file: String) throws

@@ -33,6 +33,18 @@ import Testing
     #expect(IDX.declaredSize([0, 0, 0x0E, 2, 0, 0]) == nil)
     #expect(IDX.declaredSize([0, 0, 0x08, 3, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255]) != nil)
     #expect(IDX.declaredSize([1, 2, 3, 4]) == Int.max)
+    // The same for a .npy.gz: a 2×3 float64 header followed by 64 MiB.
+    var npy = NPY.encode(NPYArray(shape: [2, 3], storage: .float64([1, 2, 3, 4, 5, 6])))
+    #expect(NPY.declaredSize(npy) == npy.count)
+    #expect(NPY.declaredSize(Array(npy.prefix(20))) == nil)
+    npy += [UInt8](repeating: 0, count: 64 << 20)
+    let npyBomb = try Gzip.compress(npy, level: 9, file: "bomb.npy.gz")
+    #expect {
+      _ = try ArrayFile.decode(Data(npyBomb), file: "bomb.npy.gz")
+    } throws: { error in
+      guard case let DatasetsError.corruptGzip(_, reason) = error else { return false }
+      return reason.contains("its header declares")
+    }
   }
 
   @Test func readsGzipCompressedFiles() throws {
