@@ -53,16 +53,22 @@ public struct ArrayFile: Sendable, Equatable {
           file: file, reason: "the name ends in .gz but the file does not start with the gzip signature 1f 8b")
       }
       let innerName = gzipName ? String(name.dropLast(3)) : name
-      // A .npy inside declares its size: inflating stops as soon as the data outgrow it.
-      var declared: (([UInt8]) -> Int?)?
-      if innerName.lowercased().hasSuffix(".npy") { declared = { prefix in NPY.declaredSize(prefix) } }
-      let inflated = try Gzip.decompress(raw, file: file, declaredSize: declared)
+      // A .npy or IDX file inside declares its size: inflating stops as soon as the data outgrow it (CSV has none).
+      let inflated = try Gzip.decompress(raw, file: file, declaredSize: Self.declaredSize)
       var result = try inflated.withUnsafeBytes {
         try decodePlain($0, name: innerName, file: file + " (decompressed)", csvHeader: csvHeader)
       }
       result.compressed = true
       return result
     }
+  }
+
+  /// The size the first inflated bytes declare: a `.npy` header's or an IDX header's; nil for text or too few bytes.
+  static func declaredSize(_ prefix: [UInt8]) -> Int? {
+    guard prefix.count >= 6 else { return nil }
+    if Array(prefix.prefix(6)) == NPY.magic { return NPY.declaredSize(prefix) }
+    if prefix[0] == 0, prefix[1] == 0 { return IDX.declaredSize(prefix) }
+    return nil
   }
 
   private static func decodePlain(

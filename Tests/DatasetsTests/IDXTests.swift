@@ -33,6 +33,12 @@ import Testing
     #expect(IDX.declaredSize([0, 0, 0x0E, 2, 0, 0]) == nil)
     #expect(IDX.declaredSize([0, 0, 0x08, 3, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255]) != nil)
     #expect(IDX.declaredSize([1, 2, 3, 4]) == Int.max)
+    // Read as any array file (inspect, estimate), whatever the name says.
+    for name in ["bomb.idx.gz", "bomb.gz", "train-images-idx3-ubyte.gz"] {
+      #expect {
+        _ = try ArrayFile.decode(Data(bomb), file: name)
+      } throws: { "\($0)".contains("its header declares") }
+    }
     // The same for a .npy.gz: a 2×3 float64 header followed by 64 MiB.
     var npy = NPY.encode(NPYArray(shape: [2, 3], storage: .float64([1, 2, 3, 4, 5, 6])))
     #expect(NPY.declaredSize(npy) == npy.count)
