@@ -90,14 +90,18 @@ package enum IDX {
     let rank = Int(prefix[3])
     guard prefix.count >= 4 + 4 * rank else { return nil }
     var total = dtype.byteCount
-    for axis in 0..<rank {
-      var extent = 0
-      for byte in 0..<4 { extent = extent << 8 | Int(prefix[4 + 4 * axis + byte]) }
+    for extent in prefix.withUnsafeBytes({ shape($0, rank: rank) }) {
       let (product, overflow) = total.multipliedReportingOverflow(by: extent)
       if overflow { return Int.max }
       total = product
     }
     return total > Int.max - (4 + 4 * rank) ? Int.max : total + 4 + 4 * rank
+  }
+
+  /// The `rank` extents of an IDX header: 4-byte big-endian integers from byte 4 (`raw` holds at least 4 + 4·rank
+  /// bytes).
+  static func shape(_ raw: UnsafeRawBufferPointer, rank: Int) -> [Int] {
+    (0..<rank).map { axis in (0..<4).reduce(0) { $0 << 8 | Int(raw[4 + 4 * axis + $1]) } }
   }
 
   static func decodePlain(_ raw: UnsafeRawBufferPointer, file: String) throws -> NPYArray {
@@ -119,12 +123,7 @@ package enum IDX {
     guard raw.count >= dataStart else {
       throw DatasetsError.truncated(file: file, expectedBytes: dataStart, actualBytes: raw.count)
     }
-    var shape: [Int] = []
-    for axis in 0..<rank {
-      var extent = 0
-      for byte in 0..<4 { extent = extent << 8 | Int(raw[4 + 4 * axis + byte]) }
-      shape.append(extent)
-    }
-    return try NPYArray.decodingPayload(of: raw, from: dataStart, shape: shape, dtype: dtype, order: .big, file: file)
+    return try NPYArray.decodingPayload(
+      of: raw, from: dataStart, shape: shape(raw, rank: rank), dtype: dtype, order: .big, file: file)
   }
 }

@@ -83,12 +83,14 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
     return min(cap, count)
   }
 
+  /// Throws `InformationPlaneError.invalidSetting(name:value:allowed:)` unless `ok`.
+  private func check(_ ok: Bool, _ name: String, _ value: Any, _ allowed: String) throws {
+    if !ok { throw InformationPlaneError.invalidSetting(name: name, value: "\(value)", allowed: allowed) }
+  }
+
   /// Checks ranges before any work starts.
   /// - Throws: `InformationPlaneError.invalidSetting` naming the setting.
   public func validate() throws {
-    func check(_ ok: Bool, _ name: String, _ value: Any, _ allowed: String) throws {
-      if !ok { throw InformationPlaneError.invalidSetting(name: name, value: "\(value)", allowed: allowed) }
-    }
     try check(inputCompressor != .none, "--x-compressor", inputCompressor.rawValue, "ae or pca")
     // Upper bounds: beyond them a value is a typo, and it would run for ever or overflow a size.
     let most = Self.largestCount
@@ -142,13 +144,10 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
   /// machine's memory, checked before any is drawn.
   /// - Throws: `InformationPlaneError.invalidSetting` naming `--train-samples` or `--test-samples` and the limit.
   public func checkGeneratedImagesFit() throws {
-    func check(_ ok: Bool, _ name: String, _ value: Any, _ allowed: String) throws {
-      if !ok { throw InformationPlaneError.invalidSetting(name: name, value: "\(value)", allowed: allowed) }
-    }
     if let sizes = dataset.standardSizes, dataset == .shapes || dataset == .shapesColor {
       let bytesPerImage = dataset == .shapes ? 28.0 * 28 * 4 : 3.0 * 32 * 32 * 4
       let images = Double(trainSamples ?? sizes.train) + Double(testSamples ?? sizes.test)
-      let budget = Double(ProcessInfo.processInfo.physicalMemory) / 2
+      let budget = Self.memoryBudget
       let option = (trainSamples ?? 0) >= (testSamples ?? 0) ? "--train-samples" : "--test-samples"
       try check(
         images * bytesPerImage <= budget, option,
@@ -159,6 +158,10 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
           budget / 1e9, Int(budget / bytesPerImage)))
     }
   }
+
+  /// Bytes that generated data may take before anything is allocated: half of this machine's memory, the rest left
+  /// for the computation on them.
+  public static var memoryBudget: Double { Double(ProcessInfo.processInfo.physicalMemory) / 2 }
 
   /// The largest epoch count, k and code dimension a run accepts (100 000).
   public static let largestCount = 100_000

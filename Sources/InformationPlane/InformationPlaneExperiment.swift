@@ -77,9 +77,7 @@ public struct InformationPlaneExperiment {
       try store.write(metrics: metrics, information: information)
       events(.resumed(completed: metrics.count))
     } else {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      store = try RunStore.create(at: directory, config: try encoder.encode(config))
+      store = try RunStore.create(at: directory, settings: config)
     }
     let shape = data.inputShape.map(String.init).joined(separator: "×")
     events(

@@ -32,6 +32,12 @@ package struct RunStore: Sendable {
     return store
   }
 
+  /// Starts a new run in `directory` with `settings` as its `config.json`.
+  /// - Throws: As `create(at:config:)`.
+  package static func create(at directory: URL, settings: ExperimentConfig) throws -> RunStore {
+    try create(at: directory, config: try prettyJSON(settings))
+  }
+
   /// Opens an existing run for resuming.
   /// - Throws: `InformationPlaneError.notARun` when there is no `config.json`.
   package static func open(_ directory: URL) throws -> RunStore {
@@ -170,6 +176,14 @@ package struct RunStore: Sendable {
     lines.removeFirst()
     return lines.map(splitCSVLine)
   }
+}
+
+/// `value` as indented JSON with sorted keys: how every file of a run and a sweep (config.json, sweep.json,
+/// state.json) is written.
+func prettyJSON(_ value: some Encodable) throws -> Data {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+  return try encoder.encode(value)
 }
 
 /// Shortest round-tripping decimal, or empty for NaN (missing), as pandas writes it.

@@ -66,9 +66,7 @@ public struct SweepAggregate: Sendable {
     for entry in manifest.points {
       let url = manifest.runDirectory(of: entry, in: directory)
       let name = entry.point.name
-      guard let data = try? Data(contentsOf: RunStore(directory: url).configURL),
-        let config = try? JSONDecoder().decode(ExperimentConfig.self, from: data)
-      else {
+      guard let config = try? RunStore(directory: url).decodedConfig() else {
         problems.append("\(name): no readable config.json; left out.")
         continue
       }
@@ -114,10 +112,8 @@ public struct SweepAggregate: Sendable {
     let differing = Set(keys.flatMap { a in keys.flatMap { b in a.differences(from: b) } }).sorted()
     func label(_ config: ExperimentConfig) -> String {
       guard keys.count > 1 else { return "all" }
-      guard let data = try? JSONEncoder().encode(config),
-        let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-      else { return "?" }
-      return differing.map { "\($0)=\(object[$0].map { "\($0)" } ?? "default")" }.joined(separator: ", ")
+      let fields = config.fields
+      return differing.map { "\($0)=\(fields[$0] ?? "default")" }.joined(separator: ", ")
     }
     let runs = loaded.map { run in
       Run(

@@ -99,11 +99,9 @@ public struct SweepManifest: Sendable, Equatable, Codable {
     }
     do {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-      for entry in manifest.points { try manifest.writeConfig(of: entry, in: directory) }
+      for entry in manifest.points { try manifest.ensureConfig(of: entry, in: directory) }
       if !exists(in: directory) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(manifest).write(to: directory.appendingPathComponent(fileName), options: .atomic)
+        try prettyJSON(manifest).write(to: directory.appendingPathComponent(fileName), options: .atomic)
       }
     } catch let error as InformationPlaneError {
       throw error
@@ -114,21 +112,30 @@ public struct SweepManifest: Sendable, Equatable, Codable {
     return manifest
   }
 
-  /// Writes `config.json` of a point that has none; checks the one it has.
-  private func writeConfig(of entry: Entry, in directory: URL) throws {
+  /// Writes `config.json` of a point that has none (new, or removed since); checks the one it has.
+  /// - Throws: As `checkedConfig(of:in:)`; the run store's errors when it cannot be written.
+  package func ensureConfig(of entry: Entry, in directory: URL) throws {
     let store = RunStore(directory: runDirectory(of: entry, in: directory))
-    if let data = try? Data(contentsOf: store.configURL) {
-      let stored = try? JSONDecoder().decode(ExperimentConfig.self, from: data)
-      guard let stored, entry.config.declares(stored) else {
-        throw InformationPlaneError.invalidSweep(
-          "\(store.configURL.path) does not hold the settings the sweep declares for point \(entry.point.index) "
-            + "(\(entry.point.arguments.joined(separator: " "))); remove that run directory or choose another --out.")
-      }
+    guard FileManager.default.fileExists(atPath: store.configURL.path) else {
+      _ = try RunStore.create(at: store.directory, settings: entry.config)
       return
     }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    _ = try RunStore.create(at: store.directory, config: try encoder.encode(entry.config))
+    _ = try checkedConfig(of: entry, in: directory)
+  }
+
+  /// The settings in the point's `config.json`, which must be those the sweep declares for it.
+  /// - Throws: `InformationPlaneError.damagedRunFile` for an unreadable file; `.invalidSweep` naming the file, the
+  ///   point and the settings that differ.
+  package func checkedConfig(of entry: Entry, in directory: URL) throws -> ExperimentConfig {
+    let store = RunStore(directory: runDirectory(of: entry, in: directory))
+    let stored = try store.decodedConfig()
+    guard entry.config.declares(stored) else {
+      throw InformationPlaneError.invalidSweep(
+        "\(store.configURL.path) differs from the settings the sweep declares for point \(entry.point.index) in "
+          + "\(entry.config.differences(from: stored).joined(separator: ", ")); restore it, or remove that run "
+          + "directory (or choose another --out).")
+    }
+    return stored
   }
 }
 
@@ -142,6 +149,14 @@ extension ExperimentConfig {
     return copy
   }
 
+  /// The settings as `config.json` spells them: key → value as text (keys of unset optional settings absent).
+  var fields: [String: String] {
+    guard let data = try? JSONEncoder().encode(self),
+      let dictionary = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    else { return [:] }
+    return dictionary.mapValues { "\($0)" }
+  }
+
   /// Whether a run with settings `run` is the run these settings declare (`sweepKey`s equal, models equal where
   /// both are named).
   package func declares(_ run: ExperimentConfig) -> Bool {
@@ -150,13 +165,7 @@ extension ExperimentConfig {
 
   /// The settings (config.json keys) in which `other` differs from `self`, compared as `sweepKey`s.
   package func differences(from other: ExperimentConfig) -> [String] {
-    func object(_ config: ExperimentConfig) -> [String: String] {
-      guard let data = try? JSONEncoder().encode(config.sweepKey),
-        let dictionary = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-      else { return [:] }
-      return dictionary.mapValues { "\($0)" }
-    }
-    let (a, b) = (object(self), object(other))
+    let (a, b) = (sweepKey.fields, other.sweepKey.fields)
     var keys = Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
     if let m1 = model, let m2 = other.model, m1 != m2 { keys.append("model") }
     return keys

@@ -44,24 +44,13 @@ public struct SweepPointRunner {
     let entry = try manifest.entry(index)
     let directory = manifest.runDirectory(of: entry, in: sweep)
     let store = RunStore(directory: directory)
-    if !FileManager.default.fileExists(atPath: store.configURL.path) {
-      // Removed since the sweep was created: start it again from its declaration.
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      _ = try RunStore.create(at: directory, config: try encoder.encode(entry.config))
-    }
+    try manifest.ensureConfig(of: entry, in: sweep)
     guard let lock = try RunLock(directory: directory, wait: waitForLock) else {
       let holder = SweepPointState.load(from: directory).map { " (pid \($0.pid) on \($0.host))" } ?? ""
       return .busy("point \(index) (\(entry.point.name)) is being run by another process\(holder)")
     }
     defer { lock.release() }
-    let config = try store.decodedConfig()
-    guard entry.config.declares(config) else {
-      throw InformationPlaneError.invalidSweep(
-        "\(store.configURL.path) differs from the settings the sweep declares for point \(index) in "
-          + "\(entry.config.differences(from: config).joined(separator: ", ")); restore it or remove the run directory."
-      )
-    }
+    let config = try manifest.checkedConfig(of: entry, in: sweep)  // again: it may have changed while waiting
     let before = (try? store.load(resumable: false).metrics.count) ?? 0
     if before >= config.epochs {
       try SweepPointState(phase: .done, epochs: before).write(to: directory)

@@ -54,10 +54,8 @@ public struct SweepPointState: Sendable, Equatable, Codable {
 
   /// Replaces the state in the run `directory` atomically.
   public func write(to directory: URL) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     do {
-      try encoder.encode(self).write(to: directory.appendingPathComponent(Self.fileName), options: .atomic)
+      try prettyJSON(self).write(to: directory.appendingPathComponent(Self.fileName), options: .atomic)
     } catch {
       throw InformationPlaneError.ioFailure(
         "Cannot write \(directory.appendingPathComponent(Self.fileName).path): \(error.localizedDescription)")

@@ -36,6 +36,14 @@ public struct SweepPointStatus: Sendable, Equatable, Codable {
   /// interrupted and pending points, not done, running or queued ones.
   public var needsRun: Bool { [.failed, .interrupted, .pending].contains(state) }
 
+  /// How many points are in each state, in the order of `State`: "3 done, 1 failed".
+  package static func summary(_ points: [SweepPointStatus]) -> String {
+    State.allCases.compactMap { state in
+      let n = points.filter { $0.state == state }.count
+      return n == 0 ? nil : "\(n) \(state.rawValue)"
+    }.joined(separator: ", ")
+  }
+
   /// The status of every point of the sweep in `directory`.
   public static func read(_ manifest: SweepManifest, in directory: URL) -> [SweepPointStatus] {
     manifest.points.map { entry in

@@ -218,8 +218,7 @@ struct SweepRunCommand: ParsableCommand {
       throw InformationPlaneError.ioFailure("Cannot write \(scriptURL.path): \(error.localizedDescription)")
     }
     guard !todo.isEmpty else {
-      let counts = Dictionary(grouping: status, by: \.state).map { "\($0.value.count) \($0.key.rawValue)" }.sorted()
-      print("nothing to submit: \(counts.joined(separator: ", ")) (wrote \(scriptURL.path))")
+      print("nothing to submit: \(SweepPointStatus.summary(status)) (wrote \(scriptURL.path))")
       return
     }
     let array = SlurmJobScript.arraySpecification(todo, maxRunning: maxRunning)
@@ -297,7 +296,7 @@ enum SlurmSubmission {
   /// Appends `line` to the log at `url`.
   static func log(_ line: String, to url: URL) {
     if !FileManager.default.fileExists(atPath: url.path) {
-      FileManager.default.createFile(atPath: url.path, contents: nil)
+      _ = FileManager.default.createFile(atPath: url.path, contents: nil)
     }
     guard let handle = FileHandle(forWritingAtPath: url.path) else { return }
     handle.seekToEndOfFile()

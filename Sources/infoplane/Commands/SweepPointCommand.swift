@@ -1,7 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-@_spi(Benchmarks) import InfoPlane
+import InfoPlane
 
 #if canImport(Glibc)
   import Glibc
@@ -63,13 +63,12 @@ struct SweepPointCommand: ParsableCommand {
       for signalNumber in [SIGTERM, SIGINT] { signal(signalNumber, SIG_DFL) }
     }
     let slurmCPUs = ProcessInfo.processInfo.environment["SLURM_CPUS_PER_TASK"].flatMap(Int.init)
-    let threadCount = threads ?? slurmCPUs
-    if let threadCount { Parallelism.setMaximumThreads(threadCount) }
-    defer { if threadCount != nil { Parallelism.setMaximumThreads(0) } }
     let total = try SweepManifest.load(from: runner.sweep).entry(index).config.epochs
     let started = Date()
-    let outcome = try runner.run(waitForLock: wait) { event in
-      if !quiet { IBCommand.report(event, epochs: total, timings: false) }
+    let outcome = try RunOptions.withThreads(threads ?? slurmCPUs) {
+      try runner.run(waitForLock: wait) { event in
+        if !quiet { IBCommand.report(event, epochs: total, timings: false) }
+      }
     }
     switch outcome {
     case let .busy(message):

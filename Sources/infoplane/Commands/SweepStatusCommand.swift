@@ -35,10 +35,6 @@ struct SweepStatusCommand: ParsableCommand {
       let state = point.state.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
       print("\(name)  \(state)  epochs \(point.epochs)/\(point.totalEpochs)" + (point.detail.map { "  \($0)" } ?? ""))
     }
-    let counts = SweepPointStatus.State.allCases.compactMap { state -> String? in
-      let n = points.filter { $0.state == state }.count
-      return n == 0 ? nil : "\(n) \(state.rawValue)"
-    }
-    print("\(points.count) points: " + counts.joined(separator: ", "))
+    print("\(points.count) points: " + SweepPointStatus.summary(points))
   }
 }

@@ -116,7 +116,7 @@ struct ValidateCommand: ParsableCommand {
     let isImage = kind.sampleShape.count == 3
     let perSample = isImage ? Double(imageSize) * Double(imageSize) : Double(kind.sampleShape.reduce(1, *))
     let bytes = (Double(samples) + Double(trainingSamples)) * perSample * 2 * (4 + 8)
-    let budget = Double(ProcessInfo.processInfo.physicalMemory) / 2
+    let budget = ExperimentConfig.memoryBudget
     guard bytes <= budget else {
       let what =
         isImage

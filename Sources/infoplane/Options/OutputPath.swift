@@ -34,15 +34,8 @@ enum OutputPath {
     if FileManager.default.fileExists(atPath: path, isDirectory: &flag) {
       guard !flag.boolValue else { throw ValidationError("\(option) \(path) is a directory; give a file name.") }
     }
-    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    if FileManager.default.fileExists(atPath: folder, isDirectory: &flag) {
-      guard flag.boolValue else { throw ValidationError("\(option) \(path): \(folder) is a file, not a directory.") }
-      guard access(folder, W_OK | X_OK) == 0 else {
-        throw ValidationError("\(option) \(path): no permission to write into \(folder).")
-      }
-      return
-    }
-    try checkAncestor(of: folder, option: option)
+    // Its folder must be (or can become) a writable directory.
+    try checkDirectory(URL(fileURLWithPath: path).deletingLastPathComponent().path, option: "\(option) \(path):")
   }
 
   /// The nearest existing ancestor of `path` is a writable directory.

@@ -14,7 +14,10 @@ struct RunOptions: ParsableArguments {
   }
 
   /// Runs `body` with at most --threads worker threads, then restores the default.
-  func withThreads<R>(_ body: () throws -> R) rethrows -> R {
+  func withThreads<R>(_ body: () throws -> R) rethrows -> R { try Self.withThreads(threads, body) }
+
+  /// Runs `body` with at most `threads` worker threads (nil: all cores), then restores the default.
+  static func withThreads<R>(_ threads: Int?, _ body: () throws -> R) rethrows -> R {
     guard let threads else { return try body() }
     Parallelism.setMaximumThreads(threads)
     defer { Parallelism.setMaximumThreads(0) }
