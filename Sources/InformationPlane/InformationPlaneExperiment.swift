@@ -23,7 +23,15 @@ public struct InformationPlaneExperiment {
       EpochSummary, information: [LayerInformation], elapsed: Double, remaining: Double, timings: EpochTimings)
     /// Resuming after `completed` epochs.
     case resumed(completed: Int)
+    /// How far a long stage (autoencoder training, a training epoch) has got, at most every
+    /// `progressInterval` seconds.
+    case progress(String)
   }
+
+  /// Seconds between two `Event.progress` reports of one stage (30; tests set 0 to see every one).
+  public var progressInterval = 30.0
+  /// Bytes the run may plan for: nil for this machine's physical memory (tests set less).
+  public var availableMemory: Double?
 
   /// Layers recorded by the docs/method.md §10.1 classifier, in display order.
   public static let layerNames = ClassifierArchitecture.mnistCNN.probeNames
@@ -65,6 +73,14 @@ public struct InformationPlaneExperiment {
       throw InformationPlaneError.tooFewEvaluationSamples(
         requested: config.evaluationSamples, available: source.count, split: split == .train ? "training" : "test")
     }
+    // What the run will hold in memory, from the recorded outputs' sizes: refused before anything is written when
+    // it cannot fit.
+    let one = try classifier.probe(source.prefix(1).images, names: classifier.probeNames, batchSize: 1, seed: 0)
+    let plan = RunPlan(
+      config: config, trainImages: data.train.count, testImages: data.test.count,
+      imageSize: data.inputShape.reduce(1, *), probeSizes: classifier.probeNames.map { one[$0]?.count ?? 0 })
+    let memory = availableMemory ?? Double(ProcessInfo.processInfo.physicalMemory)
+    try plan.check(config: config, available: memory)
     // Run directory: new, or the existing one continued from its last complete epoch.
     let store: RunStore
     var metrics: [EpochSummary] = []
@@ -85,11 +101,19 @@ public struct InformationPlaneExperiment {
         "loaded \(config.dataset.rawValue): \(data.train.count) training, \(data.test.count) test images of \(shape), "
           + "\(data.classes) classes; model \(data.model.rawValue)",
         seconds: lap()))
+    events(
+      .stage(
+        "plan: \(config.epochs) epochs of \(plan.batchesPerEpoch) batches; memory ≈ \(RunPlan.gigabytes(plan.totalBytes)) "
+          + "(\(plan.description))"
+          + (plan.totalBytes > memory / 2
+            ? "; WARNING: more than half of this machine's \(RunPlan.gigabytes(memory))" : ""),
+        seconds: lap()))
 
     let evaluation = source.prefix(config.evaluationSamples)
-    let experiment = InformationPlaneExperiment(config: config)
+    var experiment = InformationPlaneExperiment(config: config)
+    experiment.progressInterval = progressInterval
     let (inputCodes, reconstructionError, collapsed) = try experiment.inputCodes(
-      data: data, evaluation: evaluation.images, store: store)
+      data: data, evaluation: evaluation.images, store: store, events: events)
     events(
       .stage(
         "compressed X with \(config.inputCompressor.rawValue) to \(inputCodes.columns) dims"
@@ -132,7 +156,18 @@ public struct InformationPlaneExperiment {
         timings[keyPath: keyPath] += now.timeIntervalSince(stageStart)
         stageStart = now
       }
-      try trainer.trainEpoch(loader, epochs: config.epochs)
+      var reported = Date()
+      try withoutActuallyEscaping(events) { events in
+        try trainer.trainEpoch(loader, epochs: config.epochs) { p in
+          guard Date().timeIntervalSince(reported) >= progressInterval else { return }
+          reported = Date()
+          events(
+            .progress(
+              String(
+                format: "epoch %d/%d: batch %d/%d, loss %.3f, %.0f images/s", epoch, config.epochs, p.step, p.steps,
+                p.loss, p.samplesPerSecond)))
+        }
+      }
       stage(\.training)
       let train = try trainer.evaluate(
         trainProbe.images, labels: trainProbe.labels, batchSize: batchSize,
@@ -223,7 +258,7 @@ public struct InformationPlaneExperiment {
   /// unchanged.
   /// - Returns: the codes; for a freshly trained autoencoder its mean absolute reconstruction error on the
   ///   evaluation images (normalised pixel units) and the collapsed attempts before the one kept.
-  private func inputCodes(data: ExperimentData, evaluation: Tensor, store: RunStore) throws
+  private func inputCodes(data: ExperimentData, evaluation: Tensor, store: RunStore, events: (Event) -> Void) throws
     -> (codes: Matrix, reconstructionError: Double?, collapsed: [String])
   {
     let url = store.directory.appendingPathComponent("x_codes.npy")
@@ -233,7 +268,8 @@ public struct InformationPlaneExperiment {
     }
     var collapsed: [String] = []
     for attempt in 0..<Self.autoencoderAttempts {
-      let (codes, error) = try freshInputCodes(data: data, evaluation: evaluation, attempt: attempt)
+      let (codes, error) = try freshInputCodes(
+        data: data, evaluation: evaluation, attempt: attempt, events: events)
       if let (column, sd) = Self.collapsedColumn(codes) {
         guard config.inputCompressor == .ae, attempt + 1 < Self.autoencoderAttempts else {
           throw InformationPlaneError.collapsedInputCodes(column: column, standardDeviation: sd)
@@ -262,7 +298,8 @@ public struct InformationPlaneExperiment {
   }
 
   /// The codes of one compression of the evaluation images (attempt > 0: the autoencoder from other seeds).
-  private func freshInputCodes(data: ExperimentData, evaluation: Tensor, attempt: Int) throws
+  private func freshInputCodes(data: ExperimentData, evaluation: Tensor, attempt: Int, events: (Event) -> Void)
+    throws
     -> (codes: Matrix, reconstructionError: Double?)
   {
     switch config.inputCompressor {
@@ -294,7 +331,21 @@ public struct InformationPlaneExperiment {
           parameters: autoencoder.network.namedParameters,
           learningRate: config.autoencoderLearningRate),
         lossFunction: .l1, seed: base &+ 33)
-      for _ in 0..<config.autoencoderEpochs { try trainer.trainEpoch(loader, epochs: config.autoencoderEpochs) }
+      let started = Date()
+      var reported = started
+      for epoch in 1...config.autoencoderEpochs {
+        let metrics = try trainer.trainEpoch(loader, epochs: config.autoencoderEpochs)
+        let now = Date()
+        if now.timeIntervalSince(reported) >= progressInterval, epoch < config.autoencoderEpochs {
+          reported = now
+          let elapsed = now.timeIntervalSince(started)
+          events(
+            .progress(
+              String(
+                format: "autoencoder epoch %d/%d, L1 loss %.4f, ETA %.0f s", epoch, config.autoencoderEpochs,
+                metrics.loss, elapsed / Double(epoch) * Double(config.autoencoderEpochs - epoch))))
+        }
+      }
       let codes = Matrix(try autoencoder.encode(evaluation))
       // Batch by batch, in the order the whole-array sum took: the same value without holding every reconstruction.
       let size = evaluation.count / max(1, evaluation.shape[0])

@@ -142,6 +142,8 @@ struct IBCommand: ParsableCommand {
       standardError(String(format: "%@ (%.1f s)", text, seconds))
     case let .resumed(completed):
       if completed > 0 { standardError("resuming after epoch \(completed)") }
+    case let .progress(text):
+      standardError(text)
     case let .epoch(m, rows, elapsed, remaining, stages):
       let deep = rows.suffix(3).prefix(2)
         .map { String(format: "%@ I(X;L) %.2f I(L;Y) %.2f", $0.layer, $0.ixl, $0.ily) }.joined(separator: "  ")
