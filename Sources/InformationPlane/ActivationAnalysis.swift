@@ -21,7 +21,7 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
   public var smoother: TrajectorySmoother
   /// Seed of the input PCA and, offset per epoch, of the layers' PCA and tie-breaking.
   public var seed: UInt64
-  /// Whether a layer whose data cannot be analysed (NaN, a constant layer, a wrong row count, an unreadable file)
+  /// Whether a layer whose data cannot be analysed (NaN or infinite values, a wrong row count, an unreadable file)
   /// is left out of that epoch with a warning instead of stopping the analysis.
   public var skipBadLayers = false
 
@@ -66,6 +66,7 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
           + "inputs.npy, labels.npy and epoch-NNNN/ folders (or epoch-NNNN.safetensors files).")
     }
     var epochs: [Int: EpochSource] = [:]
+    var names: [Int: String] = [:]
     for name in try fm.contentsOfDirectory(atPath: directory.path) where name.hasPrefix("epoch-") {
       let url = directory.appendingPathComponent(name)
       let source: EpochSource
@@ -81,11 +82,13 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
         source = .folder(files.map { LayerFile(name: String($0.dropLast(4)), url: url.appendingPathComponent($0)) })
       }
       guard let number else { continue }
-      guard epochs[number] == nil else {
+      if let other = names[number] {
+        let pair = [other, name].sorted()
         throw InformationPlaneError.missingInput(
-          "\(directory.path) gives epoch \(number) twice (as a folder and as a .safetensors file); keep one.")
+          "\(directory.path) gives epoch \(number) twice (\(pair[0]) and \(pair[1])); keep one.")
       }
       epochs[number] = source
+      names[number] = name
     }
     guard !epochs.isEmpty else {
       throw InformationPlaneError.missingInput(
@@ -126,6 +129,19 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
   /// - Throws: `DatasetsError` for an unreadable safetensors header; `InformationPlaneError.missingInput` for a
   ///   safetensors file without tensors.
   static func layers(of source: EpochSource) throws -> [(name: String, load: () throws -> Tensor)] {
+    // A layer's name becomes a row label of mi.csv and the report: it must be a printable, non-empty line.
+    let names: [String] =
+      switch source {
+      case let .folder(files): files.map(\.name)
+      case let .safetensors(url): try SafeTensors.tensorNames(in: url)
+      }
+    if let bad = names.first(where: {
+      $0.isEmpty || $0.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }) {
+      throw InformationPlaneError.missingInput(
+        "\(origin(of: bad, in: source)): the layer name \(bad.debugDescription) is empty or holds a control "
+          + "character (a line break, a tab); name every layer with printable text.")
+    }
     switch source {
     case let .folder(files):
       return files.map { file in (name: file.name, load: { try NPY.readTensor(contentsOf: file.url) }) }
@@ -179,10 +195,15 @@ public struct ActivationAnalysis: Sendable, Codable, Equatable {
               layer.name, outputs: try layer.load(), index: index, inputCodes: inputCodes, labels: labels,
               epoch: entry.epoch, seed: seed &+ UInt64(entry.epoch) &* 1_000_003, timings: &timings))
         } catch let error where Self.isDataError(error) {
+          let origin = Self.origin(of: layer.name, in: entry.source)
+          guard skipBadLayers else {
+            throw InformationPlaneError.badLayer(
+              epoch: entry.epoch, layer: layer.name, origin: origin,
+              reason: "\(error) Fix or remove that file, or pass --skip-bad-layers to analyse the other layers "
+                + "without it.")
+          }
           let failure = InformationPlaneError.badLayer(
-            epoch: entry.epoch, layer: layer.name, origin: Self.origin(of: layer.name, in: entry.source),
-            reason: "\(error)")
-          guard skipBadLayers else { throw failure }
+            epoch: entry.epoch, layer: layer.name, origin: origin, reason: "\(error)")
           skipped.append(failure.description)
           warn("skipped: \(failure.description)")
         }

@@ -61,8 +61,7 @@ public enum InformationPlaneError: Error, Equatable, CustomStringConvertible {
     case let .missingInput(detail):
       detail
     case let .badLayer(epoch, layer, origin, reason):
-      "Epoch \(epoch), layer \(layer) (\(origin)): \(reason) Fix or remove that file, or pass --skip-bad-layers to "
-        + "analyse the other layers without it."
+      "Epoch \(epoch), layer \(layer) (\(origin)): \(reason)"
     case let .ioFailure(detail):
       detail
     case let .invalidSweep(detail):

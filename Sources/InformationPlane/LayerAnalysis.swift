@@ -66,6 +66,12 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
     guard n == inputCodes.rows else {
       throw InformationPlaneError.sampleCountMismatch(layer: name, expected: inputCodes.rows, found: n)
     }
+    if Self.isConstant(outputs) {
+      // A layer that gives every sample the same output is independent of X and Y: both MIs are exactly 0.
+      return LayerInformation(
+        epoch: epoch, layer: name, ixl: 0, ixlStandardError: 0, ily: 0, ilyStandardError: 0,
+        flags: ["I_XL:constant-layer", "I_LY:constant-layer"])
+    }
     let layerSeed = seed &+ UInt64(index) &* 0x9E37_79B9
     let start = Date()
     let codes = try compress(consuming: consume outputs, seed: layerSeed).codes
@@ -78,6 +84,19 @@ public struct LayerAnalysis: Sendable, Codable, Equatable {
       epoch: epoch, layer: name, ixl: ixl.value, ixlStandardError: ixl.standardError,
       ily: ily.value, ilyStandardError: ily.standardError,
       flags: Self.flags(ixl, prefix: "I_XL") + Self.flags(ily, prefix: "I_LY"))
+  }
+
+  /// Whether every sample (row of `outputs` `[n, …]`) is bitwise the same as the first: a dead or saturated layer.
+  static func isConstant(_ outputs: borrowing Tensor) -> Bool {
+    let n = outputs.shape.first ?? 0
+    guard n > 1 else { return false }
+    let d = outputs.count / n
+    return outputs.scalars.withUnsafeBufferPointer { x in
+      for i in 1..<n {
+        for j in 0..<d where x[i * d + j].bitPattern != x[j].bitPattern { return false }
+      }
+      return true
+    }
   }
 
   /// The mi.csv flags of one estimate: its flag names, and "ksg-fallback" when `auto` fell back to KSG.

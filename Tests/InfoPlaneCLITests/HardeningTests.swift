@@ -163,4 +163,44 @@ import Testing
     let report = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
     #expect(report.contains("Left out (--skip-bad-layers): Epoch 2, layer layer_b"))
   }
+
+  /// A constant (dead) layer is measured, not rejected: both MIs exactly 0, flagged constant-layer.
+  @Test func aConstantLayerHasZeroInformation() throws {
+    let dir = try AnalyzeCommandTests.makeLayout()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let dead = Tensor(shape: [600, 4], scalars: [Float](repeating: 0.25, count: 2400))
+    try NPY.write(NPYArray(dead), to: dir.appendingPathComponent("epoch-0001/layer_c.npy"))
+    let (status, message) = CLITest.run(["analyze", dir.path, "--quiet"])
+    #expect(status == 0, "\(message)")
+    let rows = try String(contentsOf: dir.appendingPathComponent("mi.csv"), encoding: .utf8).split(separator: "\n")
+    let row = try #require(rows.first { $0.hasPrefix("1,layer_c,") })
+    #expect(
+      row.contains(",0.0") && row.contains("I_XL:constant-layer") && row.contains("I_LY:constant-layer"), "\(row)")
+  }
+
+  /// Layer names become rows of mi.csv: an empty name or one with a line break is refused naming the file; an
+  /// epoch given twice names both files; the skip warning does not tell the user to pass the flag they passed.
+  @Test func layerNamesAndEpochNamesAreChecked() throws {
+    let dir = try AnalyzeCommandTests.makeLayout()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let layer = NPYArray(Tensor(shape: [600, 2], scalars: (0..<1200).map { Float($0 % 7) }))
+    let file = dir.appendingPathComponent("epoch-0003.safetensors")
+    for name in ["a\nb", ""] {
+      try SafeTensors.write([name: layer], to: file)
+      #expect(CLITest.fails(["analyze", dir.path, "--quiet"], saying: [file.path, "layer name", "control"]))
+    }
+    try FileManager.default.removeItem(at: file)
+    try SafeTensors.write(["layer_a": layer], to: dir.appendingPathComponent("epoch-2.safetensors"))
+    #expect(
+      CLITest.fails(
+        ["analyze", dir.path, "--quiet"], saying: ["epoch 2 twice", "epoch-0002 and epoch-2.safetensors"]))
+    try FileManager.default.removeItem(at: dir.appendingPathComponent("epoch-2.safetensors"))
+    let bad = dir.appendingPathComponent("epoch-0002/layer_b.npy")
+    try NPY.write(NPYArray(Tensor(shape: [5, 3], scalars: [Float](repeating: 1, count: 15))), to: bad)
+    let (status, message) = CLITest.run(["analyze", dir.path, "--quiet", "--skip-bad-layers"])
+    #expect(status == 0, "\(message)")
+    let report = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+    #expect(report.contains("Left out (--skip-bad-layers): Epoch 2, layer layer_b"))
+    #expect(!report.contains("pass --skip-bad-layers"))
+  }
 }

@@ -27,7 +27,10 @@ struct AnalyzeCommand: ParsableCommand {
   @Option(help: "PCA components for each layer.")
   var layerLatentDim = 4
 
-  @Flag(help: "Leave out, with a warning, a layer whose data cannot be analysed (NaN, constant, wrong rows).")
+  @Flag(
+    help: ArgumentHelp(
+      "Leave out, with a warning, a layer whose data cannot be analysed (NaN or infinite values, a wrong row count, "
+        + "an unreadable file). A constant layer is not bad: its MIs are exactly 0, flagged constant-layer."))
   var skipBadLayers = false
 
   @OptionGroup(title: "Estimator") var estimatorOptions: EstimatorOptions
