@@ -47,7 +47,7 @@ public struct LocalSweepEngine {
         let entry = try manifest.entry(index)
         let log = manifest.runDirectory(of: entry, in: directory).appendingPathComponent("log.txt")
         if !FileManager.default.fileExists(atPath: log.path) {
-          FileManager.default.createFile(atPath: log.path, contents: nil)
+          _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         }
         guard let handle = FileHandle(forWritingAtPath: log.path) else {
           throw InformationPlaneError.ioFailure("Cannot open \(log.path) for the point's output.")
