@@ -23,12 +23,16 @@ let package = Package(
     .target(name: "NeuralNetwork", dependencies: ["Tensor", "Datasets"]),
     .target(name: "Estimators", dependencies: ["Tensor", "CKernels"]),
     .target(name: "Compression", dependencies: ["Tensor", "NeuralNetwork", "Estimators"]),
+    // Neural MI baselines (MINE, NWJ, InfoNCE): critics trained with the network engine, results as Estimates.
+    .target(name: "NeuralEstimators", dependencies: ["Tensor", "NeuralNetwork", "Estimators"]),
     .target(
       name: "InformationPlane",
       dependencies: ["CKernels", "Tensor", "Datasets", "NeuralNetwork", "Estimators", "Compression"]),
     .target(
       name: "InfoPlane",
-      dependencies: ["Tensor", "Datasets", "NeuralNetwork", "Estimators", "Compression", "InformationPlane"]),
+      dependencies: [
+        "Tensor", "Datasets", "NeuralNetwork", "Estimators", "Compression", "NeuralEstimators", "InformationPlane",
+      ]),
     .executableTarget(
       name: "infoplane",
       dependencies: ["InfoPlane", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -38,6 +42,7 @@ let package = Package(
     .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Tensor", "Datasets"]),
     .testTarget(name: "EstimatorsTests", dependencies: ["Estimators", "Tensor"], resources: [.copy("Resources")]),
     .testTarget(name: "CompressionTests", dependencies: ["Compression", "Tensor"]),
+    .testTarget(name: "NeuralEstimatorsTests", dependencies: ["NeuralEstimators", "Estimators", "Tensor"]),
     .testTarget(name: "InformationPlaneTests", dependencies: ["InformationPlane", "Tensor", "Datasets"]),
     .testTarget(name: "InfoPlaneCLITests", dependencies: ["infoplane", "InfoPlane"]),
   ]

@@ -3,6 +3,7 @@
 @_exported import Datasets
 @_exported import Estimators
 @_exported import InformationPlane
+@_exported import NeuralEstimators
 @_exported import NeuralNetwork
 @_exported import Tensor
 
