@@ -7,6 +7,7 @@ public enum NeuralEstimatorError: Error, Equatable, CustomStringConvertible {
   /// Too few samples for the split into training and held-out parts.
   case tooFewSamples(samples: Int, needed: Int)
 
+  /// The message a user reads.
   public var description: String {
     switch self {
     case let .diverged(bound, step, detail):
