@@ -53,7 +53,8 @@ public struct ArrayFile: Sendable, Equatable {
           file: file, reason: "the name ends in .gz but the file does not start with the gzip signature 1f 8b")
       }
       let innerName = gzipName ? String(name.dropLast(3)) : name
-      // A .npy or IDX file inside declares its size: inflating stops as soon as the data outgrow it (CSV has none).
+      // A .npy, IDX or safetensors file inside declares its size: inflating stops as soon as the data outgrow it
+      // (CSV has none).
       let inflated = try Gzip.decompress(raw, file: file, declaredSize: Self.declaredSize)
       var result = try inflated.withUnsafeBytes {
         try decodePlain($0, name: innerName, file: file + " (decompressed)", csvHeader: csvHeader)
@@ -63,11 +64,17 @@ public struct ArrayFile: Sendable, Equatable {
     }
   }
 
-  /// The size the first inflated bytes declare: a `.npy` header's or an IDX header's; nil for text or too few bytes.
+  /// The size the first inflated bytes declare: a `.npy`, IDX or safetensors header's; nil for text or too few bytes.
   static func declaredSize(_ prefix: [UInt8]) -> Int? {
     guard prefix.count >= 6 else { return nil }
     if Array(prefix.prefix(6)) == NPY.magic { return NPY.declaredSize(prefix) }
-    if prefix[0] == 0, prefix[1] == 0 { return IDX.declaredSize(prefix) }
+    if prefix[0] == 0, prefix[1] == 0, prefix.count >= 3, IDX.dtype(ofTypeCode: prefix[2]) != nil {
+      return IDX.declaredSize(prefix)
+    }
+    // safetensors: an 8-byte little-endian header length below 2^48, then '{'.
+    if prefix.count >= 9, prefix[6] == 0, prefix[7] == 0, prefix[8] == UInt8(ascii: "{") {
+      return SafeTensors.declaredSize(prefix)
+    }
     return nil
   }
 

@@ -46,6 +46,8 @@ package struct ArraySummary: Sendable, Equatable {
     var sums: [Double]
     var minima: [Double]
     var maxima: [Double]
+    /// Running means, m += v/k − m/k: what the mean is when the plain sums overflow (values near ±1.8e308).
+    var runningMeans: [Double]
     var nonFinite = 0
 
     init(columns: Int) {
@@ -53,6 +55,7 @@ package struct ArraySummary: Sendable, Equatable {
       sums = Array(repeating: 0, count: columns)
       minima = Array(repeating: .infinity, count: columns)
       maxima = Array(repeating: -.infinity, count: columns)
+      runningMeans = Array(repeating: 0, count: columns)
     }
 
     mutating func add<T>(_ values: [T], _ toDouble: (T) -> Double) {
@@ -64,6 +67,8 @@ package struct ArraySummary: Sendable, Equatable {
         if v.isFinite {
           counts[column] &+= 1
           sums[column] += v
+          let k = Double(counts[column])
+          runningMeans[column] += v / k - runningMeans[column] / k
           if v < minima[column] { minima[column] = v }
           if v > maxima[column] { maxima[column] = v }
         } else {
@@ -77,14 +82,20 @@ package struct ArraySummary: Sendable, Equatable {
     func statistics(column: Int) -> Statistics {
       let n = counts[column]
       guard n > 0 else { return Statistics(count: 0, min: nil, mean: nil, max: nil) }
-      return Statistics(count: n, min: minima[column], mean: sums[column] / Double(n), max: maxima[column])
+      let mean = sums[column].isFinite ? sums[column] / Double(n) : runningMeans[column]
+      return Statistics(count: n, min: minima[column], mean: mean, max: maxima[column])
     }
 
     func overall() -> Statistics {
       let n = counts.reduce(0, +)
       guard n > 0 else { return Statistics(count: 0, min: nil, mean: nil, max: nil) }
-      return Statistics(
-        count: n, min: minima.min(), mean: sums.reduce(0, +) / Double(n), max: maxima.max())
+      let total = sums.reduce(0, +)
+      // Overflowed sums: the columns' running means weighted by their counts, each term divided first.
+      let mean =
+        total.isFinite
+        ? total / Double(n)
+        : zip(runningMeans, counts).reduce(0) { $0 + $1.0 * (Double($1.1) / Double(n)) }
+      return Statistics(count: n, min: minima.min(), mean: mean, max: maxima.max())
     }
   }
 }

@@ -165,6 +165,23 @@ package enum SafeTensors {
     return (ranges, header.metadata, dataStart)
   }
 
+  /// The size in bytes a safetensors file declares (8 + header length + the largest data offset): nil while
+  /// `prefix` is too short to hold the whole JSON header; `Int.max` when it is no safetensors header, the header is
+  /// over 100 MB or does not parse (decoding then names the problem).
+  static func declaredSize(_ prefix: [UInt8]) -> Int? {
+    guard prefix.count >= 9 else { return nil }
+    var declared: UInt64 = 0
+    for i in 0..<8 { declared |= UInt64(prefix[i]) << (8 * UInt64(i)) }
+    guard declared >= 2, declared <= 100_000_000, prefix[8] == UInt8(ascii: "{") else { return Int.max }
+    let dataStart = 8 + Int(declared)
+    guard prefix.count >= dataStart else { return nil }
+    guard let header = try? JSONDecoder().decode(Header.self, from: Data(prefix[8..<dataStart])) else {
+      return Int.max
+    }
+    let end = header.entries.values.compactMap { $0.data_offsets.count == 2 ? $0.data_offsets[1] : nil }.max() ?? 0
+    return end >= 0 && end <= Int.max - dataStart ? dataStart + end : Int.max
+  }
+
   /// The tensor names of the safetensors file at `url`, sorted, read from its header alone.
   /// - Throws: As `read(contentsOf:)`.
   package static func tensorNames(in url: URL) throws -> [String] {

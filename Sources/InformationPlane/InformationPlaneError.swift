@@ -55,7 +55,8 @@ public enum InformationPlaneError: Error, Equatable, CustomStringConvertible {
       "\(path) is damaged: \(problem). Restore it from a copy (sweep.json holds the settings of a sweep's points), "
         + "or start a new run."
     case let .corruptTable(name):
-      "\(name) in the run directory is not in the expected format; it was edited or written by another tool."
+      "\(name) is not in the expected format (a row cut short, or edited or written by another tool); restore it or "
+        + "start a new run."
     case let .sampleCountMismatch(layer, expected, found):
       "\(layer) has \(found) samples but the inputs have \(expected); every layer must hold the same samples in the same order."
     case let .missingInput(detail):

@@ -99,11 +99,19 @@ package struct RunStore: Sendable {
   /// - Throws: `InformationPlaneError.corruptTable` for a table in another format; `.damagedRunFile` naming
   ///   `mi.csv` when epochs that `metrics.csv` records are missing from it and no checkpoint can redo them.
   package func load(resumable: Bool = true) throws -> (metrics: [EpochSummary], information: [LayerInformation]) {
-    let metrics = try readTable(metricsURL, headers: [EpochSummary.header]).map(EpochSummary.init(fields:))
-    let information = try readTable(
-      informationURL, headers: [LayerInformation.header, LayerInformation.headerWithoutFlags]
-    )
-    .map(LayerInformation.init(fields:))
+    // A row that does not parse is named with the table's whole path.
+    func named<T>(_ url: URL, _ parse: () throws -> T) throws -> T {
+      do { return try parse() } catch InformationPlaneError.corruptTable {
+        throw InformationPlaneError.corruptTable(url.path)
+      }
+    }
+    let metrics = try named(metricsURL) {
+      try readTable(metricsURL, headers: [EpochSummary.header]).map(EpochSummary.init(fields:))
+    }
+    let information = try named(informationURL) {
+      try readTable(informationURL, headers: [LayerInformation.header, LayerInformation.headerWithoutFlags])
+        .map(LayerInformation.init(fields:))
+    }
     // Epochs 1…N present in order; for resuming, the last of them that has a checkpoint is where training resumes.
     var contiguous = 0
     for row in metrics where row.epoch == contiguous + 1 { contiguous = row.epoch }
@@ -131,14 +139,16 @@ package struct RunStore: Sendable {
     return (metrics.filter { $0.epoch <= complete }, information.filter { $0.epoch <= complete })
   }
 
-  /// Removes the temporary files (`.NAME.UUID.tmp`) that writes killed before their rename left in the run
+  /// Removes the temporary files (`.NAME.UUID.tmp`, Foundation's `.dat.nosync…`) that writes killed before their rename left in the run
   /// directory and `checkpoints/`; returns how many. Only for a run no other process is writing.
   @discardableResult
   package func removeStaleTemporaryFiles() -> Int {
     var removed = 0
     for folder in [directory, checkpointsURL] {
       let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-      for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+      // Ours (.NAME.UUID.tmp) and Foundation's atomic writes' (.dat.nosyncPID.XXXXXX: config.json, the tables,
+      // report.html).
+      for name in names where name.hasPrefix(".") && (name.hasSuffix(".tmp") || name.hasPrefix(".dat.nosync")) {
         if (try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))) != nil { removed += 1 }
       }
     }
@@ -171,7 +181,7 @@ package struct RunStore: Sendable {
     var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
     guard let first = lines.first else { return [] }
     guard headers.contains(first.split(separator: ",", omittingEmptySubsequences: false).map(String.init)) else {
-      throw InformationPlaneError.corruptTable(url.lastPathComponent)
+      throw InformationPlaneError.corruptTable(url.path)
     }
     lines.removeFirst()
     return lines.map(splitCSVLine)

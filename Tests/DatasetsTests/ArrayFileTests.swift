@@ -69,4 +69,16 @@ import Testing
     #expect(empty.overall == .init(count: 0, min: nil, mean: nil, max: nil))
     #expect(empty.columns == nil)
   }
+
+  /// Values near the largest Float64 overflow a plain sum (inspect printed `mean inf` and `--json` failed): the
+  /// mean is then the running mean, finite and right.
+  @Test func meansOfHugeValuesAreFinite() throws {
+    let big = Double.greatestFiniteMagnitude
+    let summary = ArraySummary(NPYArray(shape: [2, 2], storage: .float64([big, -big, big, -big])))
+    #expect(summary.columns?.map(\.mean) == [big, -big])
+    let overall = try #require(summary.overall.mean)
+    #expect(overall.isFinite && abs(overall) <= 1e-300 * big)
+    let near = ArraySummary(NPYArray(shape: [3], storage: .float64([0.9 * big, 0.9 * big, 0.6 * big])))
+    #expect(abs(try #require(near.overall.mean) / big - 0.8) < 1e-12)
+  }
 }

@@ -120,4 +120,22 @@ import Testing
     #expect(status == 0, "\(output)")
     #expect(output.contains("checked 9"))
   }
+
+  /// A .safetensors.gz whose header declares 4 floats but which inflates to 64 MiB (a decompression bomb: it used to
+  /// be inflated whole, 2 GB for 1 GiB) stops soon after the declared size.
+  @Test func aGzipBombStopsAtTheDeclaredSize() throws {
+    var bytes = try SafeTensors.encode(["a": NPYArray(shape: [4], storage: .float32([1, 2, 3, 4]))])
+    let declared = bytes.count
+    bytes += [UInt8](repeating: 0, count: 64 << 20)
+    let bomb = try Gzip.compress(bytes, level: 9, file: "bomb.safetensors.gz")
+    #expect(SafeTensors.declaredSize(Array(bytes.prefix(declared))) == declared)
+    #expect(SafeTensors.declaredSize(Array(bytes.prefix(12))) == nil)
+    #expect {
+      _ = try ArrayFile.decode(Data(bomb), file: "bomb.safetensors.gz")
+    } throws: { error in
+      guard case let DatasetsError.corruptGzip(file, reason) = error else { return false }
+      let stopped = Int(reason.split(separator: " ").last { Int($0) != nil } ?? "") ?? .max
+      return file == "bomb.safetensors.gz" && reason.contains("more than the \(declared) bytes") && stopped <= 2 << 20
+    }
+  }
 }

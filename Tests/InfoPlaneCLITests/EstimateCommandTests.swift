@@ -126,7 +126,7 @@ import Testing
     // Mismatched sample counts.
     let short = directory.appendingPathComponent("short.npy")
     try NPY.write(NPYArray(Matrix.zeros(10, 1)), to: short)
-    #expect(Self.fails([x, short.path], saying: "X has 2000 samples (rows) but Y has 10"))
+    #expect(Self.fails([x, short.path], saying: "X has 2000 samples (rows) but Y has 10", "Y: \(short.path)"))
     #expect(throws: EstimatorError.sampleCountMismatch(x: 2_000, y: 10)) { try Self.estimate([x, short.path]) }
     // An empty file.
     let empty = directory.appendingPathComponent("empty.csv")
@@ -137,7 +137,7 @@ import Testing
     bad[12, 0] = .nan
     let nan = directory.appendingPathComponent("nan.npy")
     try NPY.write(NPYArray(bad), to: nan)
-    #expect(Self.fails([nan.path, y], saying: "NaN or Inf"))
+    #expect(Self.fails([nan.path, y], saying: "NaN or Inf", "X: \(nan.path)"))
     #expect(throws: EstimatorError.nonFinite(variable: "X", row: 12, column: 0)) { try Self.estimate([nan.path, y]) }
     // n ≤ k, a class with ≤ k samples, labels with ksg, k = 0.
     #expect(Self.fails([short.path, short.path, "-k", "10"], saying: "k = 10"))

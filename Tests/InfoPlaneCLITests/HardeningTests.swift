@@ -28,6 +28,13 @@ import Testing
     }
     #expect(CLITest.fails(["ib", "--out", "/dev/null"], saying: ["--out /dev/null", "not a directory"]))
     #expect(CLITest.fails(["report", root.path, "--out", root.path], saying: ["--out", "is a directory"]))
+    // A device or pipe as the report file would be replaced by a regular file (as root, `--out /dev/null` did
+    // that to /dev/null): refused. A FIFO stands in for the device here.
+    let fifo = root.appendingPathComponent("pipe").path
+    #expect(mkfifo(fifo, 0o644) == 0)
+    #expect(CLITest.fails(["report", root.path, "--out", fifo], saying: ["--out", fifo, "device, pipe or socket"]))
+    var info = stat()
+    #expect(stat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
     // Whatever the check cannot foresee (a virtual file system) is still a message naming the path, not a trap.
     let proc = "/proc/infoplane-\(UUID().uuidString)"
     let (status, message) = CLITest.run(Self.ib + ["--epochs", "1", "--out", proc])
@@ -75,6 +82,7 @@ import Testing
     // Temporary files of writes killed before their rename are removed by the resume.
     let stale = [
       cut.appendingPathComponent(".mi.csv.0A1B.tmp"), cut.appendingPathComponent("checkpoints/.epoch-0003.x.tmp"),
+      cut.appendingPathComponent(".dat.nosync579D.u8bO4P"),  // Foundation's atomic write, killed
     ]
     for url in stale { try Data("partial".utf8).write(to: url) }
     #expect(CLITest.status(Self.ib + ["--epochs", "3", "--out", cut.path, "--resume"]) == 0)
@@ -82,7 +90,7 @@ import Testing
     #expect(stale.allSatisfy { !FileManager.default.fileExists(atPath: $0.path) })
     // A row cut in the middle is a damaged table, named.
     try Data(full.prefix(full.count - 30).utf8).write(to: mi)
-    #expect(CLITest.fails(Self.ib + ["--epochs", "4", "--out", cut.path, "--resume"], saying: ["mi.csv"]))
+    #expect(CLITest.fails(Self.ib + ["--epochs", "4", "--out", cut.path, "--resume"], saying: [mi.path]))
     // mi.csv gone: no checkpoint can redo epochs 1–3, so the run stops and says so instead of keeping only later ones.
     try FileManager.default.removeItem(at: mi)
     #expect(

@@ -97,7 +97,13 @@ struct EstimateCommand: ParsableCommand {
   }
 
   func run() throws {
-    let (text, warnings) = try runOptions.withThreads(output)
+    let (text, warnings): (String, [String])
+    do {
+      (text, warnings) = try runOptions.withThreads(output)
+    } catch let error as EstimatorError {
+      // The estimator speaks of X and Y: name the files they came from.
+      throw ValidationError("\(error) (X: \(x); Y: \(y))")
+    }
     for warning in warnings { standardError("warning: " + warning) }
     print(text, terminator: "")
   }

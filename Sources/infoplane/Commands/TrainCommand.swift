@@ -106,8 +106,10 @@ struct TrainCommand: ParsableCommand {
     let inputShape = Array(trainSet.images.shape.dropFirst())
     guard trainSet.count > 0, testSet.count > 0 else {
       throw ValidationError(
-        "The \(dataset.rawValue) data has \(trainSet.count) training and \(testSet.count) test images; train needs "
-          + "both (it reports test loss and accuracy every epoch).")
+        "The \(dataset.rawValue) data" + (data.dataDir.map { " in --data-dir \($0)" } ?? "")
+          + " has \(trainSet.count) training and \(testSet.count) test images"
+          + (dataset == .npy ? " (train_images.npy, test_images.npy)" : "")
+          + "; train needs both (it reports test loss and accuracy every epoch).")
     }
     let classes = ImageDataset.classCount(trainSet, testSet)
     let classifier = try NoisyClassifier(

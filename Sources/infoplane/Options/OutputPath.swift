@@ -33,6 +33,13 @@ enum OutputPath {
     var flag: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &flag) {
       guard !flag.boolValue else { throw ValidationError("\(option) \(path) is a directory; give a file name.") }
+      // A file is written to a temporary name and renamed over the target: a device (/dev/null), pipe or socket
+      // would be replaced by a regular file, so they are refused.
+      var info = stat()
+      if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+        throw ValidationError(
+          "\(option) \(path) is a device, pipe or socket, not a regular file; give the name of a file to write.")
+      }
     }
     // Its folder must be (or can become) a writable directory.
     try checkDirectory(URL(fileURLWithPath: path).deletingLastPathComponent().path, option: "\(option) \(path):")
