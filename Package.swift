@@ -27,7 +27,9 @@ let package = Package(
     .target(name: "NeuralEstimators", dependencies: ["Tensor", "NeuralNetwork", "Estimators"]),
     .target(
       name: "InformationPlane",
-      dependencies: ["CKernels", "Tensor", "Datasets", "NeuralNetwork", "Estimators", "Compression"]),
+      dependencies: [
+        "CKernels", "Tensor", "Datasets", "NeuralNetwork", "Estimators", "Compression", "NeuralEstimators",
+      ]),
     .target(
       name: "InfoPlane",
       dependencies: [

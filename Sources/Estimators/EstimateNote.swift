@@ -21,6 +21,11 @@ public enum EstimateNote: Sendable, Equatable, Codable, CustomStringConvertible 
   /// The Berrett–Samworth–Yuan weights for `dimension` and the requested k are over-determined (they would not sum
   /// to 1, docs/method.md §18.2), so that entropy used the smallest valid k, `used`.
   case neighboursRaised(variable: String, dimension: Int, requested: Int, used: Int)
+  /// A variational lower bound (`bound`: mine, nwj, infonce) evaluated on `heldOut` held-out samples after `steps`
+  /// critic training steps: the true MI is at least this, up to its noise.
+  case lowerBound(bound: String, steps: Int, heldOut: Int)
+  /// Flag: InfoNCE within 0.1 nats of its ceiling log(batch) = `ceiling`: the truth may be far above it.
+  case atCeiling(Double)
 
   /// Whether the note says the estimate cannot be trusted as it is (exactly the notes with a `flagName`).
   public var isFlag: Bool { flagName != nil }
@@ -31,6 +36,7 @@ public enum EstimateNote: Sendable, Equatable, Codable, CustomStringConvertible 
     case .belowZero: "below-zero"
     case .aboveLabelEntropy: "above-label-entropy"
     case .degenerate: "degenerate"
+    case .atCeiling: "at-ceiling"
     default: nil
     }
   }
@@ -53,6 +59,12 @@ public enum EstimateNote: Sendable, Equatable, Codable, CustomStringConvertible 
     case let .fallback(from, to, reason): "\(from) \(reason), so this is \(to)'s estimate"
     case let .neighboursRaised(v, d, requested, used):
       "WKL weights for \(v) (d = \(d)) need k ≥ \(used); used k = \(used) instead of \(requested)"
+    case let .lowerBound(bound, steps, heldOut):
+      "a lower bound (\(bound), critic trained \(steps) steps, evaluated on \(heldOut) held-out samples): the MI is at "
+        + "least this, and may be well above it"
+    case let .atCeiling(ceiling):
+      "at InfoNCE's ceiling log(batch) = \(formatted(ceiling)) nats (within 0.1): the MI may be far higher; raise "
+        + "--neural-batch"
     }
   }
 }

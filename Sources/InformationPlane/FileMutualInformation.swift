@@ -110,10 +110,13 @@ package struct FileMutualInformation: Sendable {
         estimator: estimator.rawValue, value: estimate.value, standardError: estimate.standardError)
     }
     return MIEstimateRecord(
-      estimate: estimate, estimator: estimator, k: estimator == .gaussian ? nil : settings.k, n: xm.rows, dx: dx,
+      estimate: estimate, estimator: estimator, k: estimator == .gaussian || estimator.isNeural ? nil : settings.k,
+      n: xm.rows, dx: dx,
       dy: labels ? 1 : yColumns, labels: labels, classes: classes, seed: settings.seed,
-      tieBreaking: estimator.isKSGType
-        ? (settings.jitterKSGTies ? "jitter" : "count") : (settings.jitterEntropyTies ? "jitter" : "none"),
+      tieBreaking: estimator.isNeural
+        ? "none"
+        : estimator.isKSGType
+          ? (settings.jitterKSGTies ? "jitter" : "count") : (settings.jitterEntropyTies ? "jitter" : "none"),
       standardize: estimator.isKSGType && settings.standardizeKSG,
       standardErrorRule: estimator.isEntropySum ? settings.standardErrorRule : nil,
       notes: inputWarnings + estimate.notes.map(\.description), compression: compression, inBits: inBits, x: x, y: y,

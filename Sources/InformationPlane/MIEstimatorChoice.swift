@@ -1,4 +1,5 @@
 import Estimators
+import NeuralEstimators
 import Tensor
 
 /// The MI estimator, as named on the command line (`--estimator`) and in a run's `config.json`: the one type behind
@@ -29,6 +30,15 @@ public enum MIEstimatorChoice: String, Sendable, Codable, CaseIterable {
   case entropySum = "entropy-sum"
   /// The closed form for jointly Gaussian variables, from log-determinants of covariances (continuous pairs only).
   case gaussian
+  /// MINE: the Donsker–Varadhan lower bound with a trained critic (`NeuralMIEstimator`; continuous pairs only).
+  case mine
+  /// NWJ: the f-divergence lower bound with a trained critic (continuous pairs only).
+  case nwj
+  /// InfoNCE: the contrastive lower bound, at most log(batch) (continuous pairs only).
+  case infonce
+
+  /// Whether this is a neural lower bound (a critic trained on the samples) rather than a k-NN or closed form.
+  public var isNeural: Bool { self == .mine || self == .nwj || self == .infonce }
 
   /// Whether this estimator is KSG-type (columns standardised, exact ties counted) rather than an entropy sum.
   public var isKSGType: Bool { self == .ksg || self == .ksg2 }
@@ -52,6 +62,14 @@ public enum MIEstimatorChoice: String, Sendable, Codable, CaseIterable {
     public var jitterKSGTies = false
     /// KSG: standardise every column (scale-free estimates).
     public var standardizeKSG = true
+    /// Neural bounds: critic training steps (nil: `NeuralMIEstimator`'s default, 3000).
+    public var neuralSteps: Int?
+    /// Neural bounds: pairs per batch (nil: 512; 64 for InfoNCE).
+    public var neuralBatch: Int?
+    /// Neural bounds: Adam's learning rate (nil: 1e-3).
+    public var neuralLearningRate: Double?
+    /// Neural bounds: share of the samples held out for the reported bound (nil: 0.3).
+    public var heldOutFraction: Double?
 
     /// `k` neighbours per sample, the jitter `seed` and the standard-error rule; the other settings at their
     /// defaults.
@@ -117,7 +135,27 @@ public enum MIEstimatorChoice: String, Sendable, Codable, CaseIterable {
     case .ksg: return try KSG(k: k, algorithm: .one, preprocessing: preprocessing).estimate(a, b)
     case .ksg2: return try KSG(k: k, algorithm: .two, preprocessing: preprocessing).estimate(a, b)
     case .gaussian: return try GaussianMI(preprocessing: preprocessing).estimate(a, b)
+    case .mine, .nwj, .infonce: return try neuralEstimate(a, b, settings: settings)
     }
+  }
+
+  /// A neural bound's estimate, with the note that it is a lower bound and, for InfoNCE near log(batch), the
+  /// ceiling flag.
+  /// - Throws: `NeuralEstimatorError` (settings, too few samples, divergence naming the step).
+  func neuralEstimate(_ a: Matrix, _ b: Matrix, settings: Settings) throws -> Estimate {
+    let bound = VariationalBound(rawValue: rawValue)!
+    var estimator = NeuralMIEstimator(bound: bound)
+    estimator.seed = settings.seed
+    if let steps = settings.neuralSteps { estimator.steps = steps }
+    if let batch = settings.neuralBatch { estimator.batchSize = batch }
+    if let rate = settings.neuralLearningRate { estimator.learningRate = rate }
+    if let share = settings.heldOutFraction { estimator.heldOutFraction = share }
+    let result = try estimator.estimate(a, b)
+    var estimate = result.estimate
+    let heldOut = NeuralMIEstimator.split(a.rows, heldOutFraction: estimator.heldOutFraction).heldOut
+    estimate.notes.append(.lowerBound(bound: rawValue, steps: estimator.steps, heldOut: heldOut))
+    if let ceiling = result.ceiling, estimate.value >= ceiling - 0.1 { estimate.notes.append(.atCeiling(ceiling)) }
+    return estimate
   }
 
   /// I(A;Y) between a continuous variable (n × d) and n class labels, in nats.
@@ -138,6 +176,9 @@ public enum MIEstimatorChoice: String, Sendable, Codable, CaseIterable {
       return try KSGLabelMI(k: k, preprocessing: settings.preprocessing(for: .ksg)).estimate(a, labels: labels)
     case .gaussian:
       throw EstimatorError.unsupported("the gaussian estimator has no form for class labels; use ksg, kl or wkl")
+    case .mine, .nwj, .infonce:
+      throw EstimatorError.unsupported(
+        "the neural bound \(rawValue) has no form for class labels here; use ksg, kl or wkl")
     }
   }
 }

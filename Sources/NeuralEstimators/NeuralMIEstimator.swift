@@ -81,7 +81,7 @@ public struct NeuralMIEstimator: Sendable {
   static let infoNCEBlocks = 16
 
   /// Sizes of the training and held-out parts of `n` samples.
-  static func split(_ n: Int, heldOutFraction: Double) -> (train: Int, heldOut: Int) {
+  public static func split(_ n: Int, heldOutFraction: Double) -> (train: Int, heldOut: Int) {
     let heldOut = Int((Double(n) * heldOutFraction).rounded())
     return (n - heldOut, heldOut)
   }
@@ -107,7 +107,7 @@ public struct NeuralMIEstimator: Sendable {
     let ys = Self.standardized(y, by: trainRows)
     let (dx, dy) = (x.columns, y.columns)
 
-    var critic = Sequential([
+    let critic = Sequential([
       Linear(dx + dy, hidden, using: &rng), Activation.leakyReLU(), Linear(hidden, hidden, using: &rng),
       Activation.leakyReLU(), Linear(hidden, 1, using: &rng),
     ])

@@ -10,7 +10,7 @@ struct InfoPlaneCommand: ParsableCommand {
     version: infoPlaneVersion,
     subcommands: [
       EstimateCommand.self, ValidateCommand.self, IBCommand.self, AnalyzeCommand.self, ReportCommand.self,
-      TrainCommand.self, InspectCommand.self, SweepCommand.self,
+      TrainCommand.self, InspectCommand.self, SweepCommand.self, BMICommand.self,
     ]
   )
 

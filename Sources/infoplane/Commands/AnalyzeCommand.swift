@@ -43,6 +43,7 @@ struct AnalyzeCommand: ParsableCommand {
     }
     try estimatorOptions.checkNeighbours()
     try estimatorOptions.checkLabelForm()
+    try estimatorOptions.checkNotNeural("analyze")
   }
 
   func run() throws {

@@ -67,6 +67,7 @@ struct EstimateCommand: ParsableCommand {
   @Option(help: "Whether a CSV file's first row holds column names: auto, present or absent.")
   var csvHeader: CSV.HeaderRow = .auto
 
+  @OptionGroup(title: "Neural bounds") var neuralOptions: NeuralOptions
   @OptionGroup(title: "Output") var outputOptions: OutputOptions
   @OptionGroup(title: "Run") var runOptions: RunOptions
 
@@ -89,6 +90,14 @@ struct EstimateCommand: ParsableCommand {
       throw ValidationError(
         "\(noTieBreaking ? "--no-tie-breaking" : "--no-whiten") applies to kl, wkl and entropy-sum (their tie-breaking jitter); \(estimator.rawValue) "
           + "counts exact ties by Gao et al.'s rule, or jitters them with --jitter-ties.")
+    }
+    if neuralOptions.isSet, !estimator.isNeural {
+      throw ValidationError(
+        "--neural-steps, --neural-batch, --neural-lr and --held-out apply to mine, nwj and infonce, not "
+          + "\(estimator.rawValue).")
+    }
+    if labels, estimator.isNeural {
+      throw ValidationError("--labels works with ksg, ksg2, kl, wkl and entropy-sum, not \(estimator.rawValue).")
     }
     if jitterTies || noStandardize, !estimator.isKSGType {
       throw ValidationError(
@@ -119,6 +128,7 @@ struct EstimateCommand: ParsableCommand {
     job.settings.jitterEntropyTies = !noTieBreaking
     job.settings.jitterKSGTies = jitterTies
     job.settings.standardizeKSG = !noStandardize
+    job.settings = neuralOptions.applied(to: job.settings)
     job.compressX = compressX.map { ($0.method, $0.dimension) }
     job.compressY = compressY.map { ($0.method, $0.dimension) }
     job.autoencoderEpochs = aeEpochs

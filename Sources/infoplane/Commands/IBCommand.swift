@@ -115,6 +115,7 @@ struct IBCommand: ParsableCommand {
 
   func validate() throws {
     try estimatorOptions.checkLabelForm()
+    try estimatorOptions.checkNotNeural("ib")
     do { try config().validate() } catch let error as InformationPlaneError { throw ValidationError(error.description) }
   }
 

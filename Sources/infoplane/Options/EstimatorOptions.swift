@@ -10,8 +10,8 @@ struct EstimatorOptions: ParsableArguments {
       """
       MI estimator: auto (Ross's k-NN estimator for I(L;Y); the paper's WKL for I(X;L) (KSG for codes of ≤ 2 \
       coordinates), or KSG where WKL is flagged), wkl (the paper's, as published), kl, ksg, ksg2, entropy-sum (= wkl) \
-      or gaussian (estimate only). Default: ksg for estimate, auto for the others. docs/estimators.md has the \
-      measurements.
+      or gaussian (estimate only); mine, nwj or infonce (neural lower bounds with a trained critic; estimate and \
+      validate). Default: ksg for estimate, auto for the others. docs/estimators.md has the measurements.
       """, valueName: "estimator"))
   var estimator: MIEstimatorChoice?
 
@@ -40,6 +40,15 @@ struct EstimatorOptions: ParsableArguments {
   func checkLabelForm() throws {
     if estimator == .gaussian {
       throw ValidationError("--estimator gaussian has no form for class labels; use auto, wkl, kl, ksg or ksg2.")
+    }
+  }
+
+  /// Refuses the neural bounds for `command` (ib, analyze: they estimate I(L;Y) on class labels every epoch).
+  func checkNotNeural(_ command: String) throws {
+    if let estimator, estimator.isNeural {
+      throw ValidationError(
+        "--estimator \(estimator.rawValue) works in estimate and validate; \(command) needs an estimator with a form "
+          + "for class labels: auto, wkl, kl, ksg or ksg2.")
     }
   }
 }

@@ -1,0 +1,101 @@
+import Foundation
+@_spi(Benchmarks) import InfoPlane
+import Testing
+
+@testable import infoplane
+
+/// `estimate --estimator mine|nwj|infonce` and `infoplane bmi`, the bmi benchmark's external-estimator protocol.
+@Suite struct NeuralEstimateCommandTests {
+  /// A sample in bmi's `save_sample` layout: header X0…X{dx−1},Y0…Y{dy−1}, one row per sample, no index; 2 + 2
+  /// Gaussian coordinates with correlation ρ per pair, I = −log(1 − ρ²) nats.
+  static func bmiSample(n: Int, rho: Double, in directory: URL) throws -> URL {
+    var rng = Xoshiro256(seed: 11)
+    var text = "X0,X1,Y0,Y1\n"
+    for _ in 0..<n {
+      let a = (rng.nextGaussian(), rng.nextGaussian())
+      let b = (
+        rho * a.0 + (1 - rho * rho).squareRoot() * rng.nextGaussian(),
+        rho * a.1 + (1 - rho * rho).squareRoot() * rng.nextGaussian()
+      )
+      text += "\(a.0),\(a.1),\(b.0),\(b.1)\n"
+    }
+    let url = directory.appendingPathComponent("sample.csv")
+    try Data(text.utf8).write(to: url)
+    return url
+  }
+
+  /// The process prints the number and nothing else (bmi merges stderr into what it parses), and the number is
+  /// KSG's estimate of the closed-form MI within 4 of its standard errors (0.02 nats at n = 4000).
+  @Test func bmiPrintsOnlyTheNumber() throws {
+    let dir = try CLITest.directory("bmi")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let rho = 0.8
+    let truth = -log(1 - rho * rho)
+    let sample = try Self.bmiSample(n: 4000, rho: rho, in: dir)
+    let process = Process()
+    process.executableURL = try SweepCommandTests.executable()
+    process.arguments = ["bmi", sample.path, "2", "2"]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    process.waitUntilExit()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(process.terminationStatus == 0)
+    let lines = text.split(separator: "\n")
+    #expect(lines.count == 1, "\(text)")
+    let value = try #require(Double(text.trimmingCharacters(in: .whitespacesAndNewlines)), "\(text)")
+    #expect(abs(value - truth) < 0.08, "\(value) vs \(truth)")
+  }
+
+  /// Wrong dimensions, a header not in bmi's layout and a missing file are exit 2 naming the file.
+  @Test func bmiRefusesWhatIsNotItsLayout() throws {
+    let dir = try CLITest.directory("bmi-bad")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let sample = try Self.bmiSample(n: 200, rho: 0.5, in: dir)
+    #expect(CLITest.fails(["bmi", sample.path, "3", "2"], saying: [sample.path, "4 columns", "3 + 2"]))
+    #expect(CLITest.fails(["bmi", sample.path, "1", "3"], saying: [sample.path, "header", "X0,Y0,Y1,Y2"]))
+    #expect(CLITest.fails(["bmi", sample.path, "0", "4"], saying: ["DIM_X"]))
+    #expect(CLITest.fails(["bmi", dir.appendingPathComponent("none.csv").path, "2", "2"], saying: ["none.csv"]))
+    #expect(CLITest.fails(["bmi", sample.path, "2", "2", "--neural-steps", "5"], saying: ["--neural-steps", "ksg"]))
+  }
+
+  /// A neural bound through `estimate`: said to be a lower bound in the JSON notes, k left out; the neural options
+  /// are refused with other estimators, labels and in ib/analyze.
+  @Test func estimateRunsTheNeuralBounds() throws {
+    let dir = try CLITest.directory("neural-estimate")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var rng = Xoshiro256(seed: 3)
+    let n = 2000
+    let x = Matrix(rows: n, columns: 2, scalars: (0..<(2 * n)).map { _ in rng.nextGaussian() })
+    let y = Matrix(
+      rows: n, columns: 2, scalars: (0..<(2 * n)).map { 0.8 * x[$0 / 2, $0 % 2] + 0.6 * rng.nextGaussian() })
+    let xURL = dir.appendingPathComponent("x.npy"), yURL = dir.appendingPathComponent("y.npy")
+    try NPY.write(NPYArray(x), to: xURL)
+    try NPY.write(NPYArray(y), to: yURL)
+    let command = try #require(
+      try InfoPlaneCommand.parseAsRoot([
+        "estimate", xURL.path, yURL.path, "--estimator", "nwj", "--neural-steps", "200", "--neural-batch", "128",
+        "--json",
+      ]) as? EstimateCommand)
+    let (text, _) = try command.output()
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    #expect(json["estimator"] as? String == "nwj")
+    #expect(json["k"] is NSNull)
+    let notes = try #require(json["notes"] as? [String])
+    #expect(notes.contains { $0.contains("a lower bound (nwj, critic trained 200 steps") }, "\(notes)")
+    let value = try #require(json["mi"] as? Double)
+    // I = −log(1 − 0.64) = 1.02 nats; 200 steps already get most of it, and a lower bound is not far above.
+    #expect(value > 0.6 && value < 1.2, "\(value)")
+    #expect(CLITest.fails(["estimate", xURL.path, yURL.path, "--neural-lr", "1e-3"], saying: ["--neural-lr", "ksg"]))
+    #expect(
+      CLITest.fails(
+        ["estimate", xURL.path, yURL.path, "--estimator", "mine", "--labels"], saying: ["--labels", "not mine"]))
+    #expect(
+      CLITest.fails(
+        ["estimate", xURL.path, yURL.path, "--estimator", "mine", "--neural-batch", "1"],
+        saying: ["--neural-batch is 1"]))
+    #expect(CLITest.fails(["ib", "--estimator", "infonce"], saying: ["--estimator infonce", "ib"]))
+    #expect(CLITest.fails(["analyze", dir.path, "--estimator", "mine"], saying: ["--estimator mine", "analyze"]))
+  }
+}
