@@ -16,7 +16,7 @@ for mi in 0.5 1 2 4 8; do
   python3 - "$work" "$mi" <<'PY'
 import sys, numpy as np
 work, mi = sys.argv[1], float(sys.argv[2])
-rho = np.sqrt(1 - np.exp(-mi / 2))          # two coordinate pairs, each carrying mi/2
+rho = np.sqrt(1 - np.exp(-mi))              # two coordinate pairs of -½·log(1-ρ²) each: I = -log(1-ρ²)
 r = np.random.default_rng(1)
 x = r.normal(size=(10000, 2)); y = rho * x + np.sqrt(1 - rho**2) * r.normal(size=(10000, 2))
 np.save(f"{work}/x.npy", x); np.save(f"{work}/y.npy", y)
