@@ -98,4 +98,19 @@ import Testing
     #expect(CLITest.fails(["ib", "--estimator", "infonce"], saying: ["--estimator infonce", "ib"]))
     #expect(CLITest.fails(["analyze", dir.path, "--estimator", "mine"], saying: ["--estimator mine", "analyze"]))
   }
+
+  /// Long critic trainings report every held-out evaluation (what `estimate` prints on stderr unless --quiet).
+  @Test func neuralTrainingReportsProgress() throws {
+    var rng = Xoshiro256(seed: 5)
+    let x = Matrix(rows: 1000, columns: 1, scalars: (0..<1000).map { _ in rng.nextGaussian() })
+    let y = Matrix(rows: 1000, columns: 1, scalars: x.scalars.map { $0 + rng.nextGaussian() })
+    var settings = MIEstimatorChoice.Settings()
+    settings.neuralSteps = 250
+    settings.neuralBatch = 100
+    var lines: [String] = []
+    _ = try MIEstimatorChoice.mine.neuralEstimate(x, y, settings: settings) { lines.append($0) }
+    #expect(lines.count == 3, "\(lines)")
+    #expect(lines.first?.hasPrefix("mine: step 100/250, held-out bound ") == true, "\(lines)")
+    #expect(lines.last?.hasPrefix("mine: step 250/250") == true, "\(lines)")
+  }
 }
