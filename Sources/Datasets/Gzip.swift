@@ -32,6 +32,9 @@ enum Gzip {
     var out: [UInt8] = []
     out.reserveCapacity(min(raw.count &* 4, 1 << 28))
     var scratch = [UInt8](repeating: 0, count: 1 << 20)
+    // The size the header declares, read once the inflated bytes hold the whole header (a header does not change as
+    // more data arrive, so it is not parsed again for every chunk).
+    var limit: Int?
     while true {
       if stream.avail_in == 0 && consumed < raw.count {
         let piece = min(raw.count - consumed, Int(UInt32.max))
@@ -46,7 +49,8 @@ enum Gzip {
         return (status, buffer.count - Int(stream.avail_out))
       }
       out.append(contentsOf: scratch[0..<produced])
-      if let declaredSize, let limit = declaredSize(out), out.count > limit {
+      if limit == nil, let declaredSize { limit = declaredSize(out) }
+      if let limit, out.count > limit {
         throw DatasetsError.corruptGzip(
           file: file,
           reason: "it inflates to more than the \(limit) bytes its header declares (damaged, or a decompression bomb); "

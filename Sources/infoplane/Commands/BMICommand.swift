@@ -37,11 +37,7 @@ struct BMICommand: ParsableCommand {
     guard dimX >= 1, dimY >= 1 else {
       throw ValidationError("DIM_X and DIM_Y must be at least 1 (got \(dimX) and \(dimY)).")
     }
-    if neuralOptions.isSet, !estimator.isNeural {
-      throw ValidationError(
-        "--neural-steps, --neural-batch, --neural-lr and --held-out apply to mine, nwj and infonce, not "
-          + "\(estimator.rawValue).")
-    }
+    try neuralOptions.check(for: estimator)
   }
 
   func run() throws {

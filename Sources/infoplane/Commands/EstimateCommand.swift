@@ -91,11 +91,7 @@ struct EstimateCommand: ParsableCommand {
         "\(noTieBreaking ? "--no-tie-breaking" : "--no-whiten") applies to kl, wkl and entropy-sum (their tie-breaking jitter); \(estimator.rawValue) "
           + "counts exact ties by Gao et al.'s rule, or jitters them with --jitter-ties.")
     }
-    if neuralOptions.isSet, !estimator.isNeural {
-      throw ValidationError(
-        "--neural-steps, --neural-batch, --neural-lr and --held-out apply to mine, nwj and infonce, not "
-          + "\(estimator.rawValue).")
-    }
+    try neuralOptions.check(for: estimator)
     if labels, estimator.isNeural {
       throw ValidationError("--labels works with ksg, ksg2, kl, wkl and entropy-sum, not \(estimator.rawValue).")
     }

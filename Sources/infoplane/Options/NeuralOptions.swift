@@ -20,6 +20,16 @@ struct NeuralOptions: ParsableArguments {
   /// Whether any of these options was given.
   var isSet: Bool { neuralSteps != nil || neuralBatch != nil || neuralLr != nil || heldOut != nil }
 
+  /// Refuses these options with an estimator they do not apply to.
+  /// - Throws: `ValidationError` naming the options and `estimator`.
+  func check(for estimator: MIEstimatorChoice) throws {
+    if isSet, !estimator.isNeural {
+      throw ValidationError(
+        "--neural-steps, --neural-batch, --neural-lr and --held-out apply to mine, nwj and infonce, not "
+          + "\(estimator.rawValue).")
+    }
+  }
+
   /// `settings` with these options applied.
   func applied(to settings: MIEstimatorChoice.Settings) -> MIEstimatorChoice.Settings {
     var s = settings
