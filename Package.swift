@@ -44,7 +44,7 @@ let package = Package(
     .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Tensor", "Datasets"]),
     .testTarget(name: "EstimatorsTests", dependencies: ["Estimators", "Tensor"], resources: [.copy("Resources")]),
     .testTarget(name: "CompressionTests", dependencies: ["Compression", "Tensor"]),
-    .testTarget(name: "NeuralEstimatorsTests", dependencies: ["NeuralEstimators", "Estimators", "Tensor"]),
+    .testTarget(name: "NeuralEstimatorsTests", dependencies: ["NeuralEstimators", "Estimators", "Tensor", "Datasets"]),
     .testTarget(name: "InformationPlaneTests", dependencies: ["InformationPlane", "Tensor", "Datasets"]),
     .testTarget(name: "InfoPlaneCLITests", dependencies: ["infoplane", "InfoPlane"]),
   ]

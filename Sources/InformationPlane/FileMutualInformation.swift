@@ -84,29 +84,37 @@ package struct FileMutualInformation: Sendable {
       compression[name.lowercased()] = summary
       return codes
     }
-    let xm = try samples(xArray, compressX, name: "X", seed: settings.seed &+ 0xC0DE)
+    // The neural bounds read uncompressed samples in their own shape (images through the critic's conv tower).
+    let neural = estimator.isNeural && !labels
+    let xm = neural && compressX == nil ? nil : try samples(xArray, compressX, name: "X", seed: settings.seed &+ 0xC0DE)
     // Long estimates (large n·d) say what they are doing, and how long it took.
+    let codeX = xm?.columns ?? dx
     let codeY = labels ? 1 : (compressY?.dimension ?? yColumns)
     let started = Date()
-    let announce = xm.rows * (xm.columns + codeY) >= Self.announcedWork
+    let announce = xRows * (codeX + codeY) >= Self.announcedWork
     if announce {
       progress(
-        "estimating I(X;Y) with \(estimator.rawValue) on n = \(xm.rows) samples, dx = \(xm.columns), "
+        "estimating I(X;Y) with \(estimator.rawValue) on n = \(xRows) samples, dx = \(codeX), "
           + (labels ? "labels" : "dy = \(codeY)") + " …")
     }
     let estimate: Estimate
     var classes: Int?
-    if labels {
+    if labels, let xm {
       let yl = try yArray.labels()
       classes = Set(yl).count
       estimate = try estimator.estimate(xm, labels: yl, settings: settings)
-    } else {
-      let ym = try samples(yArray, compressY, name: "Y", seed: settings.seed &+ 0xC0DF)
+    } else if neural {
       // The neural bounds train for a while: every held-out evaluation is reported.
-      estimate =
-        estimator.isNeural
-        ? try estimator.neuralEstimate(xm, ym, settings: settings, progress: progress)
-        : try estimator.estimate(xm, ym, settings: settings)
+      let xt = xm?.tensor ?? xArray.tensor()
+      let yt =
+        try compressY == nil
+        ? yArray.tensor() : samples(yArray, compressY, name: "Y", seed: settings.seed &+ 0xC0DF).tensor
+      estimate = try estimator.neuralEstimate(samples: xt, yt, settings: settings, progress: progress)
+    } else if let xm {
+      let ym = try samples(yArray, compressY, name: "Y", seed: settings.seed &+ 0xC0DF)
+      estimate = try estimator.estimate(xm, ym, settings: settings)
+    } else {
+      preconditionFailure("X is read as a matrix for every estimator but the neural bounds")
     }
     if announce { progress(String(format: "done in %.1f s", Date().timeIntervalSince(started))) }
     guard estimate.value.isFinite, estimate.standardError.isFinite else {
@@ -115,7 +123,7 @@ package struct FileMutualInformation: Sendable {
     }
     return MIEstimateRecord(
       estimate: estimate, estimator: estimator, k: estimator == .gaussian || estimator.isNeural ? nil : settings.k,
-      n: xm.rows, dx: dx,
+      n: xRows, dx: dx,
       dy: labels ? 1 : yColumns, labels: labels, classes: classes, seed: settings.seed,
       tieBreaking: estimator.isNeural
         ? "none"

@@ -147,19 +147,48 @@ public enum MIEstimatorChoice: String, Sendable, Codable, CaseIterable {
   package func neuralEstimate(
     _ a: Matrix, _ b: Matrix, settings: Settings, progress: (String) -> Void = { _ in }
   ) throws -> Estimate {
-    let bound = VariationalBound(rawValue: rawValue)!
-    var estimator = NeuralMIEstimator(bound: bound)
+    let estimator = neuralEstimator(settings)
+    let result = try estimator.estimate(a, b) { progress(progressLine($0, $1, of: estimator.steps)) }
+    return finished(result, estimator, rows: a.rows)
+  }
+
+  /// A neural bound's estimate on samples of any shape `[n, …]`: images (`[n, C, H, W]`, `[n, H, W]`) keep their
+  /// shape for the critic's conv tower (`NeuralMIEstimator.estimate(samples:_:progress:)`).
+  /// - Throws: `NeuralEstimatorError` (settings, too few samples, divergence naming the step).
+  package func neuralEstimate(
+    samples a: Tensor, _ b: Tensor, settings: Settings, progress: (String) -> Void = { _ in }
+  ) throws -> Estimate {
+    let estimator = neuralEstimator(settings)
+    let result = try estimator.estimate(samples: a, b) { progress(progressLine($0, $1, of: estimator.steps)) }
+    return finished(result, estimator, rows: a.shape.first ?? 0)
+  }
+
+  /// Checks a neural bound's settings against `samples` pairs before any work starts (nothing for other estimators).
+  /// - Throws: `NeuralEstimatorError.invalidSetting` naming the option; `.tooFewSamples`.
+  package func checkNeural(_ settings: Settings, samples: Int) throws {
+    guard isNeural else { return }
+    try neuralEstimator(settings).check(samples: samples)
+  }
+
+  /// The neural estimator of this bound with `settings` applied.
+  private func neuralEstimator(_ settings: Settings) -> NeuralMIEstimator {
+    var estimator = NeuralMIEstimator(bound: VariationalBound(rawValue: rawValue)!)
     estimator.seed = settings.seed
     if let steps = settings.neuralSteps { estimator.steps = steps }
     if let batch = settings.neuralBatch { estimator.batchSize = batch }
     if let rate = settings.neuralLearningRate { estimator.learningRate = rate }
     if let share = settings.heldOutFraction { estimator.heldOutFraction = share }
-    let steps = estimator.steps
-    let result = try estimator.estimate(a, b) { step, value in
-      progress(String(format: "%@: step %d/%d, held-out bound %.3f nats", rawValue, step, steps, value))
-    }
+    return estimator
+  }
+
+  private func progressLine(_ step: Int, _ value: Double, of steps: Int) -> String {
+    String(format: "%@: step %d/%d, held-out bound %.3f nats", rawValue, step, steps, value)
+  }
+
+  /// The result's estimate with the lower-bound note and, for InfoNCE near log(batch), the ceiling flag.
+  private func finished(_ result: NeuralMIEstimator.Result, _ estimator: NeuralMIEstimator, rows: Int) -> Estimate {
     var estimate = result.estimate
-    let heldOut = NeuralMIEstimator.split(a.rows, heldOutFraction: estimator.heldOutFraction).heldOut
+    let heldOut = NeuralMIEstimator.split(rows, heldOutFraction: estimator.heldOutFraction).heldOut
     estimate.notes.append(.lowerBound(bound: rawValue, steps: estimator.steps, heldOut: heldOut))
     if let ceiling = result.ceiling, estimate.value >= ceiling - 0.1 { estimate.notes.append(.atCeiling(ceiling)) }
     return estimate

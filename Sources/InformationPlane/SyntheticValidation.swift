@@ -23,6 +23,8 @@ package struct SyntheticValidation: Sendable {
   package var autoencoder: AutoencoderTraining
   /// Standard errors of the wkl/kl estimates (default: the paper's sum of the parts' errors).
   package var standardErrorRule: StandardErrorRule
+  /// The neural bounds' settings (steps, batch, learning rate, held-out share); k and the seed are set per point.
+  package var neuralSettings = MIEstimatorChoice.Settings()
 
   package init(
     task: SyntheticTask, compressor: CompressorChoice = .pca, latentDimension: Int? = nil,
@@ -125,6 +127,11 @@ package struct SyntheticValidation: Sendable {
           "training samples (\(trainingSamples)) must exceed the latent dimension")
       }
     }
+    if estimator.isNeural, task.hasLabels || task.kind == .linearNetwork {
+      throw InformationPlaneError.invalidValidation(
+        "the neural bound \(estimator.rawValue) needs two continuous variables; task \(task.kind.rawValue) has "
+          + (task.hasLabels ? "class labels" : "a truth defined for PCA codes") + " — use ksg, kl or wkl")
+    }
     guard k >= 1, k <= ExperimentConfig.largestCount else {
       throw InformationPlaneError.invalidValidation("k must be in 1…\(ExperimentConfig.largestCount) (got \(k))")
     }
@@ -134,8 +141,9 @@ package struct SyntheticValidation: Sendable {
       }
     }
     // Whitened entropies need n > d, k-NN needs n > k; the label task needs > k samples in every class.
+    // (The neural bounds check their own minimum, twice the batch, with their settings.)
     let minimum = max(k + 1, 2 * (compressor == .none ? dimension : latentDimension) + 2)
-    guard samples >= minimum else {
+    guard samples >= minimum || estimator.isNeural else {
       throw InformationPlaneError.invalidValidation(
         "\(samples) samples are too few for k = \(k); use at least \(minimum)")
     }
@@ -161,10 +169,11 @@ package struct SyntheticValidation: Sendable {
 
   /// Runs the benchmark over `values` (nats).
   /// - Parameter trainingProgress: called after each autoencoder epoch with (epoch, mean training loss).
+  /// - Parameter neuralProgress: a neural bound's held-out evaluations, as lines ("point 2/4, mine: step 300/3000, …").
   /// - Parameter progress: called after each point with (index, point).
   package func run(
     mutualInformation values: [Double], trainingProgress: ((Int, Double) -> Void)? = nil,
-    progress: (Int, Point) -> Void = { _, _ in }
+    neuralProgress: (String) -> Void = { _ in }, progress: (Int, Point) -> Void = { _, _ in }
   )
     throws -> (points: [Point], timings: Timings, notes: [String])
   {
@@ -244,6 +253,25 @@ package struct SyntheticValidation: Sendable {
           projectingL: my.projectionRows, rows: my.componentCount)
         let compressed = try estimator.continuous(cx, cy, k: k, seed: estimateSeed, rule: standardErrorRule)
         point = Point(trueMI: truth, estimate: compressed, latent: nil)
+      } else if estimator.isNeural {
+        // The paper's comparison: the critic reads the observed samples (images as images) or their codes.
+        var settings = neuralSettings
+        settings.seed = estimateSeed
+        let report = { (line: String) in neuralProgress("point \(index + 1)/\(values.count), " + line) }
+        let compressed: Estimate
+        if let model {
+          let cx = try compressedCodes(sample.x, model)
+          let cy = try compressedCodes(sample.y, model)
+          timings.compression += lap(); timings.compressionCPU += cpu
+          compressed = try estimator.neuralEstimate(cx, cy, settings: settings, progress: report)
+        } else {
+          compressed = try estimator.neuralEstimate(samples: sample.x, sample.y, settings: settings, progress: report)
+        }
+        let latent = try MIEstimatorChoice.ksg.continuous(sample.xLatent, sample.yLatent, k: k, seed: estimateSeed)
+        point = Point(trueMI: sample.mutualInformation, estimate: compressed, latent: latent)
+        let note =
+          "The latent column is KSG (k = \(k)) on the uncompressed latents; \(estimator.rawValue) is a lower bound."
+        if !notes.contains(note) { notes.append(note) }
       } else {
         let cx = try compressedCodes(sample.x, model)
         let cy = try compressedCodes(sample.y, model)

@@ -16,8 +16,8 @@ public enum NeuralEstimatorError: Error, Equatable, CustomStringConvertible {
     case let .invalidSetting(name, value, allowed):
       "\(name) is \(value) but must be \(allowed)."
     case let .tooFewSamples(samples, needed):
-      "\(samples) samples are too few for a neural estimate: at least \(needed) are needed for the training and "
-        + "held-out parts."
+      "\(samples) samples are too few for a neural estimate: at least \(needed) (twice the batch) are needed for the "
+        + "training and held-out parts; give more samples or a smaller --neural-batch."
     }
   }
 }

@@ -9,8 +9,8 @@ import Foundation
 ///
 /// Training draws batches of the training part in a shuffled order per pass; marginal pairs pair each x with the y of
 /// another sample of the batch (a random cyclic shift of the batch order: a derangement, so no pair is kept). Every
-/// `evaluationInterval` steps the bound is evaluated on the whole held-out part (for InfoNCE in blocks of `batchSize`,
-/// so its ceiling is log batchSize); the estimate is the mean of the last `averagedEvaluations` evaluations, its
+/// `evaluationInterval` steps the bound is evaluated on the whole held-out part (for InfoNCE on up to 16 blocks of
+/// `batchSize` held-out rows drawn afresh each time, so its ceiling is log batchSize); the estimate is the mean of the last `averagedEvaluations` evaluations, its
 /// standard error their standard deviation over √count (they are correlated: read it as a floor on the
 /// uncertainty). Seeded: the same samples, settings and seed give the same number.
 public struct NeuralMIEstimator: Sendable {
@@ -25,8 +25,9 @@ public struct NeuralMIEstimator: Sendable {
   public var learningRate = 1e-3
   /// Share of the samples held out for the reported evaluation (default 0.3).
   public var heldOutFraction = 0.3
-  /// Width of the critic's two hidden layers (default 400, the paper's latent critic).
-  public var hidden = 400
+  /// Width of the critic's two hidden layers (nil: 400 for two vectors, the paper's latent critic; 100 when either
+  /// side is an image, its image critic).
+  public var hidden: Int?
   /// Steps between two held-out evaluations (default 100).
   public var evaluationInterval = 100
   /// Evaluations averaged into the estimate: the last ones (default 10).
@@ -67,7 +68,7 @@ public struct NeuralMIEstimator: Sendable {
     try require(learningRate > 0 && learningRate.isFinite, "--neural-lr", learningRate, "> 0")
     try require(
       heldOutFraction > 0 && heldOutFraction < 1, "--held-out", heldOutFraction, "strictly between 0 and 1")
-    try require(hidden >= 1 && hidden <= 16_384, "--critic-width", hidden, "in 1…16384")
+    if let hidden { try require(hidden >= 1 && hidden <= 16_384, "--critic-width", hidden, "in 1…16384") }
     try require(evaluationInterval >= 1, "evaluation interval", evaluationInterval, "≥ 1")
     try require(averagedEvaluations >= 1, "averaged evaluations", averagedEvaluations, "≥ 1")
     let split = Self.split(n, heldOutFraction: heldOutFraction)
@@ -94,23 +95,52 @@ public struct NeuralMIEstimator: Sendable {
       throw NeuralEstimatorError.invalidSetting(
         name: "Y's rows", value: "\(y.rows)", allowed: "equal to X's rows (\(x.rows))")
     }
-    let n = x.rows
-    try check(samples: n)
+    try check(samples: x.rows)
+    var (rng, trainRows, heldOutRows) = splitRows(x.rows)
+    return try train(
+      Self.standardized(x, by: trainRows).tensor, Self.standardized(y, by: trainRows).tensor, trainRows: trainRows,
+      heldOutRows: heldOutRows, rng: &rng, progress: progress)
+  }
+
+  /// The seeded generator after the split, the training rows and the held-out rows of `n` samples.
+  func splitRows(_ n: Int) -> (Xoshiro256, [Int], [Int]) {
     var rng = Xoshiro256(seed: seed ^ 0x6E65_7572_616C)
     var order = Array(0..<n)
     rng.shuffle(&order)
-    let (trainCount, heldOutCount) = Self.split(n, heldOutFraction: heldOutFraction)
-    let trainRows = Array(order[0..<trainCount])
-    let heldOutRows = Array(order[trainCount...])
-    // Standardised with the training part's means and deviations: MI is unchanged, the critic's inputs are O(1).
-    let xs = Self.standardized(x, by: trainRows)
-    let ys = Self.standardized(y, by: trainRows)
-    let (dx, dy) = (x.columns, y.columns)
+    let trainCount = Self.split(n, heldOutFraction: heldOutFraction).train
+    return (rng, Array(order[0..<trainCount]), Array(order[trainCount...]))
+  }
 
-    let critic = Sequential([
-      Linear(dx + dy, hidden, using: &rng), Activation.leakyReLU(), Linear(hidden, hidden, using: &rng),
-      Activation.leakyReLU(), Linear(hidden, 1, using: &rng),
-    ])
+  /// Trains the critic on paired samples `x` `[n, …]` and `y` `[n, …]` and evaluates the bound on the held-out rows.
+  ///
+  /// A side of shape `[n, d]` is a vector (standardised per column); `[n, C, H, W]`, or `[n, H, W]` read as one
+  /// channel, with H and W ≥ 4 is an image (centred and scaled by one mean and deviation over its values) that the
+  /// critic reads through a conv tower (`Critic`); any other shape is flattened to a vector per sample.
+  /// - Parameter progress: called after every evaluation with (step, held-out value).
+  /// - Throws: `NeuralEstimatorError` for settings, too few samples, or divergence (naming the step).
+  public func estimate(samples x: Tensor, _ y: Tensor, progress: (Int, Double) -> Void = { _, _ in }) throws -> Result {
+    let n = x.shape.first ?? 0
+    guard n == (y.shape.first ?? 0) else {
+      throw NeuralEstimatorError.invalidSetting(
+        name: "Y's rows", value: "\(y.shape.first ?? 0)", allowed: "equal to X's rows (\(n))")
+    }
+    try check(samples: n)
+    var (rng, trainRows, heldOutRows) = splitRows(n)
+    // Standardised with the training part's statistics: MI is unchanged, the critic's inputs are O(1).
+    return try train(
+      Self.standardized(x, by: trainRows), Self.standardized(y, by: trainRows), trainRows: trainRows,
+      heldOutRows: heldOutRows, rng: &rng, progress: progress)
+  }
+
+  /// Trains a fresh critic on the standardised samples' `trainRows` and evaluates it on `heldOutRows`.
+  func train(
+    _ xs: Tensor, _ ys: Tensor, trainRows: [Int], heldOutRows: [Int], rng: inout Xoshiro256,
+    progress: (Int, Double) -> Void
+  ) throws -> Result {
+    let critic = Critic(
+      xShape: Array(xs.shape.dropFirst()), yShape: Array(ys.shape.dropFirst()),
+      width: hidden ?? Critic.defaultWidth(xShape: Array(xs.shape.dropFirst()), yShape: Array(ys.shape.dropFirst())),
+      using: &rng)
     var optimizer = Adam(parameters: critic.namedParameters, learningRate: Float(learningRate))
     var movingAverage: Double?
     var trajectory: [(step: Int, value: Double)] = []
@@ -124,10 +154,11 @@ public struct NeuralMIEstimator: Sendable {
       let batch = Array(pass[position..<(position + batchSize)])
       position += batchSize
       let shift = 1 + rng.nextInt(below: batchSize - 1)
-      let pairs = Self.pairs(xs, ys, rows: batch, bound: bound, shift: shift)
       let tape = Tape()
       var context = ForwardContext(tape: tape, isTraining: true, seed: 0)
-      let output = critic.forward(Variable(pairs), context: &context)
+      let output = critic.scores(
+        x: Self.rows(xs, batch), y: Self.rows(ys, batch), pairs: Self.pairs(batchSize, bound: bound, shift: shift),
+        context: &context)
       let scores = output.value.scalars.map(Double.init)
       guard scores.allSatisfy(\.isFinite) else {
         throw NeuralEstimatorError.diverged(bound: bound, step: step, detail: "a critic score is not finite")
@@ -145,7 +176,7 @@ public struct NeuralMIEstimator: Sendable {
       tape.backward(from: output, seed: Tensor(shape: output.shape, scalars: gradient.map(Float.init)))
       optimizer.step()
       if step % evaluationInterval == 0 || step == steps {
-        let value = try evaluate(critic, xs, ys, rows: heldOutRows, seed: seed &+ UInt64(step))
+        let value = evaluate(critic, xs, ys, rows: heldOutRows, seed: seed &+ UInt64(step))
         guard value.isFinite else {
           throw NeuralEstimatorError.diverged(
             bound: bound, step: step, detail: "the held-out bound is \(value)")
@@ -165,51 +196,110 @@ public struct NeuralMIEstimator: Sendable {
       trajectory: trajectory, ceiling: ceiling)
   }
 
+  /// Samples per tower pass when features of many held-out samples are computed (bounds the memory of image towers).
+  static let featureChunk = 1024
+
   /// The bound on the held-out `rows` with the trained critic: MINE and NWJ on all rows paired and on the rows with
-  /// y cyclically shifted by a seeded offset; InfoNCE as the mean over consecutive blocks of `batchSize` rows (at
-  /// most `infoNCEBlocks` of them: each costs batch² critic evaluations).
-  func evaluate(_ critic: Sequential, _ xs: Matrix, _ ys: Matrix, rows: [Int], seed: UInt64) throws -> Double {
+  /// y cyclically shifted by a seeded offset; InfoNCE as the mean over blocks of `batchSize` rows drawn afresh (seeded)
+  /// for every evaluation (at most `infoNCEBlocks` of them: each costs batch² head evaluations).
+  func evaluate(_ critic: Critic, _ xs: Tensor, _ ys: Tensor, rows: [Int], seed: UInt64) -> Double {
     var context = ForwardContext(tape: nil, isTraining: false, seed: 0)
+    /// Features of `members` of one side, a chunk at a time.
+    func features(_ data: Tensor, _ members: [Int], _ tower: Sequential?) -> Tensor {
+      guard tower != nil else { return Self.rows(data, members) }
+      var parts: [Float] = []
+      var width = 0
+      for start in stride(from: 0, to: members.count, by: Self.featureChunk) {
+        let chunk = Array(members[start..<min(members.count, start + Self.featureChunk)])
+        let f = critic.features(Self.rows(data, chunk), tower: tower, context: &context).value
+        width = f.shape[1]
+        parts.append(contentsOf: f.scalars)
+      }
+      return Tensor(shape: [members.count, width], scalars: parts)
+    }
+    func headScores(_ fx: Tensor, _ fy: Tensor, _ pairs: [(Int, Int)]) -> [Double] {
+      critic.head.forward(Variable.pairedRows(Variable(fx), Variable(fy), pairs: pairs), context: &context)
+        .value.scalars.map(Double.init)
+    }
     switch bound {
     case .mine, .nwj:
       var rng = Xoshiro256(seed: seed)
       let shift = 1 + rng.nextInt(below: rows.count - 1)
-      let scores = critic.forward(
-        Variable(Self.pairs(xs, ys, rows: rows, bound: bound, shift: shift)), context: &context
-      )
-      .value.scalars.map(Double.init)
+      let scores = headScores(
+        features(xs, rows, critic.towerX), features(ys, rows, critic.towerY),
+        Self.pairs(rows.count, bound: bound, shift: shift))
       return VariationalBound.value(bound, joint: Array(scores[..<rows.count]), marginal: Array(scores[rows.count...]))
     case .infonce:
+      // A seeded draw of the held-out rows per evaluation: averaging evaluations then also averages over the
+      // held-out samples and their negatives, not only over critics on the same few blocks.
+      var rng = Xoshiro256(seed: seed)
+      var drawn = rows
+      rng.shuffle(&drawn)
       let blocks = min(Self.infoNCEBlocks, max(1, rows.count / batchSize))
       let size = min(batchSize, rows.count)
       var total = 0.0
       for block in 0..<blocks {
-        let members = Array(rows[(block * size)..<((block + 1) * size)])
-        let scores = critic.forward(
-          Variable(Self.pairs(xs, ys, rows: members, bound: .infonce, shift: 0)), context: &context
-        )
-        .value.scalars.map(Double.init)
+        let members = Array(drawn[(block * size)..<((block + 1) * size)])
+        let scores = headScores(
+          features(xs, members, critic.towerX), features(ys, members, critic.towerY),
+          Self.pairs(size, bound: .infonce, shift: 0))
         total += VariationalBound.infoNCE(scores: scores, batch: size)
       }
       return total / Double(blocks)
     }
   }
 
-  /// The critic's inputs `[x_i, y_j]` for a batch of `rows`: for MINE/NWJ the B pairs (i, i) then the B pairs
-  /// (i, i + shift mod B); for InfoNCE all B × B pairs (i, j), row-major. Float32, shape [pairs, dx + dy].
-  static func pairs(_ xs: Matrix, _ ys: Matrix, rows: [Int], bound: VariationalBound, shift: Int) -> Tensor {
-    let (dx, dy, b) = (xs.columns, ys.columns, rows.count)
-    let d = dx + dy
-    let partners: [(Int, Int)] =
-      bound == .infonce
-      ? (0..<(b * b)).map { (rows[$0 / b], rows[$0 % b]) }
-      : rows.map { ($0, $0) } + (0..<b).map { (rows[$0], rows[($0 + shift) % b]) }
-    var scalars = [Float](repeating: 0, count: partners.count * d)
-    for (p, (i, j)) in partners.enumerated() {
-      for c in 0..<dx { scalars[p * d + c] = Float(xs[i, c]) }
-      for c in 0..<dy { scalars[p * d + dx + c] = Float(ys[j, c]) }
+  /// The pairs (i, j) of a batch of `b` samples the critic scores: for MINE/NWJ the b joint pairs (i, i) then the b
+  /// marginal pairs (i, i + shift mod b); for InfoNCE all b × b pairs (i, j), row-major.
+  static func pairs(_ b: Int, bound: VariationalBound, shift: Int) -> [(Int, Int)] {
+    bound == .infonce
+      ? (0..<(b * b)).map { ($0 / b, $0 % b) }
+      : (0..<b).map { ($0, $0) } + (0..<b).map { ($0, ($0 + shift) % b) }
+  }
+
+  /// The samples `rows` of `data` `[n, …]`, in that order: `[rows.count, …]`.
+  static func rows(_ data: Tensor, _ rows: [Int]) -> Tensor {
+    let width = data.shape.dropFirst().reduce(1, *)
+    var out = [Float](repeating: 0, count: rows.count * width)
+    data.scalars.withUnsafeBufferPointer { source in
+      out.withUnsafeMutableBufferPointer { target in
+        for (r, row) in rows.enumerated() {
+          for c in 0..<width { target[r * width + c] = source[row * width + c] }
+        }
+      }
     }
-    return Tensor(shape: [partners.count, d], scalars: scalars)
+    return Tensor(shape: [rows.count] + data.shape.dropFirst(), scalars: out)
+  }
+
+  /// The critic's view of one side `[n, …]`: `[n, d]` vectors standardised per column over `rows`; images
+  /// (`[n, C, H, W]`, or `[n, H, W]` as one channel, H and W ≥ 4) centred and scaled by one mean and standard
+  /// deviation over all their values in `rows`; any other shape flattened to vectors first.
+  static func standardized(_ data: Tensor, by rows: [Int]) -> Tensor {
+    let n = data.shape.first ?? 0
+    var shape = Array(data.shape.dropFirst())
+    if shape.count == 2 { shape = [1] + shape }
+    let isImage = shape.count == 3 && shape[1] >= 4 && shape[2] >= 4
+    guard isImage else {
+      let d = data.shape.dropFirst().reduce(1, *)
+      let m = Matrix(rows: n, columns: d, scalars: data.scalars.map(Double.init))
+      return standardized(m, by: rows).tensor
+    }
+    let width = shape.reduce(1, *)
+    var total = 0.0, squares = 0.0
+    data.scalars.withUnsafeBufferPointer { v in
+      for row in rows {
+        for c in 0..<width {
+          let value = Double(v[row * width + c])
+          total += value
+          squares += value * value
+        }
+      }
+    }
+    let count = Double(rows.count * width)
+    let mean = total / count
+    let sd = max(0, squares / count - mean * mean).squareRoot()
+    let scale = sd > 0 ? 1 / sd : 1
+    return Tensor(shape: [n] + shape, scalars: data.scalars.map { Float((Double($0) - mean) * scale) })
   }
 
   /// `m` with every column centred and scaled by the mean and standard deviation over `rows` (a constant column

@@ -113,4 +113,60 @@ import Testing
     #expect(lines.first?.hasPrefix("mine: step 100/250, held-out bound ") == true, "\(lines)")
     #expect(lines.last?.hasPrefix("mine: step 250/250") == true, "\(lines)")
   }
+
+  /// Images reach the critic as images: `estimate` on `[n, 8, 8]` arrays trains through the conv tower (the dims are
+  /// the flattened 64 per sample); the recorded estimate is finite and said to be a lower bound.
+  @Test func estimateKeepsImagesForTheConvCritic() throws {
+    let dir = try CLITest.directory("neural-images")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let task = SyntheticTask(kind: .blobs, imageSize: 8)
+    var rng = Xoshiro256(seed: 7)
+    let sample = try task.sample(mutualInformation: 1, count: 600, using: &rng)
+    let xURL = dir.appendingPathComponent("x.npy"), yURL = dir.appendingPathComponent("y.npy")
+    try NPY.write(NPYArray(sample.x.reshaped([600, 8, 8])), to: xURL)
+    try NPY.write(NPYArray(sample.y.reshaped([600, 8, 8])), to: yURL)
+    let command = try #require(
+      try InfoPlaneCommand.parseAsRoot([
+        "estimate", xURL.path, yURL.path, "--estimator", "mine", "--neural-steps", "60", "--neural-batch", "64",
+        "--json",
+      ]) as? EstimateCommand)
+    let (text, _) = try command.output()
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    #expect(json["dx"] as? Int == 64 && json["dy"] as? Int == 64)
+    let value = try #require(json["mi"] as? Double)
+    #expect(value.isFinite && value < 1.5, "\(value)")
+    let notes = try #require(json["notes"] as? [String])
+    #expect(notes.contains { $0.contains("a lower bound (mine, critic trained 60 steps") }, "\(notes)")
+  }
+
+  /// `validate --estimator mine` runs the critic on the raw images (no compressor by default), writes one row per
+  /// MI value with KSG on the latents beside it, and names the neural settings in the report; tasks with labels
+  /// and neural options without a neural estimator are refused before any work.
+  @Test func validateRunsTheBoundOnRawImages() throws {
+    let out = try CLITest.directory("validate-mine")
+    defer { try? FileManager.default.removeItem(at: out) }
+    var command = try InfoPlaneCommand.parseAsRoot([
+      "validate", "--task", "blobs", "--image-size", "8", "--estimator", "mine", "--mi", "0,1", "--samples", "600",
+      "--neural-steps", "40", "--neural-batch", "64", "--out", out.path, "--quiet",
+    ])
+    let validate = try #require(command as? ValidateCommand)
+    #expect(validate.compressor == .none)
+    try command.run()
+    let csv = try String(contentsOf: out.appendingPathComponent("results.csv"), encoding: .utf8)
+    let rows = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    #expect(rows.count == 2)
+    for row in rows { #expect(Double(row[1])?.isFinite == true && Double(row[3])?.isFinite == true, "\(row)") }
+    let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+    #expect(html.contains("critic trained 40 steps, batch 64"))
+    #expect(html.contains("KSG (k = 5) on the uncompressed latents"))
+    #expect(
+      CLITest.fails(
+        ["validate", "--task", "labels", "--estimator", "nwj", "--out", out.path], saying: ["nwj", "class labels"]))
+    #expect(
+      CLITest.fails(["validate", "--neural-steps", "10", "--out", out.path], saying: ["--neural-steps", "auto"]))
+    #expect(
+      CLITest.fails(
+        ["validate", "--estimator", "mine", "--samples", "600", "--out", out.path],
+        saying: ["600", "1024"]))
+  }
 }

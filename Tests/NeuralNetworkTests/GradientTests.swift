@@ -104,6 +104,18 @@ import Testing
     #expect(gradientCheck([x]) { $0[0].subsampledZeroPadded(channels: 4, stride: 3) } <= 0)
   }
 
+  /// The separable critic's pairing: rows repeated across pairs sum their gradients; a constant side gets none.
+  @Test func pairedRowsGradientsSumOverRepeats() {
+    let a = random([3, 2], seed: 31), b = random([4, 3], seed: 32)
+    let pairs = [(0, 0), (1, 1), (2, 2), (0, 3), (1, 0), (2, 0), (0, 0)]
+    #expect(gradientCheck([a, b]) { Variable.pairedRows($0[0], $0[1], pairs: pairs) } <= 0)
+    let paired = Variable.pairedRows(Variable(a), Variable(b), pairs: pairs)
+    #expect(paired.shape == [7, 5])
+    #expect(Array(paired.value.scalars[5..<10]) == [a[flat: 2], a[flat: 3], b[flat: 3], b[flat: 4], b[flat: 5]])
+    // Only b on the tape: the pullback must give a's slot nothing and still b's full gradient.
+    #expect(gradientCheck([b]) { Variable.pairedRows(Variable(a), $0[0], pairs: pairs) } <= 0)
+  }
+
   /// A whole residual block in training mode (noise with a fixed seed, convolutions, batch statistics, the residual
   /// add and the ReLUs), both shortcut kinds and the identity, against finite differences in its input.
   @Test(arguments: [(4, 4, 1, ResidualBlock.Shortcut.zeroPadding), (3, 6, 2, .zeroPadding), (3, 6, 2, .projection)])

@@ -21,12 +21,14 @@ struct ValidateCommand: ParsableCommand {
     name: .customLong("compressor"),
     help: """
       Compressor: ae, pca or none (default: none for label-mixing, cluster-codes and noisy-quantized, whose \
-      variables are already codes; pca otherwise).
+      variables are already codes, and for the neural bounds, whose critic reads the raw images; pca otherwise).
       """)
   var compressorOption: CompressorChoice?
 
   var compressor: CompressorChoice {
-    compressorOption ?? ([.labelMixing, .noisyQuantized, .clusterCodes].contains(task) ? .none : .pca)
+    compressorOption
+      ?? ([.labelMixing, .noisyQuantized, .clusterCodes].contains(task) || estimatorOptions.estimator?.isNeural == true
+        ? .none : .pca)
   }
 
   @Option(help: "Code dimension per side (default: the task's intrinsic dimension).")
@@ -43,6 +45,7 @@ struct ValidateCommand: ParsableCommand {
   var dimension: Int?
 
   @OptionGroup(title: "Estimator") var estimatorOptions: EstimatorOptions
+  @OptionGroup(title: "Neural bounds") var neuralOptions: NeuralOptions
 
   @Option(help: "True MI values in nats: a list \"0,1,2.5,5\" or a range a:b:count (the paper: 0:10:41).")
   var mi = "0,1,2.5,5"
@@ -93,11 +96,13 @@ struct ValidateCommand: ParsableCommand {
   func validation() throws -> (SyntheticValidation, [Double]) {
     let grid = try SyntheticValidation.parseGrid(mi)
     let synthetic = SyntheticTask(kind: task, imageSize: imageSize, latentDimension: dimension)
-    let run = SyntheticValidation(
+    var run = SyntheticValidation(
       task: synthetic, compressor: compressor, latentDimension: latentDim, estimator: estimatorOptions.estimator, k: k,
       samples: samples, trainingSamples: trainingSamples, seed: seed,
       autoencoder: autoencoderTraining, standardErrorRule: standardErrorRule)
+    run.neuralSettings = neuralOptions.applied(to: MIEstimatorChoice.Settings())
     try run.validate(mutualInformation: grid)
+    try run.estimator.checkNeural(run.neuralSettings, samples: samples)
     return (run, grid)
   }
 
@@ -131,6 +136,7 @@ struct ValidateCommand: ParsableCommand {
 
   func validate() throws {
     try estimatorOptions.checkLabelForm()
+    try neuralOptions.check(for: estimatorOptions.estimator ?? .auto)
     guard imageSize >= 4 else { throw ValidationError("--image-size must be at least 4 (got \(imageSize)).") }
     guard aeEpochs >= 1, aeEpochs <= ExperimentConfig.largestCount else {
       throw ValidationError("--ae-epochs must be in 1…\(ExperimentConfig.largestCount) (got \(aeEpochs)).")
@@ -146,7 +152,7 @@ struct ValidateCommand: ParsableCommand {
       as DatasetsError
     {
       throw ValidationError(error.description)
-    }
+    } catch let error as NeuralEstimatorError { throw ValidationError(error.description) }
   }
 
   func run() throws {
@@ -167,6 +173,7 @@ struct ValidateCommand: ParsableCommand {
             format: "autoencoder epoch %d/%d  loss %.5f  (%.0f s)", epoch, aeEpochs, loss,
             Date().timeIntervalSince(started)))
       },
+      neuralProgress: { line in if !quiet { standardError(line) } },
       progress: { index, point in
         guard !quiet else { return }
         let elapsed = Date().timeIntervalSince(started)
@@ -196,7 +203,7 @@ struct ValidateCommand: ParsableCommand {
         format: "Mean absolute error at the %d points with true MI in {%@}: %.3f nats compressed, %.3f nats "
           + "on the uncompressed latents.", $0.count, maeAt, $0.compressed, $0.latent)
     }
-    let settings: [(String, String)] = [
+    var settings: [(String, String)] = [
       ("task", task.rawValue), ("image size", String(imageSize)), ("compressor", compressor.rawValue),
       ("latent dimension", String(validation.latentDimension)),
       (
@@ -216,6 +223,18 @@ struct ValidateCommand: ParsableCommand {
       ),
       ("seed", String(seed)), ("version", infoPlaneVersion),
     ]
+    if validation.estimator.isNeural {
+      let s = validation.neuralSettings
+      let defaults = NeuralMIEstimator(bound: VariationalBound(rawValue: validation.estimator.rawValue)!)
+      settings.insert(
+        (
+          "neural bound",
+          String(
+            format: "critic trained %d steps, batch %d, Adam %g, %g of each sample held out for the reported bound",
+            s.neuralSteps ?? defaults.steps, s.neuralBatch ?? defaults.batchSize,
+            s.neuralLearningRate ?? defaults.learningRate, s.heldOutFraction ?? defaults.heldOutFraction)
+        ), at: 5)
+    }
     try ValidationReport.make(
       title: "Synthetic validation — \(task.rawValue), \(compressor.rawValue)", points: result.points,
       settings: settings, notes: result.notes + [timing] + (subsetNote.map { [$0] } ?? [])
