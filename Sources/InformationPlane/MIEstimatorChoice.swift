@@ -185,13 +185,15 @@ public enum MIEstimatorChoice: String, Sendable, Codable, CaseIterable {
     String(format: "%@: step %d/%d, held-out bound %.3f nats", rawValue, step, steps, value)
   }
 
-  /// The result's estimate with the lower-bound note and, for InfoNCE near log(batch), the ceiling flag.
+  /// The result's estimate with the lower-bound note and, for InfoNCE near log(batch), the ceiling flag; below zero
+  /// beyond 3 standard errors it is flagged `below-zero` like every estimate.
   private func finished(_ result: NeuralMIEstimator.Result, _ estimator: NeuralMIEstimator, rows: Int) -> Estimate {
     var estimate = result.estimate
     let heldOut = NeuralMIEstimator.split(rows, heldOutFraction: estimator.heldOutFraction).heldOut
     estimate.notes.append(.lowerBound(bound: rawValue, steps: estimator.steps, heldOut: heldOut))
     if let ceiling = result.ceiling, estimate.value >= ceiling - 0.1 { estimate.notes.append(.atCeiling(ceiling)) }
-    return estimate
+    // A held-out bound below zero beyond its noise: the critic fits its training part, not the dependence.
+    return estimate.checkingBounds()
   }
 
   /// I(A;Y) between a continuous variable (n × d) and n class labels, in nats.

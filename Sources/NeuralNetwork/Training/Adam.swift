@@ -45,11 +45,20 @@ import Tensor
         firstMoment[k].withUnsafeMutableBufferPointer { m in
           secondMoment[k].withUnsafeMutableBufferPointer { v in
             p.value.withUnsafeMutableScalars { w in
-              for i in 0..<w.count {
-                let gi = g[i]
-                m[i] = b1 * m[i] + (1 - b1) * gi
-                v[i] = b2 * v[i] + (1 - b2) * gi * gi
-                w[i] -= stepSize * m[i] / (v[i].squareRoot() / rootCorrection2 + eps)
+              guard let gBase = g.baseAddress, let mBase = m.baseAddress, let vBase = v.baseAddress,
+                let wBase = w.baseAddress
+              else { return }
+              let (gp, mp, vp, wp) = (
+                SendablePointer(gBase), SendablePointer(mBase), SendablePointer(vBase), SendablePointer(wBase)
+              )
+              // Elementwise, so the split over threads changes nothing in the result.
+              parallelFor(w.count, minimumChunk: elementwiseChunk) { range in
+                for i in range {
+                  let gi = gp[i]
+                  mp[i] = b1 * mp[i] + (1 - b1) * gi
+                  vp[i] = b2 * vp[i] + (1 - b2) * gi * gi
+                  wp[i] -= stepSize * mp[i] / (vp[i].squareRoot() / rootCorrection2 + eps)
+                }
               }
             }
           }
