@@ -159,6 +159,8 @@ import Testing
     let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
     #expect(html.contains("critic trained 40 steps, batch 64"))
     #expect(html.contains("KSG (k = 5) on the uncompressed latents"))
+    // Without a compressor the estimate column is not called "compressed".
+    #expect(html.contains("nats on the observed samples") && html.contains("blobs, none, mine"))
     #expect(
       CLITest.fails(
         ["validate", "--task", "labels", "--estimator", "nwj", "--out", out.path], saying: ["nwj", "class labels"]))

@@ -3,9 +3,11 @@ import Foundation
 /// The HTML report of `infoplane validate`: estimate against the true MI with the identity line and a ±SE band,
 /// for the compressed variables and for the uncompressed latent parameters.
 package enum ValidationReport {
+  /// - Parameter measured: what the estimate column measured, as the text and the chart legend say it ("compressed",
+  ///   or e.g. "on the observed samples" without a compressor).
   package static func make(
     title: String, points: [SyntheticValidation.Point], settings: [(String, String)],
-    notes: [String]
+    notes: [String], measured: String = "compressed"
   ) -> HTMLReport {
     var report = HTMLReport(title: title)
     let truth = points.map(\.trueMI)
@@ -13,9 +15,9 @@ package enum ValidationReport {
     let (compressedError, latentError) = (errors?.compressed ?? 0, errors?.latent ?? 0)
     report.paragraph(
       String(
-        format: "Mean absolute error over %d MI values: %.3f nats compressed, %.3f nats on the uncompressed latent "
+        format: "Mean absolute error over %d MI values: %.3f nats %@, %.3f nats on the uncompressed latent "
           + "parameters. The shaded band is ±1 standard error of the estimator (from its per-sample terms).",
-        points.count, compressedError, latentError))
+        points.count, compressedError, measured, latentError))
     for note in notes { report.paragraph(note) }
     var chart = SVGChart(
       title: "Estimate vs true MI", xLabel: "true MI, nats", yLabel: "estimated MI, nats",
@@ -31,7 +33,7 @@ package enum ValidationReport {
         upper: points.map { $0.latentEstimate + $0.latentStandardError }, color: "#1f77b4", opacity: 0.15),
       .line(x: [lo, hi], y: [lo, hi], color: "#444", width: 1.5, dashed: true, label: "truth (identity)"),
       .line(x: truth, y: points.map(\.latentEstimate), color: "#1f77b4", label: "latent parameters, uncompressed"),
-      .line(x: truth, y: points.map(\.estimate), color: "#d62728", label: "compressed"),
+      .line(x: truth, y: points.map(\.estimate), color: "#d62728", label: measured),
       .points(x: truth, y: points.map(\.estimate), color: "#d62728", radius: 2.5),
     ]
     let flagged = points.filter { !$0.flags.isEmpty }

@@ -195,13 +195,15 @@ struct ValidateCommand: ParsableCommand {
         + "compression %.1f (%.1f), estimation %.1f (%.1f); total %.1f (%.1f).",
       t.compressorTraining, t.compressorTrainingCPU, t.sampling, t.samplingCPU, t.compression, t.compressionCPU,
       t.estimation, t.estimationCPU, t.total, t.totalCPU)
+    // What the estimate column measured: codes of the compressor, or the observed samples themselves.
+    let measured = compressor == .none ? "on the observed samples" : "compressed"
     let overall = ValidationReport.meanAbsoluteError(result.points)
     let (mae, latentMAE) = (overall?.compressed ?? 0, overall?.latent ?? 0)
     let subset = try ValidationReport.meanAbsoluteError(result.points, at: SyntheticValidation.parseGrid(maeAt))
     let subsetNote = subset.map {
       String(
-        format: "Mean absolute error at the %d points with true MI in {%@}: %.3f nats compressed, %.3f nats "
-          + "on the uncompressed latents.", $0.count, maeAt, $0.compressed, $0.latent)
+        format: "Mean absolute error at the %d points with true MI in {%@}: %.3f nats %@, %.3f nats "
+          + "on the uncompressed latents.", $0.count, maeAt, $0.compressed, measured, $0.latent)
     }
     var settings: [(String, String)] = [
       ("task", task.rawValue), ("image size", String(imageSize)), ("compressor", compressor.rawValue),
@@ -236,8 +238,10 @@ struct ValidateCommand: ParsableCommand {
         ), at: 5)
     }
     try ValidationReport.make(
-      title: "Synthetic validation — \(task.rawValue), \(compressor.rawValue)", points: result.points,
-      settings: settings, notes: result.notes + [timing] + (subsetNote.map { [$0] } ?? [])
+      title: "Synthetic validation — \(task.rawValue), \(compressor.rawValue)"
+        + (validation.estimator.isNeural ? ", \(validation.estimator.rawValue)" : ""), points: result.points,
+      settings: settings, notes: result.notes + [timing] + (subsetNote.map { [$0] } ?? []),
+      measured: measured
     )
     .write(to: output.appendingPathComponent("report.html"))
     if outputOptions.json {
@@ -252,8 +256,8 @@ struct ValidateCommand: ParsableCommand {
     } else {
       print(
         String(
-          format: "mean absolute error %.3f nats compressed, %.3f nats on the uncompressed latents, over %d points; "
-            + "wrote %@/results.csv and report.html", mae, latentMAE, result.points.count, out))
+          format: "mean absolute error %.3f nats %@, %.3f nats on the uncompressed latents, over %d points; "
+            + "wrote %@/results.csv and report.html", mae, measured, latentMAE, result.points.count, out))
       if let subsetNote { print(subsetNote) }
       for note in result.notes { standardError(note) }
       standardError(timing)
