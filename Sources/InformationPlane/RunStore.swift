@@ -139,8 +139,8 @@ package struct RunStore: Sendable {
     return (metrics.filter { $0.epoch <= complete }, information.filter { $0.epoch <= complete })
   }
 
-  /// Removes the temporary files (`.NAME.UUID.tmp`, Foundation's `.dat.nosync…`) that writes killed before their rename left in the run
-  /// directory and `checkpoints/`; returns how many. Only for a run no other process is writing.
+  /// Removes the temporary files (`.NAME.UUID.tmp`, Foundation's `.dat.nosync…`) that writes killed before their
+  /// rename left in the run directory and `checkpoints/`; returns how many. Only for a run no other process is writing.
   @discardableResult
   package func removeStaleTemporaryFiles() -> Int {
     var removed = 0

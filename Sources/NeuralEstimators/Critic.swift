@@ -14,8 +14,6 @@
 /// Because the towers see each sample once, a batch of B samples costs B tower passes per side however many pairs
 /// the bound scores (2B for MINE and NWJ, B² for InfoNCE).
 struct Critic {
-  /// Per-sample shapes of X and Y: `[d]` or `[C, H, W]`.
-  let xShape: [Int], yShape: [Int]
   let towerX: Sequential?, towerY: Sequential?
   let head: Sequential
 
@@ -32,10 +30,9 @@ struct Critic {
     max(1, Int.bitWidth - 1 - min(h, w).leadingZeroBitCount - 2)
   }
 
-  /// A freshly initialised critic (PyTorch's default initialisation from `rng`).
+  /// A freshly initialised critic for samples of X and Y of shapes `xShape` and `yShape` (`[d]` or `[C, H, W]`),
+  /// with PyTorch's default initialisation from `rng`.
   init(xShape: [Int], yShape: [Int], width: Int, using rng: inout Xoshiro256) {
-    self.xShape = xShape
-    self.yShape = yShape
     func tower(_ shape: [Int]) -> (Sequential?, Int) {
       guard shape.count == 3 else { return (nil, shape.reduce(1, *)) }
       var (channels, h, w) = (shape[0], shape[1], shape[2])

@@ -10,9 +10,10 @@ import Foundation
 /// Training draws batches of the training part in a shuffled order per pass; marginal pairs pair each x with the y of
 /// another sample of the batch (a random cyclic shift of the batch order: a derangement, so no pair is kept). Every
 /// `evaluationInterval` steps the bound is evaluated on the whole held-out part (for InfoNCE on up to 16 blocks of
-/// `batchSize` held-out rows drawn afresh each time, so its ceiling is log batchSize); the estimate is the mean of the last `averagedEvaluations` evaluations, its
-/// standard error their standard deviation over √count (they are correlated: read it as a floor on the
-/// uncertainty). Seeded: the same samples, settings and seed give the same number.
+/// `batchSize` held-out rows drawn afresh each time, so its ceiling is log batchSize); the estimate is the mean of
+/// the last `averagedEvaluations` evaluations, its standard error their standard deviation over √count (they are
+/// correlated: read it as a floor on the uncertainty). Seeded: the same samples, settings and seed give the same
+/// number.
 public struct NeuralMIEstimator: Sendable {
   /// The bound maximised and reported.
   public var bound: VariationalBound
@@ -91,19 +92,21 @@ public struct NeuralMIEstimator: Sendable {
   /// - Parameter progress: called after every evaluation with (step, held-out value).
   /// - Throws: `NeuralEstimatorError` for settings, too few samples, or divergence (naming the step).
   public func estimate(_ x: Matrix, _ y: Matrix, progress: (Int, Double) -> Void = { _, _ in }) throws -> Result {
-    guard x.rows == y.rows else {
-      throw NeuralEstimatorError.invalidSetting(
-        name: "Y's rows", value: "\(y.rows)", allowed: "equal to X's rows (\(x.rows))")
-    }
-    try check(samples: x.rows)
-    var (rng, trainRows, heldOutRows) = splitRows(x.rows)
+    var (rng, trainRows, heldOutRows) = try splitRows(x.rows, y.rows)
     return try train(
       Self.standardized(x, by: trainRows).tensor, Self.standardized(y, by: trainRows).tensor, trainRows: trainRows,
       heldOutRows: heldOutRows, rng: &rng, progress: progress)
   }
 
-  /// The seeded generator after the split, the training rows and the held-out rows of `n` samples.
-  func splitRows(_ n: Int) -> (Xoshiro256, [Int], [Int]) {
+  /// The seeded generator after the split, the training rows and the held-out rows of `n` samples, once X's `n`
+  /// and Y's `yRows` are checked to pair and the settings against `n`.
+  /// - Throws: `NeuralEstimatorError.invalidSetting` (unpaired rows, settings); `.tooFewSamples`.
+  func splitRows(_ n: Int, _ yRows: Int) throws -> (Xoshiro256, [Int], [Int]) {
+    guard n == yRows else {
+      throw NeuralEstimatorError.invalidSetting(
+        name: "Y's rows", value: "\(yRows)", allowed: "equal to X's rows (\(n))")
+    }
+    try check(samples: n)
     var rng = Xoshiro256(seed: seed ^ 0x6E65_7572_616C)
     var order = Array(0..<n)
     rng.shuffle(&order)
@@ -119,13 +122,7 @@ public struct NeuralMIEstimator: Sendable {
   /// - Parameter progress: called after every evaluation with (step, held-out value).
   /// - Throws: `NeuralEstimatorError` for settings, too few samples, or divergence (naming the step).
   public func estimate(samples x: Tensor, _ y: Tensor, progress: (Int, Double) -> Void = { _, _ in }) throws -> Result {
-    let n = x.shape.first ?? 0
-    guard n == (y.shape.first ?? 0) else {
-      throw NeuralEstimatorError.invalidSetting(
-        name: "Y's rows", value: "\(y.shape.first ?? 0)", allowed: "equal to X's rows (\(n))")
-    }
-    try check(samples: n)
-    var (rng, trainRows, heldOutRows) = splitRows(n)
+    var (rng, trainRows, heldOutRows) = try splitRows(x.shape.first ?? 0, y.shape.first ?? 0)
     // Standardised with the training part's statistics: MI is unchanged, the critic's inputs are O(1).
     return try train(
       Self.standardized(x, by: trainRows), Self.standardized(y, by: trainRows), trainRows: trainRows,
@@ -137,9 +134,9 @@ public struct NeuralMIEstimator: Sendable {
     _ xs: Tensor, _ ys: Tensor, trainRows: [Int], heldOutRows: [Int], rng: inout Xoshiro256,
     progress: (Int, Double) -> Void
   ) throws -> Result {
+    let (xShape, yShape) = (Array(xs.shape.dropFirst()), Array(ys.shape.dropFirst()))
     let critic = Critic(
-      xShape: Array(xs.shape.dropFirst()), yShape: Array(ys.shape.dropFirst()),
-      width: hidden ?? Critic.defaultWidth(xShape: Array(xs.shape.dropFirst()), yShape: Array(ys.shape.dropFirst())),
+      xShape: xShape, yShape: yShape, width: hidden ?? Critic.defaultWidth(xShape: xShape, yShape: yShape),
       using: &rng)
     var optimizer = Adam(parameters: critic.namedParameters, learningRate: Float(learningRate))
     var movingAverage: Double?
@@ -157,7 +154,8 @@ public struct NeuralMIEstimator: Sendable {
       let tape = Tape()
       var context = ForwardContext(tape: tape, isTraining: true, seed: 0)
       let output = critic.scores(
-        x: Self.rows(xs, batch), y: Self.rows(ys, batch), pairs: Self.pairs(batchSize, bound: bound, shift: shift),
+        x: xs.selectingRows(batch), y: ys.selectingRows(batch),
+        pairs: Self.pairs(batchSize, bound: bound, shift: shift),
         context: &context)
       let scores = output.value.scalars.map(Double.init)
       guard scores.allSatisfy(\.isFinite) else {
@@ -206,12 +204,12 @@ public struct NeuralMIEstimator: Sendable {
     var context = ForwardContext(tape: nil, isTraining: false, seed: 0)
     /// Features of `members` of one side, a chunk at a time.
     func features(_ data: Tensor, _ members: [Int], _ tower: Sequential?) -> Tensor {
-      guard tower != nil else { return Self.rows(data, members) }
+      guard tower != nil else { return data.selectingRows(members) }
       var parts: [Float] = []
       var width = 0
       for start in stride(from: 0, to: members.count, by: Self.featureChunk) {
         let chunk = Array(members[start..<min(members.count, start + Self.featureChunk)])
-        let f = critic.features(Self.rows(data, chunk), tower: tower, context: &context).value
+        let f = critic.features(data.selectingRows(chunk), tower: tower, context: &context).value
         width = f.shape[1]
         parts.append(contentsOf: f.scalars)
       }
@@ -255,20 +253,6 @@ public struct NeuralMIEstimator: Sendable {
     bound == .infonce
       ? (0..<(b * b)).map { ($0 / b, $0 % b) }
       : (0..<b).map { ($0, $0) } + (0..<b).map { ($0, ($0 + shift) % b) }
-  }
-
-  /// The samples `rows` of `data` `[n, …]`, in that order: `[rows.count, …]`.
-  static func rows(_ data: Tensor, _ rows: [Int]) -> Tensor {
-    let width = data.shape.dropFirst().reduce(1, *)
-    var out = [Float](repeating: 0, count: rows.count * width)
-    data.scalars.withUnsafeBufferPointer { source in
-      out.withUnsafeMutableBufferPointer { target in
-        for (r, row) in rows.enumerated() {
-          for c in 0..<width { target[r * width + c] = source[row * width + c] }
-        }
-      }
-    }
-    return Tensor(shape: [rows.count] + data.shape.dropFirst(), scalars: out)
   }
 
   /// The critic's view of one side `[n, …]`: `[n, d]` vectors standardised per column over `rows`; images

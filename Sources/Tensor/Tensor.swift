@@ -71,6 +71,23 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
     try scalars.withUnsafeMutableBufferPointer(body)
   }
 
+  /// The samples (first-axis slices) at `indices`, in that order: `[indices.count, …shape.dropFirst()]`; the
+  /// tensor counterpart of `Matrix.selectingRows`.
+  package func selectingRows(_ indices: [Int]) -> Tensor {
+    let size = shape.dropFirst().reduce(1, *)
+    let data = [Float](unsafeUninitializedCapacity: indices.count * size) { out, initialized in
+      scalars.withUnsafeBufferPointer { source in
+        guard let src = source.baseAddress, let dst = out.baseAddress else { return }
+        for (row, i) in indices.enumerated() {
+          precondition(i >= 0 && i < (shape.first ?? 0), "selectingRows: row \(i) of a \(shape) tensor")
+          (dst + row &* size).initialize(from: src + i &* size, count: size)
+        }
+      }
+      initialized = indices.count * size
+    }
+    return Tensor(shape: [indices.count] + shape.dropFirst(), scalars: data)
+  }
+
   /// Number of axes.
   public var rank: Int { shape.count }
   /// Number of elements.

@@ -45,7 +45,7 @@ import Testing
     let together = critic.scores(x: x, y: y, pairs: pairs, context: &context).value.scalars
     for (p, (i, j)) in pairs.enumerated() {
       let alone = critic.scores(
-        x: NeuralMIEstimator.rows(x, [i]), y: NeuralMIEstimator.rows(y, [j]), pairs: [(0, 0)], context: &context)
+        x: x.selectingRows([i]), y: y.selectingRows([j]), pairs: [(0, 0)], context: &context)
       #expect(abs(alone.value.scalars[0] - together[p]) <= 1e-5 * max(1, abs(together[p])))
     }
   }

@@ -54,13 +54,6 @@ import Tensor
 
   /// The samples at `indices`, in that order.
   package func gather(_ indices: [Int]) -> (images: Tensor, labels: [Int32]) {
-    let size = sampleShape.reduce(1, *)
-    let data = images.scalars.withUnsafeBufferPointer { src in
-      uninitializedFloats(indices.count * size) { dst in
-        guard let base = src.baseAddress else { return }
-        for (row, i) in indices.enumerated() { (dst + row &* size).update(from: base + i &* size, count: size) }
-      }
-    }
-    return (Tensor(shape: [indices.count] + sampleShape, scalars: data), indices.map { labels[$0] })
+    (images.selectingRows(indices), indices.map { labels[$0] })
   }
 }
