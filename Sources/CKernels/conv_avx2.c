@@ -1,0 +1,11 @@
+// Direct-convolution kernels for AVX2+FMA (ymm vectors; the multiply-adds contract to FMA).
+#include "ck_conv.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define ATTR __attribute__((target("avx2,fma")))
+#define FORWARD_BLOCK ck_conv_forward_block_avx2
+#define FORWARD ck_conv_forward_avx2
+#define GRAD_BLOCK ck_conv_grad_block_avx2
+#define WEIGHT_GRAD ck_conv_weight_grad_avx2
+#include "conv_flat.inc"
+#endif

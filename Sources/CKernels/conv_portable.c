@@ -1,0 +1,9 @@
+// Direct-convolution kernels for any CPU (vector extensions lowered to whatever SIMD the baseline target has).
+#include "ck_conv.h"
+
+#define ATTR
+#define FORWARD_BLOCK ck_conv_forward_block_portable
+#define FORWARD ck_conv_forward_portable
+#define GRAD_BLOCK ck_conv_grad_block_portable
+#define WEIGHT_GRAD ck_conv_weight_grad_portable
+#include "conv_flat.inc"

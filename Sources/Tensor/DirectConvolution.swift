@@ -1,0 +1,333 @@
+import CKernels
+
+/// A stride-1 2-D convolution computed directly, without im2col: forward, input gradient and weight gradient of
+/// `y[n, o] = b[o] + Σ_c w[o, c] ⋆ x[n, c]` for a batch `x` `[N, C, H, W]`, weight `[O, C, kh, kw]`, bias `[O]`.
+///
+/// **Layout.** A group of images is copied into a "flat padded" scratch: per channel, each image's zero-padded
+/// `Hb × Wb` block follows the previous one in one long row, so kernel tap `(i, j)` is the constant offset
+/// `i·Wb + j` and the whole group's convolution is, per output channel, a sum of shifted rows scaled by single weights
+/// (the CKernels inner loops, `ck_conv.h`: 12 vector accumulators, no unfolding). Positions that are not output pixels
+/// (the last `kw − 1` columns and `kh − 1` rows of each block) are computed and dropped. The copies in and out are one
+/// pass over the data each, where im2col writes and reads `kh·kw` copies of the input.
+///
+/// **Gradients.** The input gradient is the same kernel on the output gradient padded by `kernel − 1 − padding`, with
+/// the weights rotated by 180° and their channel axes swapped; the weight gradient is a dot product of the output
+/// gradient's rows with the input's shifted rows.
+///
+/// Only for stride 1 and paddings smaller than the kernel (`init` returns nil otherwise): the 'same' and 'valid' 3×3
+/// convolutions of the autoencoder, the CNNs and the residual blocks. Parallel over the batch, one group of images per
+/// thread at a time; the weight gradient sums per-thread partials in a fixed order, so results do not depend on timing.
+package struct DirectConvolution: Sendable {
+  package let geometry: ConvolutionGeometry
+  package let outChannels: Int
+  private let kernels: ck_conv_kernels
+
+  /// Nil unless the stride is 1 and every padding is below the kernel size on its axis. `isa` caps the instruction
+  /// set (tests run the portable kernels too); nil uses the best this CPU has.
+  package init?(geometry g: ConvolutionGeometry, outChannels: Int, isa: Int? = nil) {
+    guard g.strideHeight == 1, g.strideWidth == 1, outChannels >= 1,
+      max(g.paddingTop, g.paddingBottom) < g.kernelHeight, max(g.paddingLeft, g.paddingRight) < g.kernelWidth
+    else { return nil }
+    geometry = g
+    self.outChannels = outChannels
+    let best = Int(ck_isa_level())
+    kernels = ck_conv_select(Int32(min(isa ?? best, best)))
+  }
+
+  /// "AVX2+FMA" or "portable": the kernels this instance runs.
+  package var kernelDescription: String { kernels.isa >= 1 ? "AVX2+FMA" : "portable" }
+
+  /// `[N, O, Ho, Wo]` from `x` `[N, C, H, W]`, `weight` `[O, C, kh, kw]` and `bias` `[O]` (nil: zero).
+  package func forward(x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+    let g = geometry
+    let n = x.shape.first ?? 0
+    let layout = FlatLayout(
+      height: g.height, width: g.width, top: g.paddingTop, left: g.paddingLeft,
+      blockHeight: g.height + g.paddingTop + g.paddingBottom, blockWidth: g.width + g.paddingLeft + g.paddingRight)
+    let plan = GroupPlan(batch: n, channels: g.channels + outChannels, layout: layout)
+    let offsets = layout.offsets(kernelHeight: g.kernelHeight, kernelWidth: g.kernelWidth)
+    let (o, ho, wo) = (outChannels, g.outputHeight, g.outputWidth)
+    let biasValues = bias?.scalars ?? [Float](repeating: 0, count: o)
+    var out = [Float](repeating: 0, count: n * o * ho * wo)
+    x.scalars.withUnsafeBufferPointer { xb in
+      weight.scalars.withUnsafeBufferPointer { wb in
+        out.withUnsafeMutableBufferPointer { yb in
+          guard let xBase = xb.baseAddress, let wBase = wb.baseAddress, let yBase = yb.baseAddress else { return }
+          let (xp, wp, yp) = (SendablePointer(xBase), SendablePointer(wBase), SendablePointer(yBase))
+          parallelFor(plan.chunks) { chunkRange in
+            let input = FlatScratch(channels: g.channels, layout: layout, images: plan.group, reach: offsets.last ?? 0)
+            let output = FlatScratch(channels: o, layout: layout, images: plan.group, reach: 0)
+            defer {
+              input.deallocate()
+              output.deallocate()
+            }
+            for c in chunkRange {
+              for images in plan.groups(ofChunk: c) {
+                input.pack(UnsafePointer(xp.base), images: images, channels: g.channels, height: g.height)
+                offsets.withUnsafeBufferPointer { off in
+                  kernels.forward(
+                    g.channels, o, off.count, off.baseAddress, UnsafePointer(wp.base), input.base, input.stride,
+                    output.base, output.stride, layout.length(images.count))
+                }
+                output.unpack(
+                  into: yp.base, images: images, channels: o, height: ho, width: wo, adding: biasValues)
+              }
+            }
+          }
+        }
+      }
+    }
+    return Tensor(shape: [n, o, ho, wo], scalars: out)
+  }
+
+  /// Gradients with respect to the input (when `needsInput`, else nil), the weight and the bias (the last two only
+  /// computed when `needsWeight`; zeros otherwise). `dy` `[N, O, Ho, Wo]`, `x` and `weight` as in `forward`.
+  package func backward(dy: Tensor, x: Tensor, weight: Tensor, needsInput: Bool, needsWeight: Bool)
+    -> (Tensor?, Tensor, Tensor)
+  {
+    let g = geometry
+    let n = x.shape.first ?? 0
+    let (o, ho, wo, t) = (outChannels, g.outputHeight, g.outputWidth, g.kernelHeight * g.kernelWidth)
+    let weightCount = o * g.channels * t
+    // Weight gradient: x in the forward layout against dy placed at the output positions of that layout.
+    let forwardLayout = FlatLayout(
+      height: g.height, width: g.width, top: g.paddingTop, left: g.paddingLeft,
+      blockHeight: g.height + g.paddingTop + g.paddingBottom, blockWidth: g.width + g.paddingLeft + g.paddingRight)
+    // Input gradient: dy padded by kernel − 1 − padding, convolved with the rotated, transposed weights.
+    let (padTop, padLeft) = (g.kernelHeight - 1 - g.paddingTop, g.kernelWidth - 1 - g.paddingLeft)
+    let backwardLayout = FlatLayout(
+      height: ho, width: wo, top: padTop, left: padLeft,
+      blockHeight: ho + padTop + g.kernelHeight - 1 - g.paddingBottom,
+      blockWidth: wo + padLeft + g.kernelWidth - 1 - g.paddingRight)
+    let blockCount = max(forwardLayout.blockCount, backwardLayout.blockCount)
+    let plan = GroupPlan(
+      batch: n, channels: g.channels + o,
+      layout: forwardLayout.blockCount >= backwardLayout.blockCount ? forwardLayout : backwardLayout)
+    precondition(blockCount > 0)
+    let forwardOffsets = forwardLayout.offsets(kernelHeight: g.kernelHeight, kernelWidth: g.kernelWidth)
+    let backwardOffsets = backwardLayout.offsets(kernelHeight: g.kernelHeight, kernelWidth: g.kernelWidth)
+    var rotated = [Float](repeating: 0, count: needsInput ? weightCount : 0)
+    if needsInput {
+      for oc in 0..<o {
+        for c in 0..<g.channels {
+          for k in 0..<t { rotated[(c * o + oc) * t + (t - 1 - k)] = weight.scalars[(oc * g.channels + c) * t + k] }
+        }
+      }
+    }
+    var partialW = [Float](repeating: 0, count: needsWeight ? plan.chunks * weightCount : 0)
+    var partialB = [Float](repeating: 0, count: needsWeight ? plan.chunks * o : 0)
+    var dx = [Float](repeating: 0, count: needsInput ? x.scalars.count : 0)
+    dy.scalars.withUnsafeBufferPointer { gb in
+      x.scalars.withUnsafeBufferPointer { xb in
+        rotated.withUnsafeBufferPointer { rb in
+          partialW.withUnsafeMutableBufferPointer { pwb in
+            partialB.withUnsafeMutableBufferPointer { pbb in
+              dx.withUnsafeMutableBufferPointer { dxb in
+                guard let gBase = gb.baseAddress, let xBase = xb.baseAddress else { return }
+                let (gp, xp) = (SendablePointer(gBase), SendablePointer(xBase))
+                let rp = rb.baseAddress.map { SendablePointer($0) }
+                let pw = pwb.baseAddress.map { SendablePointer($0) }
+                let pb = pbb.baseAddress.map { SendablePointer($0) }
+                let dxp = dxb.baseAddress.map { SendablePointer($0) }
+                parallelFor(plan.chunks) { chunkRange in
+                  let input = FlatScratch(
+                    channels: needsWeight ? g.channels : 0, layout: forwardLayout, images: plan.group,
+                    reach: forwardOffsets.last ?? 0)
+                  let gradient = FlatScratch(
+                    channels: needsWeight ? o : 0, layout: forwardLayout, images: plan.group, reach: 0)
+                  let paddedGradient = FlatScratch(
+                    channels: needsInput ? o : 0, layout: backwardLayout, images: plan.group,
+                    reach: backwardOffsets.last ?? 0)
+                  let inputGradient = FlatScratch(
+                    channels: needsInput ? g.channels : 0, layout: backwardLayout, images: plan.group, reach: 0)
+                  defer {
+                    input.deallocate()
+                    gradient.deallocate()
+                    paddedGradient.deallocate()
+                    inputGradient.deallocate()
+                  }
+                  for c in chunkRange {
+                    for images in plan.groups(ofChunk: c) {
+                      if needsWeight, let pw, let pb {
+                        input.pack(UnsafePointer(xp.base), images: images, channels: g.channels, height: g.height)
+                        gradient.packOutput(UnsafePointer(gp.base), images: images, channels: o, height: ho, width: wo)
+                        let db = pb.base + c * o
+                        for i in images {
+                          for ch in 0..<o {
+                            let row = UnsafePointer(gp.base) + (i * o + ch) * ho * wo
+                            var s: Float = 0
+                            for j in 0..<(ho * wo) { s += row[j] }
+                            db[ch] += s
+                          }
+                        }
+                        let length = (forwardLayout.length(images.count) + 7) / 8 * 8
+                        forwardOffsets.withUnsafeBufferPointer { off in
+                          kernels.weight_grad(
+                            g.channels, o, off.count, off.baseAddress, gradient.base, gradient.stride, input.base,
+                            input.stride, length, pw.base + c * weightCount)
+                        }
+                      }
+                      if needsInput, let rp, let dxp {
+                        paddedGradient.pack(UnsafePointer(gp.base), images: images, channels: o, height: ho)
+                        backwardOffsets.withUnsafeBufferPointer { off in
+                          kernels.forward(
+                            o, g.channels, off.count, off.baseAddress, UnsafePointer(rp.base), paddedGradient.base,
+                            paddedGradient.stride, inputGradient.base, inputGradient.stride,
+                            backwardLayout.length(images.count))
+                        }
+                        inputGradient.unpack(
+                          into: dxp.base, images: images, channels: g.channels, height: g.height, width: g.width,
+                          adding: nil)
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    var dw = [Float](repeating: 0, count: weightCount)
+    var db = [Float](repeating: 0, count: o)
+    if needsWeight {
+      for c in 0..<plan.chunks {
+        for i in 0..<weightCount { dw[i] += partialW[c * weightCount + i] }
+        for i in 0..<o { db[i] += partialB[c * o + i] }
+      }
+    }
+    let dxTensor = needsInput ? Tensor(shape: x.shape, scalars: dx) : nil
+    return (
+      dxTensor, Tensor(shape: [o, g.channels, g.kernelHeight, g.kernelWidth], scalars: dw), Tensor(shape: [o], scalars: db)
+    )
+  }
+}
+
+/// Where one image's pixels sit in its zero-padded block of a flat row (see `DirectConvolution`).
+private struct FlatLayout {
+  /// The image (rows × columns) placed in each block.
+  let height: Int
+  let width: Int
+  /// Zero rows above and columns left of the image inside its block.
+  let top: Int
+  let left: Int
+  /// The block: `blockHeight × blockWidth` floats per image.
+  let blockHeight: Int
+  let blockWidth: Int
+
+  var blockCount: Int { blockHeight * blockWidth }
+
+  /// Flat positions of `images` consecutive blocks.
+  func length(_ images: Int) -> Int { images * blockCount }
+
+  /// Offset of tap `(i, j)` at index `i·kw + j`: `i·blockWidth + j`, increasing.
+  func offsets(kernelHeight: Int, kernelWidth: Int) -> [Int] {
+    (0..<kernelHeight).flatMap { i in (0..<kernelWidth).map { j in i * blockWidth + j } }
+  }
+}
+
+/// How a batch splits into per-thread chunks and those into groups of images that share one flat row.
+private struct GroupPlan {
+  let batch: Int
+  let chunks: Int
+  /// Images per group: enough for a row of a few thousand floats, few enough that the rows of all input and output
+  /// channels stay in L2 (about 256 KiB) for the weight gradient's passes.
+  let group: Int
+
+  init(batch: Int, channels: Int, layout: FlatLayout) {
+    self.batch = batch
+    chunks = max(1, min(Parallelism.maximumThreads, batch))
+    let perChunk = (batch + chunks - 1) / chunks
+    let rowBudget = 65_536 / max(1, channels)
+    group = max(1, min(perChunk, rowBudget / max(1, layout.blockCount)))
+  }
+
+  /// The images of chunk `c`, in groups of at most `group`.
+  func groups(ofChunk c: Int) -> [Range<Int>] {
+    let range = (batch * c / chunks)..<(batch * (c + 1) / chunks)
+    return stride(from: range.lowerBound, to: range.upperBound, by: group).map {
+      $0..<min($0 + group, range.upperBound)
+    }
+  }
+}
+
+/// One thread's flat rows for `channels` channels of up to `images` blocks, zeroed once: packing writes only image
+/// pixels, so the padding stays zero across groups.
+private struct FlatScratch {
+  let base: UnsafeMutablePointer<Float>
+  /// Floats between channels' rows: the rounded-up group length plus the kernel's reach and a vector of slack.
+  let stride: Int
+  let layout: FlatLayout
+  let capacity: Int
+
+  /// `reach`: the largest tap offset the kernels add to a position (0 for rows that are only written).
+  init(channels: Int, layout: FlatLayout, images: Int, reach: Int) {
+    self.layout = layout
+    let rounded = (layout.length(images) + 23) / 24 * 24
+    stride = (rounded + reach + 32 + 7) / 8 * 8
+    capacity = max(1, channels * stride + 32)
+    base = .allocate(capacity: capacity)
+    base.initialize(repeating: 0, count: capacity)
+  }
+
+  func deallocate() { base.deallocate() }
+
+  /// Copies images `images` of `source` `[N, channels, height, layout.width]` into their blocks (block `k` holds
+  /// image `images.lowerBound + k`).
+  func pack(_ source: UnsafePointer<Float>, images: Range<Int>, channels: Int, height: Int) {
+    let (w, bc, bw) = (layout.width, layout.blockCount, layout.blockWidth)
+    for (k, n) in images.enumerated() {
+      for c in 0..<channels {
+        let src = source + (n * channels + c) * height * w
+        let dst = base + c * stride + k * bc + layout.top * bw + layout.left
+        for y in 0..<height { (dst + y * bw).update(from: src + y * w, count: w) }
+      }
+    }
+  }
+
+  /// Like `pack`, but places an `[N, channels, height, width]` output gradient at the output positions of the
+  /// blocks (top-left aligned) and zeroes every other position the weight-gradient kernel reads.
+  func packOutput(_ source: UnsafePointer<Float>, images: Range<Int>, channels: Int, height: Int, width: Int) {
+    let (bc, bw, bh) = (layout.blockCount, layout.blockWidth, layout.blockHeight)
+    let end = (layout.length(images.count) + 7) / 8 * 8
+    for c in 0..<channels {
+      let row = base + c * stride
+      for (k, n) in images.enumerated() {
+        let src = source + (n * channels + c) * height * width
+        let block = row + k * bc
+        for y in 0..<height {
+          (block + y * bw).update(from: src + y * width, count: width)
+          (block + y * bw + width).update(repeating: 0, count: bw - width)
+        }
+        (block + height * bw).update(repeating: 0, count: (bh - height) * bw)
+      }
+      // The rounding past the last block may hold an earlier, larger group's data.
+      let used = layout.length(images.count)
+      (row + used).update(repeating: 0, count: end - used)
+    }
+  }
+
+  /// Copies the output positions of the blocks (top-left `height × width` of each) into images `images` of
+  /// `destination` `[N, channels, height, width]`, adding `bias[channel]`, or overwriting when `bias` is nil.
+  func unpack(
+    into destination: UnsafeMutablePointer<Float>, images: Range<Int>, channels: Int, height: Int, width: Int,
+    adding bias: [Float]?
+  ) {
+    let (bc, bw) = (layout.blockCount, layout.blockWidth)
+    for (k, n) in images.enumerated() {
+      for c in 0..<channels {
+        let dst = destination + (n * channels + c) * height * width
+        let src = base + c * stride + k * bc
+        if let bias {
+          let b = bias[c]
+          for y in 0..<height {
+            let (d, s) = (dst + y * width, src + y * bw)
+            for x in 0..<width { d[x] = s[x] + b }
+          }
+        } else {
+          for y in 0..<height { (dst + y * width).update(from: src + y * bw, count: width) }
+        }
+      }
+    }
+  }
+}
