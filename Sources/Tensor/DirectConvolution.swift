@@ -48,15 +48,18 @@ package struct DirectConvolution: Sendable {
     let offsets = layout.offsets(kernelHeight: g.kernelHeight, kernelWidth: g.kernelWidth)
     let (o, ho, wo) = (outChannels, g.outputHeight, g.outputWidth)
     let biasValues = bias?.scalars ?? [Float](repeating: 0, count: o)
-    var out = [Float](repeating: 0, count: n * o * ho * wo)
-    x.scalars.withUnsafeBufferPointer { xb in
-      weight.scalars.withUnsafeBufferPointer { wb in
-        out.withUnsafeMutableBufferPointer { yb in
+    let count = n * o * ho * wo
+    // Every element is written by `unpack`, so the output starts uninitialised.
+    let out = [Float](unsafeUninitializedCapacity: count) { yb, initialized in
+      initialized = count
+      x.scalars.withUnsafeBufferPointer { xb in
+        weight.scalars.withUnsafeBufferPointer { wb in
           guard let xBase = xb.baseAddress, let wBase = wb.baseAddress, let yBase = yb.baseAddress else { return }
           let (xp, wp, yp) = (SendablePointer(xBase), SendablePointer(wBase), SendablePointer(yBase))
           parallelFor(plan.chunks) { chunkRange in
             let input = FlatScratch(channels: g.channels, layout: layout, images: plan.group, reach: offsets.last ?? 0)
             let output = FlatScratch(channels: o, layout: layout, images: plan.group, reach: 0)
+            let channelOffsets = input.channelOffsets(taps: offsets, channels: g.channels)
             defer {
               input.deallocate()
               output.deallocate()
@@ -64,10 +67,10 @@ package struct DirectConvolution: Sendable {
             for c in chunkRange {
               for images in plan.groups(ofChunk: c) {
                 input.pack(UnsafePointer(xp.base), images: images, channels: g.channels, height: g.height)
-                offsets.withUnsafeBufferPointer { off in
+                channelOffsets.withUnsafeBufferPointer { off in
                   kernels.forward(
-                    g.channels, o, off.count, off.baseAddress, UnsafePointer(wp.base), input.base, input.stride,
-                    output.base, output.stride, layout.length(images.count))
+                    off.count, o, off.baseAddress, UnsafePointer(wp.base), input.base, output.base, output.stride,
+                    layout.length(images.count))
                 }
                 output.unpack(
                   into: yp.base, images: images, channels: o, height: ho, width: wo, adding: biasValues)
@@ -116,7 +119,9 @@ package struct DirectConvolution: Sendable {
     }
     var partialW = [Float](repeating: 0, count: needsWeight ? plan.chunks * weightCount : 0)
     var partialB = [Float](repeating: 0, count: needsWeight ? plan.chunks * o : 0)
-    var dx = [Float](repeating: 0, count: needsInput ? x.scalars.count : 0)
+    // Every element of dx is written by `unpack` (Float needs no initialisation, so none is done).
+    let dxCount = needsInput ? x.scalars.count : 0
+    var dx = [Float](unsafeUninitializedCapacity: dxCount) { _, initialized in initialized = dxCount }
     dy.scalars.withUnsafeBufferPointer { gb in
       x.scalars.withUnsafeBufferPointer { xb in
         rotated.withUnsafeBufferPointer { rb in
@@ -140,6 +145,8 @@ package struct DirectConvolution: Sendable {
                     reach: backwardOffsets.last ?? 0)
                   let inputGradient = FlatScratch(
                     channels: needsInput ? g.channels : 0, layout: backwardLayout, images: plan.group, reach: 0)
+                  let gradientOffsets = paddedGradient.channelOffsets(
+                    taps: backwardOffsets, channels: needsInput ? o : 0)
                   defer {
                     input.deallocate()
                     gradient.deallocate()
@@ -169,11 +176,10 @@ package struct DirectConvolution: Sendable {
                       }
                       if needsInput, let rp, let dxp {
                         paddedGradient.pack(UnsafePointer(gp.base), images: images, channels: o, height: ho)
-                        backwardOffsets.withUnsafeBufferPointer { off in
+                        gradientOffsets.withUnsafeBufferPointer { off in
                           kernels.forward(
-                            o, g.channels, off.count, off.baseAddress, UnsafePointer(rp.base), paddedGradient.base,
-                            paddedGradient.stride, inputGradient.base, inputGradient.stride,
-                            backwardLayout.length(images.count))
+                            off.count, g.channels, off.baseAddress, UnsafePointer(rp.base), paddedGradient.base,
+                            inputGradient.base, inputGradient.stride, backwardLayout.length(images.count))
                         }
                         inputGradient.unpack(
                           into: dxp.base, images: images, channels: g.channels, height: g.height, width: g.width,
@@ -198,7 +204,8 @@ package struct DirectConvolution: Sendable {
     }
     let dxTensor = needsInput ? Tensor(shape: x.shape, scalars: dx) : nil
     return (
-      dxTensor, Tensor(shape: [o, g.channels, g.kernelHeight, g.kernelWidth], scalars: dw), Tensor(shape: [o], scalars: db)
+      dxTensor, Tensor(shape: [o, g.channels, g.kernelHeight, g.kernelWidth], scalars: dw),
+      Tensor(shape: [o], scalars: db)
     )
   }
 }
@@ -271,6 +278,11 @@ private struct FlatScratch {
   }
 
   func deallocate() { base.deallocate() }
+
+  /// The forward kernel's offsets: `c·stride + taps[t]` at index `c·T + t`.
+  func channelOffsets(taps: [Int], channels: Int) -> [Int] {
+    (0..<channels).flatMap { c in taps.map { c * stride + $0 } }
+  }
 
   /// Copies images `images` of `source` `[N, channels, height, layout.width]` into their blocks (block `k` holds
   /// image `images.lowerBound + k`).

@@ -10,7 +10,8 @@ import CKernels
 @_spi(Benchmarks) public enum HeapTuning {
   /// Blocks up to 32 MiB come from the heap (glibc's ceiling for this setting), and up to 1 GiB of freed heap stays
   /// mapped; the heap grows in 256 MiB steps. Call once at process start, before threads allocate.
-  @_spi(Benchmarks) public static func keepFreedBlocks() {
-    ck_keep_freed_blocks()
+  /// - Returns: true when the allocator took all three settings (glibc); false elsewhere.
+  @discardableResult @_spi(Benchmarks) public static func keepFreedBlocks() -> Bool {
+    ck_keep_freed_blocks() == 3
   }
 }

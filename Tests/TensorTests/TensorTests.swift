@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Tensor
+@_spi(Benchmarks) @testable import Tensor
 
 @Suite struct TensorTests {
   private let cube = Tensor(shape: [2, 3, 4], scalars: (0..<24).map(Float.init))
@@ -61,5 +61,17 @@ import Testing
     #expect(m.row(1) == [3, 4] && m.column(1) == [2, 4, 6] && m[2, 0] == 5)
     #expect(Matrix(m.tensor) == m)
     #expect(m.tensor.shape == [3, 2])
+  }
+}
+
+/// The allocator settings must really reach glibc: for a while they compiled to nothing (the `__GLIBC__` test ran
+/// before any libc header defined it) and every training step page-faulted its tensors afresh.
+@Suite struct HeapTuningTests {
+  @Test func glibcTakesTheSettings() {
+    #if os(Linux) && canImport(Glibc)
+      #expect(HeapTuning.keepFreedBlocks())
+    #else
+      #expect(!HeapTuning.keepFreedBlocks())
+    #endif
   }
 }

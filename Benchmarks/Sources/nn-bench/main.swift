@@ -1,7 +1,10 @@
 // nn-bench: training throughput and the 10k-image probed forward pass of the METHOD.md §10.1 classifier, at 1 and
-// 2 threads, side by side with ../bench/torch_classifier.py (run in the same invocation when python3 has torch).
+// 2 threads, side by side with ../bench/torch_classifier.py; then the input autoencoder's training epoch (§6.3, as
+// `ib` trains it: L1 loss, Adam 1e-2, batch 512, 60 000 images) side by side with ../bench/torch_autoencoder_epoch.py
+// (both references run in the same invocation when python3 has torch).
 //
-//   swift run -c release nn-bench [--data-dir DIR] [--epochs-timed 1] [--no-torch]
+//   swift run -c release nn-bench [--data-dir DIR] [--epochs-timed 1] [--no-torch] [--parts classifier,autoencoder]
+//                                 [--conv automatic|im2col|direct]
 //
 // Data: Fashion-MNIST IDX files (.gz or raw) from DIR (default /usr/share/datasets/fashion-mnist); random images of
 // the same shape when they are absent (throughput does not depend on pixel values).
@@ -52,11 +55,19 @@ var arguments = CommandLine.arguments.dropFirst()
 var dataDir = "/usr/share/datasets/fashion-mnist"
 var epochsTimed = 1
 var runTorch = true
+var parts: Set<String> = ["classifier", "autoencoder"]
 while let a = arguments.popFirst() {
   switch a {
   case "--data-dir": dataDir = arguments.popFirst() ?? dataDir
   case "--epochs-timed": epochsTimed = Int(arguments.popFirst() ?? "1") ?? 1
   case "--no-torch": runTorch = false
+  case "--parts": parts = Set((arguments.popFirst() ?? "").split(separator: ",").map(String.init))
+  case "--conv":
+    let name = arguments.popFirst() ?? ""
+    guard let algorithm = ConvolutionAlgorithm.allCases.first(where: { "\($0)" == name }) else {
+      print("--conv takes automatic, im2col or direct"); exit(2)
+    }
+    ConvolutionAlgorithm.current = algorithm
   default: print("unknown argument \(a)"); exit(2)
   }
 }
@@ -64,6 +75,28 @@ while let a = arguments.popFirst() {
 let trainImages = loadImages(dataDir, "train-images-idx3-ubyte", count: 60_000, seed: 1)
 let trainLabels = loadLabels(dataDir, "train-labels-idx1-ubyte", count: 60_000, seed: 2)
 let testImages = loadImages(dataDir, "t10k-images-idx3-ubyte", count: 10_000, seed: 3)
+print("convolution: \(ConvolutionAlgorithm.current)")
+print("load: \((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?")")
+
+/// Runs a Python reference script with arguments; its standard output, or nil when it cannot run.
+func runPython(_ scriptName: String, _ args: [String]) -> String? {
+  let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../../bench/\(scriptName)").standardized.path
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  process.arguments = ["python3", script] + args
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  do {
+    try process.run()
+    let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return process.terminationStatus == 0 ? out : nil
+  } catch {
+    print("PyTorch reference not run: \(error)")
+    return nil
+  }
+}
 
 struct Row {
   var threads: Int
@@ -71,7 +104,7 @@ struct Row {
   var forwardSeconds: Double
 }
 var rows: [Row] = []
-for threads in [1, 2] {
+for threads in parts.contains("classifier") ? [1, 2] : [] {
   Parallelism.setMaximumThreads(threads)
   let classifier = try NoisyClassifier(noise: .relative(sigma: 1e-3), dropout: 0.1, seed: 0)
   var trainer = Trainer(model: classifier.network,
@@ -105,7 +138,7 @@ for threads in [1, 2] {
 }
 Parallelism.setMaximumThreads(0)
 
-if runTorch {
+if runTorch && parts.contains("classifier") {
   let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../bench/torch_classifier.py").standardized.path
   let process = Process()
   process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -137,5 +170,54 @@ if runTorch {
     }
   } catch {
     print("PyTorch reference not run: \(error)")
+  }
+}
+
+// The input autoencoder (ImageAutoencoder, latent 4), trained as `ib --x-compressor ae` trains it.
+if parts.contains("autoencoder") {
+  var swiftEpoch: [Int: Double] = [:]
+  for threads in [1, 2] {
+    Parallelism.setMaximumThreads(threads)
+    let autoencoder = try ImageAutoencoder(latent: 4, seed: 0)
+    let loader = try DataLoader(
+      images: trainImages, labels: trainLabels, classes: 10, batchSize: 512, shuffle: true, seed: 0)
+    var trainer = Trainer(
+      model: autoencoder.network,
+      optimizer: Adam(parameters: autoencoder.network.namedParameters, learningRate: 1e-2), lossFunction: .l1, seed: 0)
+    let warm = try ImageAutoencoder(latent: 4, seed: 1)
+    var warmTrainer = Trainer(
+      model: warm.network, optimizer: Adam(parameters: warm.network.namedParameters), lossFunction: .l1, seed: 1)
+    for b in 0..<3 {
+      let batch = loader.batch(b, order: loader.order(epoch: 0))
+      _ = try warmTrainer.step(batch.images, target: .tensor(batch.images))
+    }
+    var seconds: [Double] = []
+    var loss = 0.0
+    for _ in 0..<epochsTimed {
+      let t0 = Date()
+      loss = try trainer.trainEpoch(loader).loss
+      seconds.append(Date().timeIntervalSince(t0))
+    }
+    swiftEpoch[threads] = median(seconds)
+    print(String(format: "swift  autoencoder threads=%d  epoch %.2f s (%.0f images/s), L1 loss %.4f", threads,
+      median(seconds), 60_000 / median(seconds), loss))
+  }
+  Parallelism.setMaximumThreads(0)
+  if runTorch {
+    print("\n| threads | Swift autoencoder epoch (s) | PyTorch autoencoder epoch (s) | ratio |")
+    print("|---|---|---|---|")
+    for threads in [1, 2] {
+      guard let swift = swiftEpoch[threads],
+        let out = runPython("torch_autoencoder_epoch.py", [
+          "--data-dir", dataDir, "--threads", "\(threads)", "--epochs", "\(epochsTimed)", "--eval", "1024",
+        ]),
+        let json = try? JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any],
+        let torch = json["seconds_per_epoch"] as? Double
+      else {
+        print("| \(threads) | \(swiftEpoch[threads].map { String(format: "%.2f", $0) } ?? "?") | not run | |")
+        continue
+      }
+      print(String(format: "| %d | %.2f | %.2f | %.2f× |", threads, swift, torch, torch / swift))
+    }
   }
 }

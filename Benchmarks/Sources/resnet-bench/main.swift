@@ -4,7 +4,7 @@
 // when python3 has torch).
 //
 //   swift run -c release resnet-bench [--batch 128] [--steps 20] [--repeats 3] [--eval-samples 10000] [--threads 1,2]
-//                                     [--no-torch]
+//                                     [--conv automatic|im2col|direct] [--no-torch]
 //
 // Random images and labels: throughput does not depend on pixel values.
 import Foundation
@@ -29,6 +29,12 @@ while let a = arguments.popFirst() {
   case "--eval-samples": evalSamples = Int(arguments.popFirst() ?? "") ?? evalSamples
   case "--threads": threadCounts = (arguments.popFirst() ?? "1,2").split(separator: ",").compactMap { Int($0) }
   case "--no-torch": runTorch = false
+  case "--conv":
+    let name = arguments.popFirst() ?? ""
+    guard let algorithm = ConvolutionAlgorithm.allCases.first(where: { "\($0)" == name }) else {
+      print("--conv takes automatic, im2col or direct"); exit(2)
+    }
+    ConvolutionAlgorithm.current = algorithm
   default: print("unknown argument \(a)"); exit(2)
   }
 }
@@ -39,6 +45,7 @@ let trainImages = Tensor.normal([batch * 4, 3, 32, 32], using: &rng)
 let trainLabels = (0..<(batch * 4)).map { _ in Int32(rng.nextInt(below: 10)) }
 let evalImages = Tensor.normal([evalSamples, 3, 32, 32], using: &rng)
 
+print("convolution: \(ConvolutionAlgorithm.current)")
 print("load: \((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?")")
 var swiftRows: [Int: (train: Double, forward: Double)] = [:]
 for threads in threadCounts {

@@ -6,8 +6,8 @@
 int ck_isa_level(void);
 
 /// glibc only: blocks up to 32 MiB from the heap, up to 1 GiB of freed heap kept, growth in 256 MiB steps
-/// (see HeapTuning.swift); does nothing elsewhere.
-void ck_keep_freed_blocks(void);
+/// (see HeapTuning.swift); does nothing elsewhere. Returns how many of the three settings glibc accepted (0 elsewhere).
+int ck_keep_freed_blocks(void);
 
 /// Linux only: asks the kernel to send this process SIGTERM when its parent ends, then checks that the parent is
 /// still `parent` (it may have ended before the request). Returns 0 when the parent is alive and the request holds,

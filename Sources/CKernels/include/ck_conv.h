@@ -10,14 +10,13 @@
 
 #include <stddef.h>
 
-/// out[o, i] = Σ_c Σ_t w[(o·C + c)·T + t] · in[c·in_stride + i + offsets[t]] for o < O and i in [0, length) rounded
-/// up to a multiple of 24.
+/// out[o, i] = Σ_k w[o·K + k] · in[i + offsets[k]] for o < O and i in [0, length) rounded up to a multiple of 24,
+/// where k runs over (input channel, tap) pairs: offsets[c·T + t] = c·(channel row stride) + (tap t's offset).
 ///
-/// - `in` must be readable at every index the rounded range touches: c·in_stride + roundup(length, 24) + max offset.
+/// - `in` must be readable at every index the rounded range touches: roundup(length, 24) + max offset.
 /// - `out` has row stride `out_stride` ≥ roundup(length, 24); every element of the rounded range is written.
-typedef void (*ck_conv_forward_fn)(ptrdiff_t C, ptrdiff_t O, ptrdiff_t T, const ptrdiff_t *offsets, const float *w,
-                                   const float *in, ptrdiff_t in_stride, float *out, ptrdiff_t out_stride,
-                                   ptrdiff_t length);
+typedef void (*ck_conv_forward_fn)(ptrdiff_t K, ptrdiff_t O, const ptrdiff_t *offsets, const float *w,
+                                   const float *in, float *out, ptrdiff_t out_stride, ptrdiff_t length);
 
 /// dw[(o·C + c)·T + t] += Σ_{i < length} g[o·g_stride + i] · in[c·in_stride + i + offsets[t]].
 ///
@@ -36,15 +35,14 @@ typedef struct {
 /// The kernels for instruction-set level `isa` (0 portable, ≥ 1 AVX2+FMA), capped at what this build has.
 ck_conv_kernels ck_conv_select(int isa);
 
-void ck_conv_forward_portable(ptrdiff_t C, ptrdiff_t O, ptrdiff_t T, const ptrdiff_t *offsets, const float *w,
-                              const float *in, ptrdiff_t in_stride, float *out, ptrdiff_t out_stride,
-                              ptrdiff_t length);
+void ck_conv_forward_portable(ptrdiff_t K, ptrdiff_t O, const ptrdiff_t *offsets, const float *w, const float *in,
+                              float *out, ptrdiff_t out_stride, ptrdiff_t length);
 void ck_conv_weight_grad_portable(ptrdiff_t C, ptrdiff_t O, ptrdiff_t T, const ptrdiff_t *offsets, const float *g,
                                   ptrdiff_t g_stride, const float *in, ptrdiff_t in_stride, ptrdiff_t length,
                                   float *dw);
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-void ck_conv_forward_avx2(ptrdiff_t C, ptrdiff_t O, ptrdiff_t T, const ptrdiff_t *offsets, const float *w,
-                          const float *in, ptrdiff_t in_stride, float *out, ptrdiff_t out_stride, ptrdiff_t length);
+void ck_conv_forward_avx2(ptrdiff_t K, ptrdiff_t O, const ptrdiff_t *offsets, const float *w, const float *in,
+                          float *out, ptrdiff_t out_stride, ptrdiff_t length);
 void ck_conv_weight_grad_avx2(ptrdiff_t C, ptrdiff_t O, ptrdiff_t T, const ptrdiff_t *offsets, const float *g,
                               ptrdiff_t g_stride, const float *in, ptrdiff_t in_stride, ptrdiff_t length, float *dw);
 #endif

@@ -10,17 +10,17 @@ import Tensor
 /// LeakyReLU → Conv 8→C. For 1×28×28 this is exactly the paper's MNIST autoencoder (288 and 1568 features); for
 /// colour 32×32 images it is the same design at CIFAR-10's size (the paper's CIFAR-10 autoencoder is wider).
 /// Train with L1 against the (normalised) input and Adam.
-package struct ImageAutoencoder {
+@_spi(Benchmarks) public struct ImageAutoencoder {
   package let encoder: Sequential
   package let decoder: Sequential
   /// encoder → latent noise → decoder; probe `code` is the noisy code (noise-free in evaluation mode).
-  package let network: Sequential
+  @_spi(Benchmarks) public let network: Sequential
 
   /// Per-sample input shape `[C, H, W]`.
   package let inputShape: [Int]
 
   /// - Throws: `NeuralNetworkError.inputShape` unless `inputShape` is `[C, H, W]` with H, W multiples of 4, ≥ 8.
-  package init(
+  @_spi(Benchmarks) public init(
     inputShape: [Int] = [1, 28, 28], latent: Int = 4, codeNoise: Noise = .relative(sigma: 0.1), dropout: Float = 0.1,
     seed: UInt64
   ) throws {

@@ -4,8 +4,10 @@ extension Variable {
   /// 2-D cross-correlation of `x` `[N, C, H, W]` with `weight` `[O, C, kh, kw]` plus `bias` `[O]`, zero padding as
   /// in `geometry`; returns `[N, O, Ho, Wo]`.
   ///
-  /// im2col + GEMM, parallel over the batch: each thread unfolds a group of images into its own workspace and
-  /// runs single-threaded GEMMs on it (several small images share one GEMM so its N dimension stays ≳ 512).
+  /// Stride-1 convolutions run the direct kernels (`DirectConvolution`); the others im2col + GEMM, parallel over the
+  /// batch: each thread unfolds a group of images into its own workspace and runs single-threaded GEMMs on it
+  /// (several small images share one GEMM so its N dimension stays ≳ 512). `ConvolutionAlgorithm.current` overrides
+  /// the choice.
   /// - Complexity: O(N·O·C·kh·kw·Ho·Wo).
   package static func conv2d(_ x: Variable, weight: Variable, bias: Variable?, geometry g: ConvolutionGeometry)
     -> Variable
@@ -17,14 +19,18 @@ extension Variable {
       weight.shape == [outChannels, g.channels, g.kernelHeight, g.kernelWidth],
       "conv2d weight \(weight.shape) does not match \(g)")
     if let bias { precondition(bias.shape == [outChannels], "conv2d bias must be [\(outChannels)], got \(bias.shape)") }
+    let direct = ConvolutionAlgorithm.current.directConvolution(geometry: g, outChannels: outChannels)
     let plan = ConvPlan(geometry: g, batch: n, outChannels: outChannels)
     let (xv, wv) = (x.value, weight.value)
-    let y = plan.forward(x: xv, weight: wv, bias: bias?.value)
+    let y = direct?.forward(x: xv, weight: wv, bias: bias?.value) ?? plan.forward(x: xv, weight: wv, bias: bias?.value)
     let needs = (x: x.requiresGradient, w: weight.requiresGradient, b: bias?.requiresGradient ?? false)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     let hasBias = bias != nil  // the pullback must not capture a Variable: it would keep the tape alive (a cycle)
     return Tape.record(y, inputs: inputs) { dy in
-      let (dx, dw, db) = plan.backward(dy: dy, x: xv, weight: wv, needsInput: needs.x, needsWeight: needs.w || needs.b)
+      let needsWeight = needs.w || needs.b
+      let (dx, dw, db) =
+        direct?.backward(dy: dy, x: xv, weight: wv, needsInput: needs.x, needsWeight: needsWeight)
+        ?? plan.backward(dy: dy, x: xv, weight: wv, needsInput: needs.x, needsWeight: needsWeight)
       let grads = [dx, needs.w ? dw : nil]
       return hasBias ? grads + [needs.b ? db : nil] : grads
     }

@@ -99,7 +99,14 @@ extension Variable {
             for oh in 0..<ho {
               let srcRow = src + (oh / factor) &* w
               let dstRow = dst + oh &* wo
-              for ow in 0..<wo { dstRow[ow] = srcRow[ow / factor] }
+              if factor == 2 {  // the decoders' case, without a division per element
+                for j in 0..<w {
+                  dstRow[2 &* j] = srcRow[j]
+                  dstRow[2 &* j &+ 1] = srcRow[j]
+                }
+              } else {
+                for ow in 0..<wo { dstRow[ow] = srcRow[ow / factor] }
+              }
             }
           }
         }
@@ -118,7 +125,11 @@ extension Variable {
               for oh in 0..<ho {
                 let dstRow = dst + (oh / factor) &* w
                 let srcRow = src + oh &* wo
-                for ow in 0..<wo { dstRow[ow / factor] += srcRow[ow] }
+                if factor == 2 {
+                  for j in 0..<w { dstRow[j] += srcRow[2 &* j] + srcRow[2 &* j &+ 1] }
+                } else {
+                  for ow in 0..<wo { dstRow[ow / factor] += srcRow[ow] }
+                }
               }
             }
           }

@@ -6,7 +6,7 @@ import Tensor
   /// 1-based epoch number.
   package var epoch: Int
   /// Mean loss over the samples.
-  package var loss: Double
+  @_spi(Benchmarks) public var loss: Double
   /// Fraction of correctly classified samples (nil for non-classification losses).
   package var accuracy: Double?
   /// Samples per second of wall time.
