@@ -42,8 +42,8 @@ package struct DirectConvolution: Sendable {
     let g = geometry
     let n = x.shape.first ?? 0
     let layout = FlatLayout(
-      height: g.height, width: g.width, top: g.paddingTop, left: g.paddingLeft,
-      blockHeight: g.height + g.paddingTop + g.paddingBottom, blockWidth: g.width + g.paddingLeft + g.paddingRight)
+      height: g.height, width: g.width, top: g.paddingTop, left: g.paddingLeft, bottom: g.paddingBottom,
+      right: g.paddingRight)
     let plan = GroupPlan(batch: n, channels: g.channels + outChannels, layout: layout)
     let offsets = layout.offsets(kernelHeight: g.kernelHeight, kernelWidth: g.kernelWidth)
     let (o, ho, wo) = (outChannels, g.outputHeight, g.outputWidth)
@@ -94,14 +94,13 @@ package struct DirectConvolution: Sendable {
     let weightCount = o * g.channels * t
     // Weight gradient: x in the forward layout against dy placed at the output positions of that layout.
     let forwardLayout = FlatLayout(
-      height: g.height, width: g.width, top: g.paddingTop, left: g.paddingLeft,
-      blockHeight: g.height + g.paddingTop + g.paddingBottom, blockWidth: g.width + g.paddingLeft + g.paddingRight)
+      height: g.height, width: g.width, top: g.paddingTop, left: g.paddingLeft, bottom: g.paddingBottom,
+      right: g.paddingRight)
     // Input gradient: dy padded by kernel − 1 − padding, convolved with the rotated, transposed weights.
     let (padTop, padLeft) = (g.kernelHeight - 1 - g.paddingTop, g.kernelWidth - 1 - g.paddingLeft)
     let backwardLayout = FlatLayout(
-      height: ho, width: wo, top: padTop, left: padLeft,
-      blockHeight: ho + padTop + g.kernelHeight - 1 - g.paddingBottom,
-      blockWidth: wo + padLeft + g.kernelWidth - 1 - g.paddingRight)
+      height: ho, width: wo, top: padTop, left: padLeft, bottom: g.kernelHeight - 1 - g.paddingBottom,
+      right: g.kernelWidth - 1 - g.paddingRight)
     let blockCount = max(forwardLayout.blockCount, backwardLayout.blockCount)
     let plan = GroupPlan(
       batch: n, channels: g.channels + o,
@@ -160,14 +159,9 @@ package struct DirectConvolution: Sendable {
                         gradient.packOutput(UnsafePointer(gp.base), images: images, channels: o, height: ho, width: wo)
                         let db = pb.base + c * o
                         for i in images {
-                          for ch in 0..<o {
-                            let row = UnsafePointer(gp.base) + (i * o + ch) * ho * wo
-                            var s: Float = 0
-                            for j in 0..<(ho * wo) { s += row[j] }
-                            db[ch] += s
-                          }
+                          for ch in 0..<o { db[ch] += ck_sum(UnsafePointer(gp.base) + (i * o + ch) * ho * wo, ho * wo) }
                         }
-                        let length = (forwardLayout.length(images.count) + 7) / 8 * 8
+                        let length = (forwardLayout.length(images.count) + 31) / 32 * 32
                         forwardOffsets.withUnsafeBufferPointer { off in
                           kernels.weight_grad(
                             g.channels, o, off.count, off.baseAddress, gradient.base, gradient.stride, input.base,
@@ -210,17 +204,33 @@ package struct DirectConvolution: Sendable {
   }
 }
 
-/// Where one image's pixels sit in its zero-padded block of a flat row (see `DirectConvolution`).
+/// Where one image's pixels sit in its block of a flat row (see `DirectConvolution`).
+///
+/// Neighbouring images share their padding: a block is the image plus `max(top, bottom)` zero rows and each row the
+/// image row plus `max(left, right)` zero columns, so a tap that reads above (left of) an image lands in the zero rows
+/// (columns) that end the previous block (row). Pixel `(y, x)` of image `k` sits at
+/// `top·blockWidth + left + k·blockCount + y·blockWidth + x`; output pixel `(oy, ox)` at `k·blockCount + oy·blockWidth
+/// + ox`, reading the input at that position plus the tap offsets. For a 7×7 image and a 3×3 'same' kernel that is
+/// 64 positions per image where separately padded images take 81.
 private struct FlatLayout {
   /// The image (rows × columns) placed in each block.
   let height: Int
   let width: Int
-  /// Zero rows above and columns left of the image inside its block.
+  /// The padding the convolution reads around the image.
   let top: Int
   let left: Int
   /// The block: `blockHeight × blockWidth` floats per image.
   let blockHeight: Int
   let blockWidth: Int
+
+  init(height: Int, width: Int, top: Int, left: Int, bottom: Int, right: Int) {
+    self.height = height
+    self.width = width
+    self.top = top
+    self.left = left
+    blockHeight = height + max(top, bottom)
+    blockWidth = width + max(left, right)
+  }
 
   var blockCount: Int { blockHeight * blockWidth }
 
@@ -270,7 +280,7 @@ private struct FlatScratch {
   /// `reach`: the largest tap offset the kernels add to a position (0 for rows that are only written).
   init(channels: Int, layout: FlatLayout, images: Int, reach: Int) {
     self.layout = layout
-    let rounded = (layout.length(images) + 23) / 24 * 24
+    let rounded = (layout.length(images) + 95) / 96 * 96  // the forward kernel's widest strip
     stride = (rounded + reach + 32 + 7) / 8 * 8
     capacity = max(1, channels * stride + 32)
     base = .allocate(capacity: capacity)
@@ -291,8 +301,8 @@ private struct FlatScratch {
     for (k, n) in images.enumerated() {
       for c in 0..<channels {
         let src = source + (n * channels + c) * height * w
-        let dst = base + c * stride + k * bc + layout.top * bw + layout.left
-        for y in 0..<height { (dst + y * bw).update(from: src + y * w, count: w) }
+        let dst = base + c * stride + layout.top * bw + layout.left + k * bc
+        ck_copy_plane(src, w, dst, bw, height, w, 0)
       }
     }
   }
@@ -300,21 +310,16 @@ private struct FlatScratch {
   /// Like `pack`, but places an `[N, channels, height, width]` output gradient at the output positions of the
   /// blocks (top-left aligned) and zeroes every other position the weight-gradient kernel reads.
   func packOutput(_ source: UnsafePointer<Float>, images: Range<Int>, channels: Int, height: Int, width: Int) {
-    let (bc, bw, bh) = (layout.blockCount, layout.blockWidth, layout.blockHeight)
-    let end = (layout.length(images.count) + 7) / 8 * 8
+    let (bc, bw) = (layout.blockCount, layout.blockWidth)
+    let used = layout.length(images.count)
+    let end = (used + 31) / 32 * 32
     for c in 0..<channels {
       let row = base + c * stride
       for (k, n) in images.enumerated() {
-        let src = source + (n * channels + c) * height * width
-        let block = row + k * bc
-        for y in 0..<height {
-          (block + y * bw).update(from: src + y * width, count: width)
-          (block + y * bw + width).update(repeating: 0, count: bw - width)
-        }
-        (block + height * bw).update(repeating: 0, count: (bh - height) * bw)
+        // Only output positions are ever written, so the rest of each block is still zero from `init`.
+        ck_copy_plane(source + (n * channels + c) * height * width, width, row + k * bc, bw, height, width, 0)
       }
       // The rounding past the last block may hold an earlier, larger group's data.
-      let used = layout.length(images.count)
       (row + used).update(repeating: 0, count: end - used)
     }
   }
@@ -330,15 +335,7 @@ private struct FlatScratch {
       for c in 0..<channels {
         let dst = destination + (n * channels + c) * height * width
         let src = base + c * stride + k * bc
-        if let bias {
-          let b = bias[c]
-          for y in 0..<height {
-            let (d, s) = (dst + y * width, src + y * bw)
-            for x in 0..<width { d[x] = s[x] + b }
-          }
-        } else {
-          for y in 0..<height { (dst + y * width).update(from: src + y * bw, count: width) }
-        }
+        ck_copy_plane(src, bw, dst, width, height, width, bias?[c] ?? 0)
       }
     }
   }

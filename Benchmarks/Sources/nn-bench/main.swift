@@ -4,7 +4,7 @@
 // (both references run in the same invocation when python3 has torch).
 //
 //   swift run -c release nn-bench [--data-dir DIR] [--epochs-timed 1] [--no-torch] [--parts classifier,autoencoder]
-//                                 [--conv automatic|im2col|direct]
+//                                 [--conv automatic|im2col|direct] [--threads 1,2]
 //
 // Data: Fashion-MNIST IDX files (.gz or raw) from DIR (default /usr/share/datasets/fashion-mnist); random images of
 // the same shape when they are absent (throughput does not depend on pixel values).
@@ -56,11 +56,13 @@ var dataDir = "/usr/share/datasets/fashion-mnist"
 var epochsTimed = 1
 var runTorch = true
 var parts: Set<String> = ["classifier", "autoencoder"]
+var threadCounts = [1, 2]
 while let a = arguments.popFirst() {
   switch a {
   case "--data-dir": dataDir = arguments.popFirst() ?? dataDir
   case "--epochs-timed": epochsTimed = Int(arguments.popFirst() ?? "1") ?? 1
   case "--no-torch": runTorch = false
+  case "--threads": threadCounts = (arguments.popFirst() ?? "1,2").split(separator: ",").compactMap { Int($0) }
   case "--parts": parts = Set((arguments.popFirst() ?? "").split(separator: ",").map(String.init))
   case "--conv":
     let name = arguments.popFirst() ?? ""
@@ -104,7 +106,7 @@ struct Row {
   var forwardSeconds: Double
 }
 var rows: [Row] = []
-for threads in parts.contains("classifier") ? [1, 2] : [] {
+for threads in parts.contains("classifier") ? threadCounts : [] {
   Parallelism.setMaximumThreads(threads)
   let classifier = try NoisyClassifier(noise: .relative(sigma: 1e-3), dropout: 0.1, seed: 0)
   var trainer = Trainer(model: classifier.network,
@@ -176,7 +178,7 @@ if runTorch && parts.contains("classifier") {
 // The input autoencoder (ImageAutoencoder, latent 4), trained as `ib --x-compressor ae` trains it.
 if parts.contains("autoencoder") {
   var swiftEpoch: [Int: Double] = [:]
-  for threads in [1, 2] {
+  for threads in threadCounts {
     Parallelism.setMaximumThreads(threads)
     let autoencoder = try ImageAutoencoder(latent: 4, seed: 0)
     let loader = try DataLoader(
@@ -206,7 +208,7 @@ if parts.contains("autoencoder") {
   if runTorch {
     print("\n| threads | Swift autoencoder epoch (s) | PyTorch autoencoder epoch (s) | ratio |")
     print("|---|---|---|---|")
-    for threads in [1, 2] {
+    for threads in threadCounts {
       guard let swift = swiftEpoch[threads],
         let out = runPython("torch_autoencoder_epoch.py", [
           "--data-dir", dataDir, "--threads", "\(threads)", "--epochs", "\(epochsTimed)", "--eval", "1024",

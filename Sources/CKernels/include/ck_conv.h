@@ -10,17 +10,17 @@
 
 #include <stddef.h>
 
-/// out[o, i] = Σ_k w[o·K + k] · in[i + offsets[k]] for o < O and i in [0, length) rounded up to a multiple of 24,
+/// out[o, i] = Σ_k w[o·K + k] · in[i + offsets[k]] for o < O and i in [0, length) rounded up to a multiple of 96,
 /// where k runs over (input channel, tap) pairs: offsets[c·T + t] = c·(channel row stride) + (tap t's offset).
 ///
-/// - `in` must be readable at every index the rounded range touches: roundup(length, 24) + max offset.
-/// - `out` has row stride `out_stride` ≥ roundup(length, 24); every element of the rounded range is written.
+/// - `in` must be readable at every index the rounded range touches: roundup(length, 96) + max offset.
+/// - `out` has row stride `out_stride` ≥ roundup(length, 96); every element of the rounded range may be written.
 typedef void (*ck_conv_forward_fn)(ptrdiff_t K, ptrdiff_t O, const ptrdiff_t *offsets, const float *w,
                                    const float *in, float *out, ptrdiff_t out_stride, ptrdiff_t length);
 
 /// dw[(o·C + c)·T + t] += Σ_{i < length} g[o·g_stride + i] · in[c·in_stride + i + offsets[t]].
 ///
-/// `length` must be a multiple of 8; `in` readable at c·in_stride + length + max offset.
+/// `length` must be a multiple of 32; `in` readable at c·in_stride + length + max offset.
 typedef void (*ck_conv_weight_grad_fn)(ptrdiff_t C, ptrdiff_t O, ptrdiff_t T, const ptrdiff_t *offsets,
                                        const float *g, ptrdiff_t g_stride, const float *in, ptrdiff_t in_stride,
                                        ptrdiff_t length, float *dw);
@@ -31,6 +31,13 @@ typedef struct {
   ck_conv_forward_fn forward;
   ck_conv_weight_grad_fn weight_grad;
 } ck_conv_kernels;
+
+/// dst[r·dst_stride + j] = src[r·src_stride + j] + bias for r < rows, j < width (bias 0 for a plain copy).
+void ck_copy_plane(const float *src, ptrdiff_t src_stride, float *dst, ptrdiff_t dst_stride, ptrdiff_t rows,
+                   ptrdiff_t width, float bias);
+
+/// Σ x[i] for i < n, in 16 interleaved partial sums (a fixed order: the same result on every run).
+float ck_sum(const float *x, ptrdiff_t n);
 
 /// The kernels for instruction-set level `isa` (0 portable, ≥ 1 AVX2+FMA), capped at what this build has.
 ck_conv_kernels ck_conv_select(int isa);

@@ -1,0 +1,33 @@
+// Plane copies between images and the direct convolution's flat padded rows (ck_conv.h). One call per plane: a
+// row is often only 7–32 floats, where a libc memmove per row costs more than the copy.
+#include "ck_conv.h"
+
+typedef float ck_v8c __attribute__((ext_vector_type(8), aligned(4)));
+
+// no_builtin: keeps the compiler from turning the tail loops back into memmove calls.
+__attribute__((no_builtin("memcpy", "memmove"))) void ck_copy_plane(const float *src, ptrdiff_t src_stride,
+                                                                    float *dst, ptrdiff_t dst_stride,
+                                                                    ptrdiff_t rows, ptrdiff_t width, float bias) {
+  const ck_v8c b = (ck_v8c)bias;
+  for (ptrdiff_t r = 0; r < rows; r++) {
+    const float *s = src + r * src_stride;
+    float *d = dst + r * dst_stride;
+    ptrdiff_t j = 0;
+    for (; j + 8 <= width; j += 8) *(ck_v8c *)(d + j) = *(const ck_v8c *)(s + j) + b;
+    for (; j < width; j++) d[j] = s[j] + bias;
+  }
+}
+
+float ck_sum(const float *x, ptrdiff_t n) {
+  ck_v8c a0 = (ck_v8c)0, a1 = (ck_v8c)0;
+  ptrdiff_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    a0 += *(const ck_v8c *)(x + i);
+    a1 += *(const ck_v8c *)(x + i + 8);
+  }
+  for (; i + 8 <= n; i += 8) a0 += *(const ck_v8c *)(x + i);
+  ck_v8c a = a0 + a1;
+  float s = ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]));
+  for (; i < n; i++) s += x[i];
+  return s;
+}
