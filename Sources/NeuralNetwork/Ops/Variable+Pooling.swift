@@ -11,7 +11,10 @@ extension Variable {
     let planes = n * c
     let (inPlane, outPlane) = (h * w, ho * wo)
     // Index of the winning input element inside its plane, one per output element.
-    var argmax = [Int32](repeating: 0, count: planes * outPlane)
+    // Every entry is written below (no zero-fill: Int32 needs no initialisation).
+    var argmax = [Int32](unsafeUninitializedCapacity: planes * outPlane) { _, initialized in
+      initialized = planes * outPlane
+    }
     let y = value.scalars.withUnsafeBufferPointer { xb in
       argmax.withUnsafeMutableBufferPointer { ab in
         uninitializedFloats(planes * outPlane) { y in
@@ -64,7 +67,7 @@ extension Variable {
     return Tape.record(Tensor(shape: [n, c, ho, wo], scalars: y), inputs: [self]) { dy in
       let dx = dy.scalars.withUnsafeBufferPointer { gb in
         argmax.withUnsafeBufferPointer { ab in
-          zeroedFloats(planes * inPlane) { dx in
+          uninitializedFloats(planes * inPlane) { dx in
             guard let gBase = gb.baseAddress, let aBase = ab.baseAddress else { return }
             let (gp, ap, dxp) = (SendablePointer(gBase), SendablePointer(aBase), SendablePointer(dx))
             parallelFor(planes, minimumChunk: max(1, elementwiseChunk / max(1, inPlane))) { range in
@@ -72,6 +75,7 @@ extension Variable {
                 let (src, arg, dst) = (
                   gp.base + plane &* outPlane, ap.base + plane &* outPlane, dxp.base + plane &* inPlane
                 )
+                dst.initialize(repeating: 0, count: inPlane)  // zeroed here, in parallel, not before the loop
                 for j in 0..<outPlane { dst[Int(arg[j])] += src[j] }
               }
             }
@@ -115,13 +119,14 @@ extension Variable {
     let inputShape = shape
     return Tape.record(Tensor(shape: [n, c, ho, wo], scalars: y), inputs: [self]) { dy in
       let dx = dy.scalars.withUnsafeBufferPointer { gb in
-        zeroedFloats(planes * h * w) { dx in
+        uninitializedFloats(planes * h * w) { dx in
           guard let gBase = gb.baseAddress else { return }
           let (gp, dxp) = (SendablePointer(gBase), SendablePointer(dx))
           parallelFor(planes, minimumChunk: max(1, elementwiseChunk / max(1, ho * wo))) { range in
             for plane in range {
               let src = gp.base + plane &* ho &* wo
               let dst = dxp.base + plane &* h &* w
+              dst.initialize(repeating: 0, count: h &* w)
               for oh in 0..<ho {
                 let dstRow = dst + (oh / factor) &* w
                 let srcRow = src + oh &* wo
