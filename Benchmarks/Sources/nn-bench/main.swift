@@ -95,7 +95,6 @@ func runPython(_ scriptName: String, _ args: [String]) -> String? {
     process.waitUntilExit()
     return process.terminationStatus == 0 ? out : nil
   } catch {
-    print("PyTorch reference not run: \(error)")
     return nil
   }
 }
@@ -141,16 +140,7 @@ for threads in parts.contains("classifier") ? threadCounts : [] {
 Parallelism.setMaximumThreads(0)
 
 if runTorch && parts.contains("classifier") {
-  let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../bench/torch_classifier.py").standardized.path
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = ["python3", script, "--data-dir", dataDir, "--epochs-timed", "\(epochsTimed)"]
-  let pipe = Pipe()
-  process.standardOutput = pipe
-  do {
-    try process.run()
-    let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
+  if let out = runPython("torch_classifier.py", ["--data-dir", dataDir, "--epochs-timed", "\(epochsTimed)"]) {
     print(out, terminator: "")
     // Lines: "torch  threads=T  train R images/s ... forward S s"
     var torch: [Int: (Double, Double)] = [:]
@@ -170,8 +160,8 @@ if runTorch && parts.contains("classifier") {
       print(String(format: "| %d | %.0f | %.0f | %.2f× | %.3f | %.3f | %.2f× |", row.threads, row.trainImagesPerSecond, rate,
         row.trainImagesPerSecond / rate, row.forwardSeconds, secs, secs / row.forwardSeconds))
     }
-  } catch {
-    print("PyTorch reference not run: \(error)")
+  } else {
+    print("PyTorch reference (bench/torch_classifier.py) not run")
   }
 }
 
