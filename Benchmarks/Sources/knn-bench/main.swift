@@ -224,9 +224,9 @@ default:
         let (output, t) = timed(repeats) { run(options.infoplane, cliArguments) }
         cli = t
         let cliMI = json(output)["mi"] as? Double
-        // Reported, not an error: on 2026-11-30 two runs saw the CLI differ from the library (6e-6 nats at n = 10⁴,
-        // 1+1; 5e-4 at 8+8) and a third saw them agree to 1e-12 on every row. Unexplained so far (the CLI reads
-        // arrays as Float32, but that would not change between runs): see docs/performance.md, k-NN and KSG.
+        // Reported, not an error: the CLI reads arrays as Float32 and counts exact ties by Gao et al.'s rule, the
+        // library call here uses the files' Float64, so the CLI's estimate differs, deterministically (2026-11-30:
+        // 6e-6 nats at n = 10⁴, 1+1; 5e-4 at 8+8). Which of the two causes it is not separated yet.
         if let cliMI, abs(cliMI - estimate.value) > 1e-12 {
           print("note: n = \(n), \(d)+\(d): the CLI (Float32 input) gives \(cliMI), the library (Float64) \(estimate.value)")
         }
