@@ -43,6 +43,9 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
   /// Adam learning rate of the input autoencoder: 3e-3 by default; the paper's MNIST value, 1e-2, collapses the
   /// sigmoid code for about one seed in three (docs/method.md §15.9).
   public var autoencoderLearningRate: Float = 3e-3
+  /// The input autoencoder's learning rate in its last epoch, reached by a cosine from `autoencoderLearningRate`;
+  /// nil keeps the rate constant (the paper's recipe, and config.json files written before this setting existed).
+  public var autoencoderFinalLearningRate: Float?
   /// PCA components kept per recorded layer (capped at the layer's dimension), ≥ 1.
   public var layerLatentDimension = 4
   /// The first `evaluationSamples` images of the evaluation split (fixed order) are the MI evaluation set.
@@ -111,6 +114,11 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
     try check(autoencoderEpochs >= 1, "--ae-epochs", autoencoderEpochs, "≥ 1")
     try check(
       autoencoderLearningRate > 0 && autoencoderLearningRate.isFinite, "--ae-lr", autoencoderLearningRate, "> 0")
+    if let final = autoencoderFinalLearningRate {
+      try check(
+        final > 0 && final <= autoencoderLearningRate, "--ae-final-lr", final,
+        "in (0, --ae-lr = \(autoencoderLearningRate)]")
+    }
     try check(k >= 1, "-k", k, "≥ 1")
     // Every class of the evaluation set needs more than k samples, and whitening needs n > joint dimension.
     try check(
@@ -192,7 +200,9 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
       (
         "X compression",
         "\(inputCompressor.rawValue) to \(inputLatentDimension) dims"
-          + (inputCompressor == .ae ? ", \(autoencoderEpochs) epochs, lr \(autoencoderLearningRate)" : "")
+          + (inputCompressor == .ae
+            ? ", \(autoencoderEpochs) epochs, lr \(autoencoderLearningRate)"
+              + (autoencoderFinalLearningRate.map { " cosine to \($0)" } ?? "") : "")
       ),
       ("layer compression", "PCA to \(layerLatentDimension) dims, refitted every epoch"),
       ("evaluation samples", "the first \(evaluationSamples) \((evaluationSplit ?? .test).rawValue) images"),

@@ -158,7 +158,7 @@ public struct InformationPlaneExperiment {
       }
       var reported = Date()
       try withoutActuallyEscaping(events) { events in
-        try trainer.trainEpoch(loader, epochs: config.epochs) { p in
+        _ = try trainer.trainEpoch(loader, epochs: config.epochs) { p in
           guard Date().timeIntervalSince(reported) >= progressInterval else { return }
           reported = Date()
           events(
@@ -267,9 +267,10 @@ public struct InformationPlaneExperiment {
       if codes.rows == evaluation.shape[0] { return (codes, nil, []) }
     }
     var collapsed: [String] = []
+    var curve: [[String]] = []
     for attempt in 0..<Self.autoencoderAttempts {
       let (codes, error) = try freshInputCodes(
-        data: data, evaluation: evaluation, attempt: attempt, events: events)
+        data: data, evaluation: evaluation, attempt: attempt, store: store, curve: &curve, events: events)
       if let (column, sd) = Self.collapsedColumn(codes) {
         guard config.inputCompressor == .ae, attempt + 1 < Self.autoencoderAttempts else {
           throw InformationPlaneError.collapsedInputCodes(column: column, standardDeviation: sd)
@@ -298,10 +299,15 @@ public struct InformationPlaneExperiment {
   }
 
   /// The codes of one compression of the evaluation images (attempt > 0: the autoencoder from other seeds).
-  private func freshInputCodes(data: ExperimentData, evaluation: Tensor, attempt: Int, events: (Event) -> Void)
-    throws
-    -> (codes: Matrix, reconstructionError: Double?)
-  {
+  ///
+  /// The autoencoder's learning rate follows `config`'s schedule (constant, or a cosine to
+  /// `autoencoderFinalLearningRate`); after every epoch its mean absolute reconstruction error on the evaluation
+  /// images (held out: never trained on) is appended to `curve` and `autoencoder.csv` is rewritten, so a long
+  /// training can be watched and schedules compared. The last epoch's held-out error is the one returned.
+  private func freshInputCodes(
+    data: ExperimentData, evaluation: Tensor, attempt: Int, store: RunStore, curve: inout [[String]],
+    events: (Event) -> Void
+  ) throws -> (codes: Matrix, reconstructionError: Double?) {
     switch config.inputCompressor {
     case .pca:
       let fitSet = data.train.prefix(min(10_000, data.train.count)).images
@@ -331,10 +337,22 @@ public struct InformationPlaneExperiment {
           parameters: autoencoder.network.namedParameters,
           learningRate: config.autoencoderLearningRate),
         lossFunction: .l1, seed: base &+ 33)
+      let schedule = AutoencoderTraining(
+        epochs: config.autoencoderEpochs, learningRate: config.autoencoderLearningRate,
+        finalLearningRate: config.autoencoderFinalLearningRate ?? config.autoencoderLearningRate)
       let started = Date()
       var reported = started
+      var heldOut = Double.nan
       for epoch in 1...config.autoencoderEpochs {
+        let epochStarted = Date()
+        trainer.optimizer.learningRate = schedule.learningRate(epoch: epoch - 1)
         let metrics = try trainer.trainEpoch(loader, epochs: config.autoencoderEpochs)
+        heldOut = try Self.reconstructionError(of: autoencoder, on: evaluation)
+        curve.append([
+          "\(attempt + 1)", "\(epoch)", "\(trainer.optimizer.learningRate)", csvNumber(metrics.loss),
+          csvNumber(heldOut), String(format: "%.3f", Date().timeIntervalSince(epochStarted)),
+        ])
+        try store.writeAutoencoderCurve(curve)
         let now = Date()
         if now.timeIntervalSince(reported) >= progressInterval, epoch < config.autoencoderEpochs {
           reported = now
@@ -342,22 +360,28 @@ public struct InformationPlaneExperiment {
           events(
             .progress(
               String(
-                format: "autoencoder epoch %d/%d, L1 loss %.4f, ETA %.0f s", epoch, config.autoencoderEpochs,
-                metrics.loss, elapsed / Double(epoch) * Double(config.autoencoderEpochs - epoch))))
+                format: "autoencoder epoch %d/%d, L1 loss %.4f (held out %.4f), ETA %.0f s", epoch,
+                config.autoencoderEpochs, metrics.loss, heldOut,
+                elapsed / Double(epoch) * Double(config.autoencoderEpochs - epoch))))
         }
       }
-      let codes = Matrix(try autoencoder.encode(evaluation))
-      // Batch by batch, in the order the whole-array sum took: the same value without holding every reconstruction.
-      let size = evaluation.count / max(1, evaluation.shape[0])
-      var total = 0.0
-      try autoencoder.network.forEachBatch(of: evaluation, probing: [], batchSize: 1024) { start, outputs in
-        let reconstruction = outputs["output"]!.scalars
-        evaluation.scalars.withUnsafeBufferPointer { x in
-          for (i, r) in reconstruction.enumerated() { total += Double(abs(r - x[start * size + i])) }
-        }
-      }
-      return (codes, total / Double(max(1, evaluation.count)))
+      return (Matrix(try autoencoder.encode(evaluation)), heldOut)
     }
+  }
+
+  /// The mean absolute difference between `images` `[n, c, h, w]` and their reconstructions by `autoencoder`
+  /// (evaluation mode), in normalised pixel units.
+  static func reconstructionError(of autoencoder: ImageAutoencoder, on images: Tensor) throws -> Double {
+    // Batch by batch, in the order the whole-array sum took: the same value without holding every reconstruction.
+    let size = images.count / max(1, images.shape[0])
+    var total = 0.0
+    try autoencoder.network.forEachBatch(of: images, probing: [], batchSize: 1024) { start, outputs in
+      let reconstruction = outputs["output"]!.scalars
+      images.scalars.withUnsafeBufferPointer { x in
+        for (i, r) in reconstruction.enumerated() { total += Double(abs(r - x[start * size + i])) }
+      }
+    }
+    return total / Double(max(1, images.count))
   }
 
   /// A seed for purpose `purpose` at `epoch`, independent of the others (SplitMix64 of the combination).

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A run directory: `config.json`, `metrics.csv`, `mi.csv`, `checkpoints/`, `report.html`.
+/// A run directory: `config.json`, `metrics.csv`, `mi.csv`, `autoencoder.csv` (input autoencoder, per epoch),
+/// `checkpoints/`, `report.html`.
 ///
 /// Crash safety: every file is replaced atomically (write a temporary file, then rename), and an epoch counts as
 /// complete only when its checkpoint exists **and** its metrics row is in `metrics.csv`, which is written last.
@@ -12,6 +13,7 @@ package struct RunStore: Sendable {
   package var metricsURL: URL { directory.appendingPathComponent("metrics.csv") }
   package var informationURL: URL { directory.appendingPathComponent("mi.csv") }
   package var reportURL: URL { directory.appendingPathComponent("report.html") }
+  package var autoencoderURL: URL { directory.appendingPathComponent("autoencoder.csv") }
   package var checkpointsURL: URL { directory.appendingPathComponent("checkpoints") }
 
   /// The checkpoint file of `epoch` (1-based).
@@ -163,6 +165,16 @@ package struct RunStore: Sendable {
       guard let e = Int(name.dropFirst(6).prefix(4)) else { continue }
       if e > epoch || e <= epoch - keep { try? fm.removeItem(at: checkpointsURL.appendingPathComponent(name)) }
     }
+  }
+
+  /// Columns of `autoencoder.csv`: one row per epoch of each training of the input autoencoder.
+  package static let autoencoderColumns = [
+    "attempt", "epoch", "learning_rate", "train_l1", "heldout_l1", "seconds",
+  ]
+
+  /// Writes `autoencoder.csv` (rows in `autoencoderColumns` order), replacing it whole.
+  package func writeAutoencoderCurve(_ rows: [[String]]) throws {
+    try writeTable(Self.autoencoderColumns, rows, to: autoencoderURL)
   }
 
   private func writeTable(_ header: [String], _ rows: [[String]], to url: URL) throws {

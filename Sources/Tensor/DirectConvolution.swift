@@ -34,6 +34,14 @@ package struct DirectConvolution: Sendable {
     kernels = ck_conv_select(Int32(min(isa ?? best, best)))
   }
 
+  /// The input `[C, H, W]` of one image with its padding, as the forward pass and the weight gradient read it.
+  private var inputLayout: FlatLayout {
+    let g = geometry
+    return FlatLayout(
+      height: g.height, width: g.width, top: g.paddingTop, left: g.paddingLeft, bottom: g.paddingBottom,
+      right: g.paddingRight)
+  }
+
   /// "AVX2+FMA" or "portable": the kernels this instance runs.
   package var kernelDescription: String { kernels.isa >= 1 ? "AVX2+FMA" : "portable" }
 
@@ -41,9 +49,7 @@ package struct DirectConvolution: Sendable {
   package func forward(x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     let g = geometry
     let n = x.shape.first ?? 0
-    let layout = FlatLayout(
-      height: g.height, width: g.width, top: g.paddingTop, left: g.paddingLeft, bottom: g.paddingBottom,
-      right: g.paddingRight)
+    let layout = inputLayout
     let plan = GroupPlan(batch: n, channels: g.channels + outChannels, layout: layout)
     let offsets = layout.offsets(kernelHeight: g.kernelHeight, kernelWidth: g.kernelWidth)
     let (o, ho, wo) = (outChannels, g.outputHeight, g.outputWidth)
@@ -93,19 +99,15 @@ package struct DirectConvolution: Sendable {
     let (o, ho, wo, t) = (outChannels, g.outputHeight, g.outputWidth, g.kernelHeight * g.kernelWidth)
     let weightCount = o * g.channels * t
     // Weight gradient: x in the forward layout against dy placed at the output positions of that layout.
-    let forwardLayout = FlatLayout(
-      height: g.height, width: g.width, top: g.paddingTop, left: g.paddingLeft, bottom: g.paddingBottom,
-      right: g.paddingRight)
+    let forwardLayout = inputLayout
     // Input gradient: dy padded by kernel − 1 − padding, convolved with the rotated, transposed weights.
     let (padTop, padLeft) = (g.kernelHeight - 1 - g.paddingTop, g.kernelWidth - 1 - g.paddingLeft)
     let backwardLayout = FlatLayout(
       height: ho, width: wo, top: padTop, left: padLeft, bottom: g.kernelHeight - 1 - g.paddingBottom,
       right: g.kernelWidth - 1 - g.paddingRight)
-    let blockCount = max(forwardLayout.blockCount, backwardLayout.blockCount)
     let plan = GroupPlan(
       batch: n, channels: g.channels + o,
       layout: forwardLayout.blockCount >= backwardLayout.blockCount ? forwardLayout : backwardLayout)
-    precondition(blockCount > 0)
     let forwardOffsets = forwardLayout.offsets(kernelHeight: g.kernelHeight, kernelWidth: g.kernelWidth)
     let backwardOffsets = backwardLayout.offsets(kernelHeight: g.kernelHeight, kernelWidth: g.kernelWidth)
     var rotated = [Float](repeating: 0, count: needsInput ? weightCount : 0)

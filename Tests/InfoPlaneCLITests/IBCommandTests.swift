@@ -103,6 +103,13 @@ import Testing
       .config()
     #expect(mnist.learningRate == 1e-5 && mnist.epochs == 300 && mnist.autoencoderEpochs == 200)
     #expect(mnist.evaluationSplit == .test && mnist.smoothingWindow == 30 && mnist.model == .mnistCNN)
+    #expect(mnist.autoencoderFinalLearningRate == nil, "the paper's constant rate")
+    let scheduled = try #require(
+      try InfoPlaneCommand.parseAsRoot(["ib", "--preset", "paper-mnist", "--ae-epochs", "30", "--ae-final-lr", "1e-4"])
+        as? IBCommand
+    ).config()
+    #expect(scheduled.autoencoderEpochs == 30 && scheduled.autoencoderFinalLearningRate == 1e-4)
+    #expect(scheduled.autoencoderLearningRate == 1e-2)
   }
 
   @Test func modelsThatDoNotFitTheImagesAreNamed() throws {

@@ -182,9 +182,44 @@ import Testing
     #expect(stages.contains { $0.contains("collapsed in attempt 1") && $0.contains("trained again") }, "\(stages)")
     let codes = try NPY.read(contentsOf: dir.appendingPathComponent("x_codes.npy")).matrix()
     #expect(InformationPlaneExperiment.collapsedColumn(codes) == nil)
+    // autoencoder.csv holds both trainings, epoch by epoch; the kept one's last held-out error is the one reported.
+    let curve = try String(contentsOf: dir.appendingPathComponent("autoencoder.csv"), encoding: .utf8)
+      .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    #expect(curve.first == RunStore.autoencoderColumns)
+    #expect(curve.dropFirst().map { "\($0[0]).\($0[1])" } == ["1.1", "1.2", "2.1", "2.2"])
+    #expect(curve.dropFirst().allSatisfy { Float($0[2]) == 1e-2 }, "a constant rate without --ae-final-lr")
+    let heldOut = try #require(curve.last.flatMap { Double($0[4]) })
+    #expect(heldOut > 0 && heldOut < 2)
+    #expect(
+      stages.contains { $0.contains(String(format: "reconstruction error %.4f", heldOut)) }, "\(stages)")
     // The check itself: a constant column is found, a varying one is not.
     let constant = Matrix(rows: 3, columns: 2, scalars: [0.1, 0.5, 0.2, 0.5, 0.3, 0.5])
     #expect(InformationPlaneExperiment.collapsedColumn(constant).map(\.0) == 1)
+  }
+
+  /// With `autoencoderFinalLearningRate` the rate falls along a cosine, epoch by epoch, from the first rate to the
+  /// final one (written to autoencoder.csv as used); a final rate above the first is refused by name.
+  @Test func theAutoencoderScheduleIsFollowed() throws {
+    var c = ExperimentConfig()
+    c.trainSamples = 600
+    c.testSamples = 240
+    c.evaluationSamples = 240
+    c.autoencoderEpochs = 3
+    c.autoencoderLearningRate = 4e-3
+    c.autoencoderFinalLearningRate = 1e-4
+    c.epochs = 1
+    let dir = Self.directory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    _ = try InformationPlaneExperiment(config: c).run(in: dir, resume: false)
+    let rows = try String(contentsOf: dir.appendingPathComponent("autoencoder.csv"), encoding: .utf8)
+      .split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+    // Cosine over 3 epochs: the first rate, the midpoint (4e-3 + 1e-4) / 2, the final rate.
+    let rates = rows.map { Double($0[2]) ?? .nan }
+    #expect(rates.count == 3)
+    for (got, want) in zip(rates, [4e-3, 2.05e-3, 1e-4]) { #expect(abs(got - want) < 1e-9, "\(rates)") }
+    c.autoencoderFinalLearningRate = 5e-3
+    let error = try #require(throws: InformationPlaneError.self) { try c.validate() }
+    #expect(error.description.contains("--ae-final-lr"), "\(error)")
   }
 
   /// A real interruption: the `infoplane` binary is killed with SIGKILL during epoch 2, then resumed.

@@ -20,9 +20,9 @@ extension Variable {
       "conv2d weight \(weight.shape) does not match \(g)")
     if let bias { precondition(bias.shape == [outChannels], "conv2d bias must be [\(outChannels)], got \(bias.shape)") }
     let direct = ConvolutionAlgorithm.current.directConvolution(geometry: g, outChannels: outChannels)
-    let plan = ConvPlan(geometry: g, batch: n, outChannels: outChannels)
+    let plan = direct == nil ? ConvPlan(geometry: g, batch: n, outChannels: outChannels) : nil
     let (xv, wv) = (x.value, weight.value)
-    let y = direct?.forward(x: xv, weight: wv, bias: bias?.value) ?? plan.forward(x: xv, weight: wv, bias: bias?.value)
+    let y = direct?.forward(x: xv, weight: wv, bias: bias?.value) ?? plan!.forward(x: xv, weight: wv, bias: bias?.value)
     let needs = (x: x.requiresGradient, w: weight.requiresGradient, b: bias?.requiresGradient ?? false)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     let hasBias = bias != nil  // the pullback must not capture a Variable: it would keep the tape alive (a cycle)
@@ -30,7 +30,7 @@ extension Variable {
       let needsWeight = needs.w || needs.b
       let (dx, dw, db) =
         direct?.backward(dy: dy, x: xv, weight: wv, needsInput: needs.x, needsWeight: needsWeight)
-        ?? plan.backward(dy: dy, x: xv, weight: wv, needsInput: needs.x, needsWeight: needsWeight)
+        ?? plan!.backward(dy: dy, x: xv, weight: wv, needsInput: needs.x, needsWeight: needsWeight)
       let grads = [dx, needs.w ? dw : nil]
       return hasBias ? grads + [needs.b ? db : nil] : grads
     }

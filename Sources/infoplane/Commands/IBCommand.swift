@@ -49,6 +49,12 @@ struct IBCommand: ParsableCommand {
   @Option(help: "Adam learning rate of the input autoencoder (default: 0.003; --preset paper-mnist: 0.01).")
   var aeLr: Float?
 
+  @Option(
+    help:
+      "The input autoencoder's learning rate in its last epoch, reached by a cosine from --ae-lr (default: none, a constant rate)."
+  )
+  var aeFinalLr: Float?
+
   @Option(help: "PCA components per layer.")
   var layerLatentDim = 4
 
@@ -99,6 +105,7 @@ struct IBCommand: ParsableCommand {
     if let xLatentDim { c.inputLatentDimension = xLatentDim }
     if let aeEpochs { c.autoencoderEpochs = aeEpochs }
     if let aeLr { c.autoencoderLearningRate = aeLr }
+    if let aeFinalLr { c.autoencoderFinalLearningRate = aeFinalLr }
     c.layerLatentDimension = layerLatentDim
     if let evalSplit { c.evaluationSplit = evalSplit }
     if let smoothingWindow { c.smoothingWindow = smoothingWindow }
