@@ -20,7 +20,7 @@ let package = Package(
     .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
     .target(name: "Tensor", dependencies: ["CKernels"]),
     .target(name: "Datasets", dependencies: ["Tensor", "CZlib"]),
-    .target(name: "NeuralNetwork", dependencies: ["Tensor", "Datasets"]),
+    .target(name: "NeuralNetwork", dependencies: ["CKernels", "Tensor", "Datasets"]),
     .target(name: "Estimators", dependencies: ["Tensor", "CKernels"]),
     .target(name: "Compression", dependencies: ["Tensor", "NeuralNetwork", "Estimators"]),
     // Neural MI baselines (MINE, NWJ, InfoNCE): critics trained with the network engine, results as Estimates.
@@ -41,7 +41,7 @@ let package = Package(
     ),
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "CKernels"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"], resources: [.copy("Resources")]),
-    .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Tensor", "Datasets"]),
+    .testTarget(name: "NeuralNetworkTests", dependencies: ["CKernels", "NeuralNetwork", "Tensor", "Datasets"]),
     .testTarget(name: "EstimatorsTests", dependencies: ["Estimators", "Tensor"], resources: [.copy("Resources")]),
     .testTarget(name: "CompressionTests", dependencies: ["Compression", "Tensor"]),
     .testTarget(name: "NeuralEstimatorsTests", dependencies: ["NeuralEstimators", "Estimators", "Tensor", "Datasets"]),

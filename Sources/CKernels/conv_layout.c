@@ -3,18 +3,29 @@
 #include "ck_conv.h"
 
 typedef float ck_v8c __attribute__((ext_vector_type(8), aligned(4)));
+typedef float ck_v4c __attribute__((ext_vector_type(4), aligned(4)));
 
-// no_builtin: keeps the compiler from turning the tail loops back into memmove calls.
+// no_builtin: keeps the compiler from turning the tail loops back into memmove calls. A row's last partial vector is
+// a full vector ending at the row's end, overlapping the one before it: it stores the same values again (source and
+// destination never overlap), so rows of 5–7 or 26 floats need no scalar tail.
 __attribute__((no_builtin("memcpy", "memmove"))) void ck_copy_plane(const float *src, ptrdiff_t src_stride,
                                                                     float *dst, ptrdiff_t dst_stride,
                                                                     ptrdiff_t rows, ptrdiff_t width, float bias) {
   const ck_v8c b = (ck_v8c)bias;
+  const ck_v4c b4 = (ck_v4c)bias;
   for (ptrdiff_t r = 0; r < rows; r++) {
     const float *s = src + r * src_stride;
     float *d = dst + r * dst_stride;
-    ptrdiff_t j = 0;
-    for (; j + 8 <= width; j += 8) *(ck_v8c *)(d + j) = *(const ck_v8c *)(s + j) + b;
-    for (; j < width; j++) d[j] = s[j] + bias;
+    if (width >= 8) {
+      ptrdiff_t j = 0;
+      for (; j + 8 <= width; j += 8) *(ck_v8c *)(d + j) = *(const ck_v8c *)(s + j) + b;
+      if (j < width) *(ck_v8c *)(d + width - 8) = *(const ck_v8c *)(s + width - 8) + b;
+    } else if (width >= 4) {
+      *(ck_v4c *)d = *(const ck_v4c *)s + b4;
+      *(ck_v4c *)(d + width - 4) = *(const ck_v4c *)(s + width - 4) + b4;
+    } else {
+      for (ptrdiff_t j = 0; j < width; j++) d[j] = s[j] + bias;
+    }
   }
 }
 

@@ -1,8 +1,9 @@
+import CKernels
 import Foundation
-import Tensor
+@_spi(Benchmarks) import Tensor
 import Testing
 
-@testable import NeuralNetwork
+@_spi(Benchmarks) @testable import NeuralNetwork
 
 /// Noise and dropout: distributions against closed forms (tolerances from standard errors), seeds reproduce.
 @Suite struct StochasticTests {
@@ -29,6 +30,83 @@ import Testing
     #expect(
       Swift.abs(Double(firstQuadrant) / Double(fullBlockPairs) - 0.25) < 4
         * (0.1875 / Double(fullBlockPairs)).squareRoot())
+  }
+
+  /// Each normal-block kernel this CPU runs against the definition in Double: pair j's bits b = bits(seed, j) give
+  /// r = √(−2 ln((b₄₀…₆₃ + 1)·2⁻²⁴)) and θ = 2π·b₈…₃₁·2⁻²⁴, and the block holds r·cos θ then r·sin θ. The
+  /// polynomials' relative error (< 1e-6 in ln u, < 3e-9 in sin/cos) and Float rounding bound the difference by 2e-6
+  /// relative to r. A short block holds the same pairs' values as a full one.
+  @Test func normalBlocksMatchTheBoxMullerDefinition() {
+    let best = Int(ck_isa_level())
+    for isa in Set([0, min(best, 1)]) {
+      let kernel = ck_random_select(Int32(isa)).normal_block!
+      var full = [Float](repeating: .nan, count: 512)
+      kernel(77, 1024, 256, &full)
+      for k in 0..<256 {
+        let bits = randomBits(77, 1024 + k)
+        let u = (Double(bits >> 40) + 1) / 16_777_216
+        let r = (-2 * Foundation.log(u)).squareRoot()
+        let theta = 2 * Double.pi * Double((bits >> 8) & 0xFF_FFFF) / 16_777_216
+        #expect(Swift.abs(Double(full[k]) - r * Foundation.cos(theta)) <= 2e-6 * max(r, 1), "isa \(isa) pair \(k)")
+        #expect(
+          Swift.abs(Double(full[256 + k]) - r * Foundation.sin(theta)) <= 2e-6 * max(r, 1), "isa \(isa) pair \(k)")
+      }
+      // Noise factors with dropout: the mask is dropout's (elements 2048 ..< 2560 of its stream), the kept values
+      // scale·(1 + σz) to a rounding (FMA or not).
+      var factors = full
+      ck_random_select(Int32(isa)).noise_factors!(&factors, 512, 2048, 0.1, 5, 5_033_165, 1 / 0.7)
+      let dropped = Variable(Tensor(repeating: 1, shape: [2560])).dropout(probability: 0.3, seed: 5).value.scalars
+      for e in 0..<512 {
+        let want: Float = dropped[2048 + e] == 0 ? 0 : (1 + 0.1 * full[e]) / 0.7
+        #expect(Swift.abs(factors[e] - want) <= 3e-7 * Swift.abs(want), "isa \(isa) element \(e)")
+        #expect((factors[e] == 0) == (dropped[2048 + e] == 0))
+      }
+      var short = [Float](repeating: .nan, count: 2 * 37)
+      kernel(77, 1024, 37, &short)
+      #expect(Array(short[0..<37]) == Array(full[0..<37]) && Array(short[37...]) == Array(full[256..<293]))
+    }
+  }
+
+  /// Dropout folded into relative noise equals dropout followed by the noise, to one rounding of the product, in
+  /// value and gradient, with the same elements dropped; a `Sequential` in training fuses the pair, and only there.
+  @Test func fusedDropoutAndNoiseEqualTheTwoLayers() {
+    var rng = Xoshiro256(seed: 4)
+    let input = Tensor.normal([3, 1001], using: &rng)
+    let upstream = Tensor.normal([3, 1001], using: &rng)
+    let (p, sigma): (Float, Float) = (0.3, 0.05)
+    func run(fused: Bool) -> (value: [Float], gradient: [Float]) {
+      let tape = Tape()
+      let x = tape.watch(input)
+      let y =
+        fused
+        ? x.addingNoise(.relative(sigma: sigma), seed: 12, dropout: (p, 11))
+        : x.dropout(probability: p, seed: 11).addingNoise(.relative(sigma: sigma), seed: 12)
+      return (y.value.scalars, tape.backward(from: y, seed: upstream)[x.node]?.scalars ?? [])
+    }
+    let (fused, separate) = (run(fused: true), run(fused: false))
+    let zeros = fused.value.enumerated().filter { $0.element == 0 }.map(\.offset)
+    #expect(zeros == separate.value.enumerated().filter { $0.element == 0 }.map(\.offset))
+    #expect(Double(zeros.count) / 3003 > 0.2 && Double(zeros.count) / 3003 < 0.4)
+    #expect(fused.gradient.count == 3003)
+    for (a, b) in zip(fused.value + fused.gradient, separate.value + separate.gradient) {
+      #expect(Swift.abs(a - b) <= 2.5e-7 * Swift.abs(b), "\(a) vs \(b)")
+    }
+    let x = Variable(input)
+    var context = ForwardContext(tape: nil, isTraining: true, seed: 8)
+    let layers = Sequential([Dropout(p), GaussianNoise(.relative(sigma: sigma))])
+    let viaSequential = layers.forward(x, context: &context).value
+    var manual = ForwardContext(tape: nil, isTraining: true, seed: 8)
+    let dropoutSeed = manual.nextSeed()
+    let noiseSeed = manual.nextSeed()
+    #expect(viaSequential == x.addingNoise(.relative(sigma: sigma), seed: noiseSeed, dropout: (p, dropoutSeed)).value)
+    #expect(context.nextSeed() == manual.nextSeed(), "later layers draw the seeds they drew before")
+    // A probed dropout output is computed on its own: the probe sees the dropout alone.
+    var probed = layers
+    probed.probes["dropped"] = 0
+    var probeContext = ForwardContext(tape: nil, isTraining: true, seed: 8)
+    let (output, probes) = probed.forward(x, context: &probeContext, probing: nil)
+    #expect(probes["dropped"]?.value == x.dropout(probability: p, seed: dropoutSeed).value)
+    #expect(output.value == probes["dropped"]!.addingNoise(.relative(sigma: sigma), seed: noiseSeed).value)
   }
 
   @Test func noiseIsReproducibleAndSeedDependent() {

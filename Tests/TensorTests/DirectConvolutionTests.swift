@@ -187,4 +187,23 @@ import Testing
       channels: 1, height: 8, width: 8, kernelHeight: 3, kernelWidth: 3, paddingTop: 3)
     #expect(DirectConvolution(geometry: wide, outChannels: 1) == nil)
   }
+
+  /// Plane copies of every row width from 1 to 21 (scalar rows, overlapping 4- and 8-wide tails), with and without a
+  /// bias, write exactly the rows' elements: value + bias there, the destination's padding untouched.
+  @Test func planeCopiesWriteEachRowOnce() {
+    for width in 1...21 {
+      for bias: Float in [0, 0.5] {
+        let (rows, srcStride, dstStride) = (3, width + 2, width + 5)
+        let source = (0..<(rows * srcStride)).map { Float($0) * 0.25 - 3 }
+        var destination = [Float](repeating: -99, count: rows * dstStride)
+        ck_copy_plane(source, srcStride, &destination, dstStride, rows, width, bias)
+        for r in 0..<rows {
+          for j in 0..<dstStride {
+            let want = j < width ? source[r * srcStride + j] + bias : -99
+            #expect(destination[r * dstStride + j] == want, "width \(width) row \(r) column \(j)")
+          }
+        }
+      }
+    }
+  }
 }

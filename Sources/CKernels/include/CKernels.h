@@ -17,5 +17,6 @@ int ck_terminate_with_parent(int parent);
 #include "ck_gemm.h"
 #include "ck_distance.h"
 #include "ck_conv.h"
+#include "ck_random.h"
 
 #endif

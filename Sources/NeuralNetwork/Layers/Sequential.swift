@@ -58,7 +58,23 @@ import Tensor
   }
 
   package func forward(_ x: Variable, context: inout ForwardContext) -> Variable {
-    layers.reduce(x) { y, layer in layer.forward(y, context: &context) }
+    var (y, i) = (x, 0)
+    while i < layers.count { (y, i) = step(i, y, context: &context, fusing: true) }
+    return y
+  }
+
+  /// Applies layer `i` to `y`, or layers `i` and `i + 1` at once when `fusing` and they are a `Dropout` followed by
+  /// relative `GaussianNoise` in training (one fused multiplication, the same seeds drawn in the same order as the
+  /// two layers would draw them). Returns the output and the index of the next layer.
+  private func step(_ i: Int, _ y: Variable, context: inout ForwardContext, fusing: Bool) -> (Variable, Int) {
+    if fusing, context.isTraining, i + 1 < layers.count, let dropout = layers[i] as? Dropout,
+      dropout.probability > 0, let noise = layers[i + 1] as? GaussianNoise, case .relative = noise.noise
+    {
+      let dropoutSeed = context.nextSeed()
+      let noiseSeed = context.nextSeed()
+      return (y.addingNoise(noise.noise, seed: noiseSeed, dropout: (dropout.probability, dropoutSeed)), i + 2)
+    }
+    return (layers[i].forward(y, context: &context), i + 1)
   }
 
   /// The forward pass that also returns the outputs of the probes in `names` (all probes when nil).
@@ -67,11 +83,11 @@ import Tensor
   ) -> (output: Variable, probes: [String: Variable]) {
     var wanted: [Int: [String]] = [:]
     for (name, index) in probes where names?.contains(name) ?? true { wanted[index, default: []].append(name) }
-    var y = x
+    var (y, i) = (x, 0)
     var outputs: [String: Variable] = [:]
-    for (i, layer) in layers.enumerated() {
-      y = layer.forward(y, context: &context)
-      for name in wanted[i] ?? [] { outputs[name] = y }
+    while i < layers.count {
+      (y, i) = step(i, y, context: &context, fusing: wanted[i] == nil)  // a probed dropout output stays separate
+      for name in wanted[i - 1] ?? [] { outputs[name] = y }
     }
     return (y, outputs)
   }
