@@ -46,6 +46,9 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
   /// The input autoencoder's learning rate in its last epoch, reached by a cosine from `autoencoderLearningRate`;
   /// nil keeps the rate constant (the paper's recipe, and config.json files written before this setting existed).
   public var autoencoderFinalLearningRate: Float?
+  /// Mini-batch size of the input autoencoder's training; nil means the paper's 512 (and lets config.json files
+  /// written before this setting existed load unchanged).
+  public var autoencoderBatchSize: Int?
   /// PCA components kept per recorded layer (capped at the layer's dimension), ≥ 1.
   public var layerLatentDimension = 4
   /// The first `evaluationSamples` images of the evaluation split (fixed order) are the MI evaluation set.
@@ -114,6 +117,7 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
     try check(autoencoderEpochs >= 1, "--ae-epochs", autoencoderEpochs, "≥ 1")
     try check(
       autoencoderLearningRate > 0 && autoencoderLearningRate.isFinite, "--ae-lr", autoencoderLearningRate, "> 0")
+    if let size = autoencoderBatchSize { try check(size >= 1, "--ae-batch-size", size, "≥ 1") }
     if let final = autoencoderFinalLearningRate {
       try check(
         final > 0 && final <= autoencoderLearningRate, "--ae-final-lr", final,
@@ -201,7 +205,7 @@ public struct ExperimentConfig: Sendable, Codable, Equatable {
         "X compression",
         "\(inputCompressor.rawValue) to \(inputLatentDimension) dims"
           + (inputCompressor == .ae
-            ? ", \(autoencoderEpochs) epochs, lr \(autoencoderLearningRate)"
+            ? ", \(autoencoderEpochs) epochs of batch \(autoencoderBatchSize ?? 512), lr \(autoencoderLearningRate)"
               + (autoencoderFinalLearningRate.map { " cosine to \($0)" } ?? "") : "")
       ),
       ("layer compression", "PCA to \(layerLatentDimension) dims, refitted every epoch"),

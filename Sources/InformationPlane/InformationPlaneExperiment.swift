@@ -329,8 +329,8 @@ public struct InformationPlaneExperiment {
           name: "--x-compressor", value: "ae", allowed: "pca for these images (\(error.description))")
       }
       let loader = try DataLoader(
-        images: data.train.images, labels: data.train.labels, classes: data.classes, batchSize: 512,
-        shuffle: true, seed: base &+ 32)
+        images: data.train.images, labels: data.train.labels, classes: data.classes,
+        batchSize: config.autoencoderBatchSize ?? 512, shuffle: true, seed: base &+ 32)
       var trainer = Trainer(
         model: autoencoder.network,
         optimizer: Adam(

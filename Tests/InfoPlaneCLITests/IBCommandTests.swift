@@ -105,11 +105,14 @@ import Testing
     #expect(mnist.evaluationSplit == .test && mnist.smoothingWindow == 30 && mnist.model == .mnistCNN)
     #expect(mnist.autoencoderFinalLearningRate == nil, "the paper's constant rate")
     let scheduled = try #require(
-      try InfoPlaneCommand.parseAsRoot(["ib", "--preset", "paper-mnist", "--ae-epochs", "30", "--ae-final-lr", "1e-4"])
+      try InfoPlaneCommand.parseAsRoot([
+        "ib", "--preset", "paper-mnist", "--ae-epochs", "30", "--ae-final-lr", "1e-4", "--ae-batch-size", "128",
+      ])
         as? IBCommand
     ).config()
     #expect(scheduled.autoencoderEpochs == 30 && scheduled.autoencoderFinalLearningRate == 1e-4)
-    #expect(scheduled.autoencoderLearningRate == 1e-2)
+    #expect(scheduled.autoencoderLearningRate == 1e-2 && scheduled.autoencoderBatchSize == 128)
+    #expect(mnist.autoencoderBatchSize == nil, "the paper's 512")
   }
 
   @Test func modelsThatDoNotFitTheImagesAreNamed() throws {

@@ -220,6 +220,10 @@ import Testing
     c.autoencoderFinalLearningRate = 5e-3
     let error = try #require(throws: InformationPlaneError.self) { try c.validate() }
     #expect(error.description.contains("--ae-final-lr"), "\(error)")
+    c.autoencoderFinalLearningRate = nil
+    c.autoencoderBatchSize = 0
+    let batch = try #require(throws: InformationPlaneError.self) { try c.validate() }
+    #expect(batch.description.contains("--ae-batch-size"), "\(batch)")
   }
 
   /// A real interruption: the `infoplane` binary is killed with SIGKILL during epoch 2, then resumed.

@@ -74,6 +74,36 @@ import Testing
     #expect(gradientCheck([random([2, 2, 3, 4], seed: 14)]) { $0[0].upsampledNearest(factor: 2) } <= 0)
   }
 
+  /// With ties (values from {0, 1, 2}), each 2×2 window's first maximum in row-major order wins and alone receives
+  /// the gradient, as a loop over the window says; odd sizes drop the last row and column.
+  @Test func maxPoolTiesGoToTheFirstMaximum() {
+    var rng = Xoshiro256(seed: 21)
+    let (c, h, w) = (3, 7, 9)
+    let x = Tensor(shape: [2, c, h, w], scalars: (0..<(2 * c * h * w)).map { _ in Float(rng.nextInt(below: 3)) })
+    let tape = Tape()
+    let input = tape.watch(x)
+    let y = input.maxPool2d(size: 2, stride: 2)
+    let upstream = Tensor(shape: y.shape, scalars: (0..<y.value.count).map { Float($0 + 1) })
+    let dx = tape.backward(from: y, seed: upstream)[input.node]!.scalars
+    var want = [Float](repeating: 0, count: x.count)
+    var output = 0
+    for plane in 0..<(2 * c) {
+      for oh in 0..<(h / 2) {
+        for ow in 0..<(w / 2) {
+          var best = plane * h * w + 2 * oh * w + 2 * ow
+          for (di, dj) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+            let i = plane * h * w + (2 * oh + di) * w + 2 * ow + dj
+            if x.scalars[i] > x.scalars[best] { best = i }
+          }
+          #expect(y.value.scalars[output] == x.scalars[best])
+          want[best] += upstream.scalars[output]
+          output += 1
+        }
+      }
+    }
+    #expect(dx == want)
+  }
+
   @Test func reflectionPaddingAndShape() {
     let x = random([2, 2, 4, 5], seed: 15)
     #expect(gradientCheck([x]) { $0[0].reflectionPadded(top: 1, left: 2, bottom: 3, right: 1) } <= 0)

@@ -27,18 +27,20 @@ extension Variable {
               let arg = ap.base + plane &* outPlane
               if size == 2 && stride == 2 {
                 // The common 2×2 window: four loads, first maximum wins (row-major order, as the general path).
+                // Selects, not branches: which of the four wins is a coin toss the branch predictor loses.
                 for oh in 0..<ho {
                   let top = 2 &* oh &* w
                   for ow in 0..<wo {
                     let i0 = top &+ 2 &* ow
                     let (a, b, c, d) = (src[i0], src[i0 &+ 1], src[i0 &+ w], src[i0 &+ w &+ 1])
-                    var best = a
-                    var index = i0
-                    if b > best { best = b; index = i0 &+ 1 }
-                    if c > best { best = c; index = i0 &+ w }
-                    if d > best { best = d; index = i0 &+ w &+ 1 }
-                    dst[oh &* wo &+ ow] = best
-                    arg[oh &* wo &+ ow] = Int32(truncatingIfNeeded: index)
+                    let (i, j) = (Int32(truncatingIfNeeded: i0), Int32(truncatingIfNeeded: i0 &+ w))
+                    let right = b > a
+                    let (upper, upperIndex) = (right ? b : a, right ? i &+ 1 : i)
+                    let lowerRight = d > c
+                    let (lower, lowerIndex) = (lowerRight ? d : c, lowerRight ? j &+ 1 : j)
+                    let down = lower > upper
+                    dst[oh &* wo &+ ow] = down ? lower : upper
+                    arg[oh &* wo &+ ow] = down ? lowerIndex : upperIndex
                   }
                 }
                 continue

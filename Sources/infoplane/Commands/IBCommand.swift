@@ -55,6 +55,9 @@ struct IBCommand: ParsableCommand {
   )
   var aeFinalLr: Float?
 
+  @Option(help: "Mini-batch size of the input autoencoder (default: 512, the paper's).")
+  var aeBatchSize: Int?
+
   @Option(help: "PCA components per layer.")
   var layerLatentDim = 4
 
@@ -106,6 +109,7 @@ struct IBCommand: ParsableCommand {
     if let aeEpochs { c.autoencoderEpochs = aeEpochs }
     if let aeLr { c.autoencoderLearningRate = aeLr }
     if let aeFinalLr { c.autoencoderFinalLearningRate = aeFinalLr }
+    if let aeBatchSize { c.autoencoderBatchSize = aeBatchSize }
     c.layerLatentDimension = layerLatentDim
     if let evalSplit { c.evaluationSplit = evalSplit }
     if let smoothingWindow { c.smoothingWindow = smoothingWindow }
