@@ -49,44 +49,83 @@ package struct DirectConvolution: Sendable {
   package func forward(x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     let g = geometry
     let n = x.shape.first ?? 0
-    let layout = inputLayout
-    let plan = GroupPlan(batch: n, channels: g.channels + outChannels, layout: layout)
-    let offsets = layout.offsets(kernelHeight: g.kernelHeight, kernelWidth: g.kernelWidth)
     let (o, ho, wo) = (outChannels, g.outputHeight, g.outputWidth)
     let biasValues = bias?.scalars ?? [Float](repeating: 0, count: o)
     let count = n * o * ho * wo
     // Every element is written by `unpack`, so the output starts uninitialised.
     let out = [Float](unsafeUninitializedCapacity: count) { yb, initialized in
       initialized = count
-      x.scalars.withUnsafeBufferPointer { xb in
-        weight.scalars.withUnsafeBufferPointer { wb in
-          guard let xBase = xb.baseAddress, let wBase = wb.baseAddress, let yBase = yb.baseAddress else { return }
-          let (xp, wp, yp) = (SendablePointer(xBase), SendablePointer(wBase), SendablePointer(yBase))
-          parallelFor(plan.chunks) { chunkRange in
-            let input = FlatScratch(channels: g.channels, layout: layout, images: plan.group, reach: offsets.last ?? 0)
-            let output = FlatScratch(channels: o, layout: layout, images: plan.group, reach: 0)
-            let channelOffsets = input.channelOffsets(taps: offsets, channels: g.channels)
-            defer {
-              input.deallocate()
-              output.deallocate()
-            }
-            for c in chunkRange {
-              for images in plan.groups(ofChunk: c) {
-                input.pack(UnsafePointer(xp.base), images: images, channels: g.channels, height: g.height)
-                channelOffsets.withUnsafeBufferPointer { off in
-                  kernels.forward(
-                    off.count, o, off.baseAddress, UnsafePointer(wp.base), input.base, output.base, output.stride,
-                    layout.length(images.count))
-                }
-                output.unpack(
-                  into: yp.base, images: images, channels: o, height: ho, width: wo, adding: biasValues)
+      guard let yBase = yb.baseAddress else { return }
+      let yp = SendablePointer(yBase)
+      convolveGroups(x: x, weight: weight) { output, images in
+        output.unpack(into: yp.base, images: images, channels: o, height: ho, width: wo, adding: biasValues)
+      }
+    }
+    return Tensor(shape: [n, o, ho, wo], scalars: out)
+  }
+
+  /// The forward pass followed by 2×2 max pooling with stride 2, without writing the convolution's output: each
+  /// group's output is pooled while it is in cache. Returns the pooled `[N, O, Ho/2, Wo/2]` (rounded down) and, per
+  /// pooled element, the index of its maximum inside its `Ho × Wo` output plane — exactly what
+  /// `forward` then max pooling give (the bias is added before comparing; ties go to the first in row-major order).
+  package func forwardMaxPooled(x: Tensor, weight: Tensor, bias: Tensor?) -> (pooled: Tensor, argmax: [Int32]) {
+    let g = geometry
+    let n = x.shape.first ?? 0
+    let (o, ho, wo) = (outChannels, g.outputHeight, g.outputWidth)
+    let biasValues = bias?.scalars ?? [Float](repeating: 0, count: o)
+    let count = n * o * (ho / 2) * (wo / 2)
+    var argmax = [Int32](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    let out = argmax.withUnsafeMutableBufferPointer { ab in
+      [Float](unsafeUninitializedCapacity: count) { yb, initialized in
+        initialized = count
+        guard let yBase = yb.baseAddress, let aBase = ab.baseAddress else { return }
+        let (yp, ap) = (SendablePointer(yBase), SendablePointer(aBase))
+        convolveGroups(x: x, weight: weight) { output, images in
+          output.unpackMaxPooled(
+            into: yp.base, argmax: ap.base, images: images, channels: o, height: ho, width: wo, adding: biasValues)
+        }
+      }
+    }
+    return (Tensor(shape: [n, o, ho / 2, wo / 2], scalars: out), argmax)
+  }
+
+  /// Convolves `x` group by group (in parallel) and hands each group's output rows, in the flat layout, to `emit`
+  /// with the images they hold.
+  private func convolveGroups(
+    x: Tensor, weight: Tensor, emit: @Sendable (_ output: FlatScratch, _ images: Range<Int>) -> Void
+  ) {
+    let g = geometry
+    let n = x.shape.first ?? 0
+    let layout = inputLayout
+    let plan = GroupPlan(batch: n, channels: g.channels + outChannels, layout: layout)
+    let offsets = layout.offsets(kernelHeight: g.kernelHeight, kernelWidth: g.kernelWidth)
+    let o = outChannels
+    x.scalars.withUnsafeBufferPointer { xb in
+      weight.scalars.withUnsafeBufferPointer { wb in
+        guard let xBase = xb.baseAddress, let wBase = wb.baseAddress else { return }
+        let (xp, wp) = (SendablePointer(xBase), SendablePointer(wBase))
+        parallelFor(plan.chunks) { chunkRange in
+          let input = FlatScratch(channels: g.channels, layout: layout, images: plan.group, reach: offsets.last ?? 0)
+          let output = FlatScratch(channels: o, layout: layout, images: plan.group, reach: 0)
+          let channelOffsets = input.channelOffsets(taps: offsets, channels: g.channels)
+          defer {
+            input.deallocate()
+            output.deallocate()
+          }
+          for c in chunkRange {
+            for images in plan.groups(ofChunk: c) {
+              input.pack(UnsafePointer(xp.base), images: images, channels: g.channels, height: g.height)
+              channelOffsets.withUnsafeBufferPointer { off in
+                kernels.forward(
+                  off.count, o, off.baseAddress, UnsafePointer(wp.base), input.base, output.base, output.stride,
+                  layout.length(images.count))
               }
+              emit(output, images)
             }
           }
         }
       }
     }
-    return Tensor(shape: [n, o, ho, wo], scalars: out)
   }
 
   /// Gradients with respect to the input (when `needsInput`, else nil), the weight and the bias (the last two only
@@ -323,6 +362,42 @@ private struct FlatScratch {
       }
       // The rounding past the last block may hold an earlier, larger group's data.
       (row + used).update(repeating: 0, count: end - used)
+    }
+  }
+
+  /// Max-pools (2×2, stride 2) the output positions of the blocks (top-left `height × width` of each) plus
+  /// `bias[channel]` into images `images` of `destination` `[N, channels, height/2, width/2]`, and writes each
+  /// maximum's index inside its `height × width` plane to `argmax` (same layout). Ties go to the first of the window
+  /// in row-major order, as `Variable.maxPool2d` breaks them.
+  func unpackMaxPooled(
+    into destination: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>, images: Range<Int>,
+    channels: Int, height: Int, width: Int, adding bias: [Float]
+  ) {
+    let (bc, bw) = (layout.blockCount, layout.blockWidth)
+    let (ph, pw) = (height / 2, width / 2)
+    for (k, n) in images.enumerated() {
+      for c in 0..<channels {
+        let src = base + c * stride + k * bc
+        let plane = (n * channels + c) * ph * pw
+        let (dst, arg) = (destination + plane, argmax + plane)
+        let b = bias[c]
+        for oh in 0..<ph {
+          let top = src + 2 &* oh &* bw
+          for ow in 0..<pw {
+            let j = 2 &* ow
+            let (p, q, r, s) = (top[j] + b, top[j &+ 1] + b, top[j &+ bw] + b, top[j &+ bw &+ 1] + b)
+            let i = Int32(truncatingIfNeeded: 2 &* oh &* width &+ j)
+            let right = q > p
+            let (upper, upperIndex) = (right ? q : p, right ? i &+ 1 : i)
+            let lowerRight = s > r
+            let below = i &+ Int32(truncatingIfNeeded: width)
+            let (lower, lowerIndex) = (lowerRight ? s : r, lowerRight ? below &+ 1 : below)
+            let down = lower > upper
+            dst[oh &* pw &+ ow] = down ? lower : upper
+            arg[oh &* pw &+ ow] = down ? lowerIndex : upperIndex
+          }
+        }
+      }
     }
   }
 

@@ -86,6 +86,19 @@ package struct Conv2d: Layer {
       geometry: geometry(height: h, width: w))
   }
 
+  /// This convolution followed by `MaxPool2d(2)` (stride 2) in one fused pass (`Variable.conv2dMaxPooled`).
+  package func forwardMaxPooled(_ x: Variable, context: inout ForwardContext) -> Variable {
+    let (h, w) = (x.shape[2], x.shape[3])
+    var input = x
+    if padding == .reflect {
+      let (t, l, b, r) = pads(height: h, width: w)
+      input = x.reflectionPadded(top: t, left: l, bottom: b, right: r)
+    }
+    return .conv2dMaxPooled(
+      input, weight: context.variable(weight), bias: bias.map { context.variable($0) },
+      geometry: geometry(height: h, width: w))
+  }
+
   package var namedParameters: [(name: String, parameter: Parameter)] {
     [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
   }

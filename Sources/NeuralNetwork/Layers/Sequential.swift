@@ -63,10 +63,17 @@ import Tensor
     return y
   }
 
-  /// Applies layer `i` to `y`, or layers `i` and `i + 1` at once when `fusing` and they are a `Dropout` followed by
-  /// relative `GaussianNoise` in training (one fused multiplication, the same seeds drawn in the same order as the
-  /// two layers would draw them). Returns the output and the index of the next layer.
+  /// Applies layer `i` to `y`, or layers `i` and `i + 1` at once when `fusing` and they are
+  /// - a `Dropout` followed by relative `GaussianNoise` in training (one fused multiplication, the same seeds drawn in
+  ///   the same order as the two layers would draw them), or
+  /// - a `Conv2d` followed by `MaxPool2d(2)` with stride 2 (the convolution's output pooled while in cache).
+  /// Returns the output and the index of the next layer.
   private func step(_ i: Int, _ y: Variable, context: inout ForwardContext, fusing: Bool) -> (Variable, Int) {
+    if fusing, i + 1 < layers.count, let convolution = layers[i] as? Conv2d, convolution.stride == 1,
+      let pool = layers[i + 1] as? MaxPool2d, pool.size == 2, pool.stride == 2
+    {
+      return (convolution.forwardMaxPooled(y, context: &context), i + 2)
+    }
     if fusing, context.isTraining, i + 1 < layers.count, let dropout = layers[i] as? Dropout,
       dropout.probability > 0, let noise = layers[i + 1] as? GaussianNoise, case .relative = noise.noise
     {

@@ -37,6 +37,39 @@ extension Variable {
   }
 }
 
+extension Variable {
+  /// `conv2d` followed by 2×2 max pooling with stride 2, in one pass when the direct kernels run
+  /// (`DirectConvolution.forwardMaxPooled`: the convolution's output is pooled while in cache, never written whole);
+  /// otherwise the two operations one after the other. Same values and gradients either way.
+  package static func conv2dMaxPooled(
+    _ x: Variable, weight: Variable, bias: Variable?, geometry g: ConvolutionGeometry
+  ) -> Variable {
+    let outChannels = weight.shape.first ?? 0
+    guard g.outputHeight >= 2, g.outputWidth >= 2,
+      let direct = ConvolutionAlgorithm.current.directConvolution(geometry: g, outChannels: outChannels)
+    else { return conv2d(x, weight: weight, bias: bias, geometry: g).maxPool2d(size: 2, stride: 2) }
+    let n = x.shape.first ?? 0
+    precondition(x.shape == [n, g.channels, g.height, g.width], "conv2d input \(x.shape) does not match \(g)")
+    precondition(
+      weight.shape == [outChannels, g.channels, g.kernelHeight, g.kernelWidth],
+      "conv2d weight \(weight.shape) does not match \(g)")
+    if let bias { precondition(bias.shape == [outChannels], "conv2d bias must be [\(outChannels)], got \(bias.shape)") }
+    let (xv, wv) = (x.value, weight.value)
+    let (pooled, argmax) = direct.forwardMaxPooled(x: xv, weight: wv, bias: bias?.value)
+    let needs = (x: x.requiresGradient, w: weight.requiresGradient, b: bias?.requiresGradient ?? false)
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    let hasBias = bias != nil  // the pullback must not capture a Variable: it would keep the tape alive (a cycle)
+    let convolutionShape = [n, outChannels, g.outputHeight, g.outputWidth]
+    return Tape.record(pooled, inputs: inputs) { dy in
+      let dConvolution = maxPoolGradient(dy, argmax: argmax, inputShape: convolutionShape)
+      let (dx, dw, db) = direct.backward(
+        dy: dConvolution, x: xv, weight: wv, needsInput: needs.x, needsWeight: needs.w || needs.b)
+      let grads = [dx, needs.w ? dw : nil]
+      return hasBias ? grads + [needs.b ? db : nil] : grads
+    }
+  }
+}
+
 /// How one conv2d call splits its batch over threads and groups images into GEMMs.
 struct ConvPlan: Sendable {
   let g: ConvolutionGeometry

@@ -67,24 +67,7 @@ extension Variable {
     }
     let inputShape = shape
     return Tape.record(Tensor(shape: [n, c, ho, wo], scalars: y), inputs: [self]) { dy in
-      let dx = dy.scalars.withUnsafeBufferPointer { gb in
-        argmax.withUnsafeBufferPointer { ab in
-          uninitializedFloats(planes * inPlane) { dx in
-            guard let gBase = gb.baseAddress, let aBase = ab.baseAddress else { return }
-            let (gp, ap, dxp) = (SendablePointer(gBase), SendablePointer(aBase), SendablePointer(dx))
-            parallelFor(planes, minimumChunk: max(1, elementwiseChunk / max(1, inPlane))) { range in
-              for plane in range {
-                let (src, arg, dst) = (
-                  gp.base + plane &* outPlane, ap.base + plane &* outPlane, dxp.base + plane &* inPlane
-                )
-                dst.initialize(repeating: 0, count: inPlane)  // zeroed here, in parallel, not before the loop
-                for j in 0..<outPlane { dst[Int(arg[j])] += src[j] }
-              }
-            }
-          }
-        }
-      }
-      return [Tensor(shape: inputShape, scalars: dx)]
+      [maxPoolGradient(dy, argmax: argmax, inputShape: inputShape)]
     }
   }
 
@@ -196,4 +179,30 @@ extension Variable {
       return [Tensor(shape: inputShape, scalars: dx)]
     }
   }
+}
+
+/// The gradient of max pooling: `dy` `[N, C, Ho, Wo]` routed to the maxima, `argmax` holding each pooled element's
+/// index inside its `H × W` input plane; zeros elsewhere. Returns `[N, C, H, W]` (`inputShape`).
+func maxPoolGradient(_ dy: Tensor, argmax: [Int32], inputShape: [Int]) -> Tensor {
+  let planes = inputShape[0] * inputShape[1]
+  let inPlane = inputShape[2] * inputShape[3]
+  let outPlane = dy.count / max(1, planes)
+  let dx = dy.scalars.withUnsafeBufferPointer { gb in
+    argmax.withUnsafeBufferPointer { ab in
+      uninitializedFloats(planes * inPlane) { dx in
+        guard let gBase = gb.baseAddress, let aBase = ab.baseAddress else { return }
+        let (gp, ap, dxp) = (SendablePointer(gBase), SendablePointer(aBase), SendablePointer(dx))
+        parallelFor(planes, minimumChunk: max(1, elementwiseChunk / max(1, inPlane))) { range in
+          for plane in range {
+            let (src, arg, dst) = (
+              gp.base + plane &* outPlane, ap.base + plane &* outPlane, dxp.base + plane &* inPlane
+            )
+            dst.initialize(repeating: 0, count: inPlane)  // zeroed here, in parallel, not before the loop
+            for j in 0..<outPlane { dst[Int(arg[j])] += src[j] }
+          }
+        }
+      }
+    }
+  }
+  return Tensor(shape: inputShape, scalars: dx)
 }
