@@ -8,8 +8,10 @@
 // --data DIR (default /tmp/infoplane-knn-bench), then for each file pair, in this one run: the scipy KSG script and
 // sklearn's mutual_info_regression (1+1 only) as subprocesses, InfoPlane's `KSG` in process, and the
 // `infoplane estimate` binary end to end (process start, .npy reading and all). Timing: one warm-up, then the
-// median of --repeats runs (default 3; a single run without warm-up at n = 1e5). Tie-breaking is off on every side, so the
-// estimates must agree to 1e-6. All cores are used everywhere (scipy `workers=-1`, sklearn `n_jobs=-1`).
+// median of --repeats runs (default 3; a single run without warm-up at n = 1e5). Tie-breaking and standardisation are
+// off on every side (the CLI gets --no-standardize), so the library must agree with scipy and the CLI with the library
+// to 1e-9, else the run fails. -k sets the neighbours (default 5; issue 15's target is k = 3). All cores are used
+// everywhere (scipy `workers=-1`, sklearn `n_jobs=-1`).
 // `labels` times I(X;Y) of 4-D X against 10 class labels (n = 1e4, or --sizes; d = 4, K = 10 Gaussian clusters, labels
 // through a symmetric channel with error 0.3). Its data come from ../bench/mixed_mi.py (--mixed-script): `generate`
 // (clusters_x.npy, clusters_y_p0.3.npy) for n = 1e4, `clusters --n N` for other sizes, into --data DIR (default
@@ -34,6 +36,8 @@ struct Options {
   var mixedScript = "../bench/mixed_mi.py"
   var infoplane = "../.build/release/infoplane"
   var repeats = 3
+  /// Neighbours of the KSG table (every side): 5 by default, 3 for issue 15's target.
+  var k = 5
   var sizes = [10_000, 100_000]
   var dims = [1, 4, 8]
   var dataGiven = false
@@ -55,6 +59,7 @@ struct Options {
       case "--mixed-script": mixedScript = value()
       case "--infoplane": infoplane = value()
       case "--repeats": repeats = Int(value()) ?? 3
+      case "-k": k = Int(value()) ?? 5
       case "--sizes": sizes = value().split(separator: ",").compactMap { Int($0) }; sizesGiven = true
       case "--dims": dims = value().split(separator: ",").compactMap { Int($0) }
       default: fail("unknown argument \(arguments[i])")
@@ -203,6 +208,7 @@ case "labels":
   }
 default:
   _ = run(options.python, [options.script, "generate", options.data])
+  var failures = [String]()  // values that disagree: the library with scipy, or the CLI with the library (> 1e-9)
   let haveCLI = FileManager.default.isExecutableFile(atPath: options.infoplane)
   if !haveCLI { out("(no \(options.infoplane); run `swift build -c release` in the root for the CLI column)") }
   out("| n | dims | scipy cKDTree KSG s | sklearn s | InfoPlane KSG s | `infoplane estimate` s | speed-up vs scipy (library / CLI) | InfoPlane MI | scipy MI | abs. difference |")
@@ -211,27 +217,34 @@ default:
     for d in options.dims {
       let xPath = "\(options.data)/x_\(n)_\(d).npy", yPath = "\(options.data)/y_\(n)_\(d).npy"
       let repeats = n >= 100_000 ? 1 : options.repeats
-      var args = [options.script, "ksg", xPath, yPath, "--repeats", String(repeats)]
+      var args = [options.script, "ksg", xPath, yPath, "--repeats", String(repeats), "-k", String(options.k)]
       if d == 1 { args.append("--sklearn") }
       let reference = json(run(options.python, args))
       let x = try NPY.read(contentsOf: URL(fileURLWithPath: xPath)).matrix()
       let y = try NPY.read(contentsOf: URL(fileURLWithPath: yPath)).matrix()
-      let ksg = KSG(k: 5, preprocessing: Preprocessing(breakTies: false))
+      let ksg = KSG(k: options.k, preprocessing: Preprocessing(breakTies: false))
       let (estimate, library) = try timed(repeats) { try ksg.estimate(x, y) }
       var cli: Double?
       if haveCLI {
-        let cliArguments = ["estimate", xPath, yPath, "--json", "--estimator", "ksg", "-k", "5"]
+        // Like for like: no standardisation (the CLI's default z-scores each column; scipy's script and the library
+        // call here do not) and no tie jitter (--no-tie-breaking is refused for KSG: it counts ties instead).
+        let cliArguments = [
+          "estimate", xPath, yPath, "--json", "--estimator", "ksg", "-k", String(options.k), "--no-standardize",
+        ]
         let (output, t) = timed(repeats) { run(options.infoplane, cliArguments) }
         cli = t
-        let cliMI = json(output)["mi"] as? Double
-        // Reported, not an error: the CLI reads arrays as Float32 and counts exact ties by Gao et al.'s rule, the
-        // library call here uses the files' Float64, so the CLI's estimate differs, deterministically (2026-11-30:
-        // 6e-6 nats at n = 10⁴, 1+1; 5e-4 at 8+8). Which of the two causes it is not separated yet.
-        if let cliMI, abs(cliMI - estimate.value) > 1e-12 {
-          print("note: n = \(n), \(d)+\(d): the CLI (Float32 input) gives \(cliMI), the library (Float64) \(estimate.value)")
+        if let cliMI = json(output)["mi"] as? Double {
+          if abs(cliMI - estimate.value) > 1e-9 {
+            failures.append("n = \(n), \(d)+\(d): CLI \(cliMI) vs library \(estimate.value)")
+          }
+        } else {
+          failures.append("n = \(n), \(d)+\(d): no \"mi\" in the CLI's JSON output: \(output.suffix(300))")
         }
       }
       let scipyMI = reference["scipy_mi"] as? Double ?? .nan, scipyTime = reference["scipy_seconds"] as? Double
+      if !(abs(estimate.value - scipyMI) <= 1e-9) {
+        failures.append("n = \(n), \(d)+\(d): library \(estimate.value) vs scipy \(scipyMI)")
+      }
       let speedup = scipyTime.map { s in
         String(format: "%.1f×", s / library) + (cli.map { String(format: " / %.1f×", s / $0) } ?? "")
       } ?? "–"
@@ -240,6 +253,10 @@ default:
           + "\(seconds(library)) | \(seconds(cli)) | \(speedup) | \(String(format: "%.6f", estimate.value)) | "
           + "\(String(format: "%.6f", scipyMI)) | \(String(format: "%.1e", abs(estimate.value - scipyMI))) |")
     }
+  }
+  if !failures.isEmpty {
+    out("load average after: \(loadAverage())")
+    fail("ksg: " + failures.joined(separator: "; "))
   }
 }
 out("load average after: \(loadAverage())")
