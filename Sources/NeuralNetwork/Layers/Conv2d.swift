@@ -75,28 +75,24 @@ package struct Conv2d: Layer {
   }
 
   package func forward(_ x: Variable, context: inout ForwardContext) -> Variable {
-    let (h, w) = (x.shape[2], x.shape[3])
-    var input = x
-    if padding == .reflect {
-      let (t, l, b, r) = pads(height: h, width: w)
-      input = x.reflectionPadded(top: t, left: l, bottom: b, right: r)
-    }
-    return .conv2d(
-      input, weight: context.variable(weight), bias: bias.map { context.variable($0) },
-      geometry: geometry(height: h, width: w))
+    let (input, g) = prepared(x)
+    return .conv2d(input, weight: context.variable(weight), bias: bias.map { context.variable($0) }, geometry: g)
   }
 
   /// This convolution followed by `MaxPool2d(2)` (stride 2) in one fused pass (`Variable.conv2dMaxPooled`).
   package func forwardMaxPooled(_ x: Variable, context: inout ForwardContext) -> Variable {
-    let (h, w) = (x.shape[2], x.shape[3])
-    var input = x
-    if padding == .reflect {
-      let (t, l, b, r) = pads(height: h, width: w)
-      input = x.reflectionPadded(top: t, left: l, bottom: b, right: r)
-    }
+    let (input, g) = prepared(x)
     return .conv2dMaxPooled(
-      input, weight: context.variable(weight), bias: bias.map { context.variable($0) },
-      geometry: geometry(height: h, width: w))
+      input, weight: context.variable(weight), bias: bias.map { context.variable($0) }, geometry: g)
+  }
+
+  /// `x` `[N, C, H, W]` reflection-padded when the padding is `.reflect` (else as it is), and the geometry of the
+  /// convolution over it.
+  private func prepared(_ x: Variable) -> (Variable, ConvolutionGeometry) {
+    let (h, w) = (x.shape[2], x.shape[3])
+    guard padding == .reflect else { return (x, geometry(height: h, width: w)) }
+    let (t, l, b, r) = pads(height: h, width: w)
+    return (x.reflectionPadded(top: t, left: l, bottom: b, right: r), geometry(height: h, width: w))
   }
 
   package var namedParameters: [(name: String, parameter: Parameter)] {
