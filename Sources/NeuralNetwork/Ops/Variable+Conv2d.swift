@@ -12,13 +12,7 @@ extension Variable {
   package static func conv2d(_ x: Variable, weight: Variable, bias: Variable?, geometry g: ConvolutionGeometry)
     -> Variable
   {
-    let n = x.shape.first ?? 0
-    precondition(x.shape == [n, g.channels, g.height, g.width], "conv2d input \(x.shape) does not match \(g)")
-    let outChannels = weight.shape.first ?? 0
-    precondition(
-      weight.shape == [outChannels, g.channels, g.kernelHeight, g.kernelWidth],
-      "conv2d weight \(weight.shape) does not match \(g)")
-    if let bias { precondition(bias.shape == [outChannels], "conv2d bias must be [\(outChannels)], got \(bias.shape)") }
+    let (n, outChannels) = checkedShapes(x, weight: weight, bias: bias, geometry: g)
     let direct = ConvolutionAlgorithm.current.directConvolution(geometry: g, outChannels: outChannels)
     let plan = direct == nil ? ConvPlan(geometry: g, batch: n, outChannels: outChannels) : nil
     let (xv, wv) = (x.value, weight.value)
@@ -31,9 +25,31 @@ extension Variable {
       let (dx, dw, db) =
         direct?.backward(dy: dy, x: xv, weight: wv, needsInput: needs.x, needsWeight: needsWeight)
         ?? plan!.backward(dy: dy, x: xv, weight: wv, needsInput: needs.x, needsWeight: needsWeight)
-      let grads = [dx, needs.w ? dw : nil]
-      return hasBias ? grads + [needs.b ? db : nil] : grads
+      return convolutionGradients(dx, dw, db, needs: needs, hasBias: hasBias)
     }
+  }
+
+  /// Batch size and output channels of a convolution's operands; stops on shapes that do not match `g`.
+  private static func checkedShapes(_ x: Variable, weight: Variable, bias: Variable?, geometry g: ConvolutionGeometry)
+    -> (batch: Int, outChannels: Int)
+  {
+    let n = x.shape.first ?? 0
+    precondition(x.shape == [n, g.channels, g.height, g.width], "conv2d input \(x.shape) does not match \(g)")
+    let outChannels = weight.shape.first ?? 0
+    precondition(
+      weight.shape == [outChannels, g.channels, g.kernelHeight, g.kernelWidth],
+      "conv2d weight \(weight.shape) does not match \(g)")
+    if let bias { precondition(bias.shape == [outChannels], "conv2d bias must be [\(outChannels)], got \(bias.shape)") }
+    return (n, outChannels)
+  }
+
+  /// A convolution pullback's result: one gradient per input (x, weight, and the bias when there is one), nil where
+  /// no gradient flows.
+  fileprivate static func convolutionGradients(
+    _ dx: Tensor?, _ dw: Tensor, _ db: Tensor, needs: (x: Bool, w: Bool, b: Bool), hasBias: Bool
+  ) -> [Tensor?] {
+    let grads = [dx, needs.w ? dw : nil]
+    return hasBias ? grads + [needs.b ? db : nil] : grads
   }
 }
 
@@ -48,12 +64,7 @@ extension Variable {
     guard g.outputHeight >= 2, g.outputWidth >= 2,
       let direct = ConvolutionAlgorithm.current.directConvolution(geometry: g, outChannels: outChannels)
     else { return conv2d(x, weight: weight, bias: bias, geometry: g).maxPool2d(size: 2, stride: 2) }
-    let n = x.shape.first ?? 0
-    precondition(x.shape == [n, g.channels, g.height, g.width], "conv2d input \(x.shape) does not match \(g)")
-    precondition(
-      weight.shape == [outChannels, g.channels, g.kernelHeight, g.kernelWidth],
-      "conv2d weight \(weight.shape) does not match \(g)")
-    if let bias { precondition(bias.shape == [outChannels], "conv2d bias must be [\(outChannels)], got \(bias.shape)") }
+    let (n, _) = checkedShapes(x, weight: weight, bias: bias, geometry: g)
     let (xv, wv) = (x.value, weight.value)
     let (pooled, argmax) = direct.forwardMaxPooled(x: xv, weight: wv, bias: bias?.value)
     let needs = (x: x.requiresGradient, w: weight.requiresGradient, b: bias?.requiresGradient ?? false)
@@ -64,8 +75,7 @@ extension Variable {
       let dConvolution = maxPoolGradient(dy, argmax: argmax, inputShape: convolutionShape)
       let (dx, dw, db) = direct.backward(
         dy: dConvolution, x: xv, weight: wv, needsInput: needs.x, needsWeight: needs.w || needs.b)
-      let grads = [dx, needs.w ? dw : nil]
-      return hasBias ? grads + [needs.b ? db : nil] : grads
+      return convolutionGradients(dx, dw, db, needs: needs, hasBias: hasBias)
     }
   }
 }
