@@ -48,7 +48,7 @@ public struct Estimate: Sendable, Equatable, Codable, CustomStringConvertible {
 }
 
 /// A number with 4 significant digits for messages.
-func formatted(_ x: Double) -> String {
+package func formatted(_ x: Double) -> String {
   guard x.isFinite else { return "\(x)" }
   let magnitude = abs(x)
   if magnitude != 0, magnitude < 1e-3 || magnitude >= 1e5 {

@@ -9,12 +9,13 @@ import Tensor
 /// docs/estimator-evidence.md: I(L;Y) by Ross's estimator (right on class clusters and softmax codes, where the
 /// paper's difference of entropies is not); I(X;L) by KSG when both codes have at most 2 coordinates (the smaller error
 /// there: noisy-quantized d = 1, blobs AE(2)), otherwise by the paper's whitened WKL (the smaller error on 4 + 4-dimensional
-/// noisy-quantized, linear-network and cluster-codes tasks, where KSG is biased low) unless that estimate is flagged or fails — degenerate
-/// codes, below zero beyond its error, a singular covariance — and then by KSG with Gao et al.'s tie rule.
+/// noisy-quantized, linear-network and cluster-codes tasks, where KSG is biased low) unless that estimate is flagged,
+/// negative or fails — degenerate codes, any value below zero, a singular covariance — and then by KSG with Gao et al.'s
+/// tie rule.
 /// `wkl` is the paper's estimator exactly as published; `ksg` is the default of `estimate`.
 public enum MIEstimatorChoice: String, Sendable, Codable, CaseIterable {
   /// I(L;Y) by `ksg`'s Ross estimator; I(X;L) by `ksg` for codes of ≤ 2 coordinates per side, else by `wkl`, or by
-  /// `ksg` where `wkl` is flagged or fails (noted).
+  /// `ksg` where `wkl` is flagged, negative or fails (noted).
   case auto
   /// Weighted Kozachenko–Leonenko entropies (the paper's final choice): I = H(X)+H(L)−H(X,L), whitened; labels by
   /// I(L;Y) = H(L) − Σ p(y)·H(L|y).
@@ -116,8 +117,15 @@ public enum MIEstimatorChoice: String, Sendable, Codable, CaseIterable {
       var reason: String
       do {
         let first = try MIEstimatorChoice.wkl.estimate(a, b, settings: settings)
-        guard first.isFlagged else { return first }
-        reason = "was flagged (" + first.flags.compactMap(\.flagName).joined(separator: ", ") + ")"
+        if first.isFlagged {
+          reason = "was flagged (" + first.flags.compactMap(\.flagName).joined(separator: ", ") + ")"
+        } else if first.value < 0 {
+          // MI is never negative. Where WKL reads below 0 either the truth is near 0, where KSG is nearly unbiased,
+          // or WKL is failing (saturating softmax codes drift to −4 nats): KSG's value is the better one either way.
+          reason = "was negative (\(formatted(first.value)) nats)"
+        } else {
+          return first
+        }
       } catch let error as EstimatorError {
         reason = "failed (\(error.description))"
       }

@@ -97,6 +97,62 @@ import Testing
     #expect(try MIEstimatorChoice.auto.labels(x, labels, k: 5, seed: 1) == KSGLabelMI(k: 5).estimate(x, labels: labels))
   }
 
+  /// Codes in very different units (a layer's PCA codes of order 1e-5 next to input codes of order 1, as `ib` meets
+  /// them): whitening is scale-free, so WKL's estimate is the unscaled one and the joint covariance is not called
+  /// rank-deficient. (The rank test once ran on the raw covariance, whose eigenvalues then span 1e-10, flagged every
+  /// such layer "degenerate" and sent `auto` to KSG.) A genuinely near-collinear column is still flagged.
+  @Test func codesInDifferentUnitsAreNotDegenerate() throws {
+    let (x, y) = Self.gaussianPair(n: 3000, d: 4, rho: 0.8, seed: 8)
+    let reference = try MIEstimatorChoice.wkl.continuous(x, y, k: 5, seed: 2)
+    #expect(!reference.isFlagged, "\(reference)")
+    for scale in [1e-5, 1e-7, 1e6] {
+      let small = Matrix(rows: y.rows, columns: y.columns, scalars: y.scalars.map { $0 * scale })
+      let wkl = try MIEstimatorChoice.wkl.continuous(x, small, k: 5, seed: 2)
+      #expect(!wkl.isFlagged, "scale \(scale): \(wkl)")
+      #expect(abs(wkl.value - reference.value) <= 1e-6 * abs(reference.value), "scale \(scale): \(wkl)")
+      #expect(try MIEstimatorChoice.auto.continuous(x, small, k: 5, seed: 2) == wkl)
+    }
+    // y's last column replaced by x₀ + 1e-5·noise: correlation 1 − 5e-11, a standardised combination of variance
+    // ~1e-10 — degenerate for the joint whatever the units.
+    var rng = Xoshiro256(seed: 9)
+    var collinear = y
+    for r in 0..<y.rows { collinear[r, 3] = 1e-3 * (x[r, 0] + 1e-5 * rng.nextGaussian()) }
+    let wkl = try MIEstimatorChoice.wkl.continuous(x, collinear, k: 5, seed: 2)
+    #expect(
+      wkl.notes.contains { if case .degenerate(_, _, let rank, 8) = $0 { rank == 7 } else { false } }, "\(wkl)")
+  }
+
+  /// MI is never negative: where WKL reads below zero (here: independent 4 + 4-dimensional codes, truth 0, WKL's
+  /// sampling error ±0.2), `auto` returns KSG's estimate and says why; where WKL reads ≥ 0 it returns WKL's. Over ten
+  /// seeds both branches occur, and every `auto` value is ≥ −4 KSG standard errors (KSG is unbiased at independence).
+  @Test func negativeWKLFallsBackToKSG() throws {
+    var branches = (wkl: 0, ksg: 0)
+    for seed in UInt64(20)..<30 {
+      let (x, y) = Self.gaussianPair(n: 1000, d: 4, rho: 0, seed: seed)
+      let wkl = try MIEstimatorChoice.wkl.continuous(x, y, k: 5, seed: 3)
+      let auto = try MIEstimatorChoice.auto.continuous(x, y, k: 5, seed: 3)
+      if wkl.isFlagged || wkl.value < 0 {
+        branches.ksg += 1
+        let ksg = try MIEstimatorChoice.ksg.continuous(x, y, k: 5, seed: 3)
+        #expect(auto.value == ksg.value && auto.standardError == ksg.standardError, "seed \(seed)")
+        #expect(
+          auto.notes.first.map {
+            if case .fallback(from: "wkl", to: "ksg", let why) = $0 {
+              why.contains("negative") || wkl.isFlagged
+            } else {
+              false
+            }
+          }
+            == true, "seed \(seed): \(auto)")
+        #expect(auto.value >= -4 * auto.standardError, "seed \(seed): \(auto)")
+      } else {
+        branches.wkl += 1
+        #expect(auto == wkl, "seed \(seed)")
+      }
+    }
+    #expect(branches.wkl > 0 && branches.ksg > 0, "\(branches)")
+  }
+
   /// Whitened entropy sums and the Gaussian form are scale-free: data in units 1e-8 or 1e9 give the estimate of the
   /// unscaled data (a report had them call such data "singular"; not reproduced, kept as a regression test).
   @Test(arguments: [MIEstimatorChoice.kl, .wkl, .gaussian])

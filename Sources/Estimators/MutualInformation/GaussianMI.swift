@@ -42,7 +42,7 @@ struct GaussianFit {
     mean = (0..<d).map { j in (0..<n).reduce(0) { $0 + x.scalars[$1 * d + j] } / Double(n) }
     let spectrum = try CovarianceSpectrum(x, variable: variable)
     logDeterminant = spectrum.logDeterminant
-    precision = spectrum.function { 1 / $0 }
+    precision = spectrum.precision
   }
 
   /// The log-density of the fitted normal at sample `r` of `x`.
