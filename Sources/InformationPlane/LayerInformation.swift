@@ -29,6 +29,8 @@ public struct LayerInformation: Sendable, Equatable, Codable {
   public var ixlFlagged: Bool { untrustedFlags.contains { $0.hasPrefix("I_XL:") } }
   /// Whether I(L;Y) is flagged (a fallback alone is not).
   public var ilyFlagged: Bool { untrustedFlags.contains { $0.hasPrefix("I_LY:") } }
+  /// Whether I(X;L) is KSG's estimate because `auto`'s WKL estimate was flagged, negative or failed.
+  public var isKSGFallback: Bool { flags.contains("I_XL:ksg-fallback") }
 
   /// A row from its values, all in nats; the smoothed values default to NaN until `LayerAnalysis.smooth` fills them.
   public init(

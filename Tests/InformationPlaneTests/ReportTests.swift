@@ -107,6 +107,28 @@ import Testing
   }
 }
 
+extension InformationPlaneReportTests {
+  /// `auto`'s KSG fallbacks are counted in the text and ringed in the fallback colour, once in the plane and once
+  /// in the MI-per-epoch chart per fallback point; a run without fallbacks has neither.
+  @Test func ksgFallbacksAreRingedAndCounted() throws {
+    let info = (1...6).map { e in
+      LayerInformation(
+        epoch: e, layer: "softmax", ixl: e <= 2 ? 3 : 0.9, ixlStandardError: 0.1, ily: 0.5, ilyStandardError: 0.05,
+        ixlSmoothed: 1, ilySmoothed: 0.5, flags: e <= 2 ? [] : ["I_XL:ksg-fallback"])
+    }
+    let html = InformationPlaneReport.make(title: "run", settings: [], metrics: [], information: info).render()
+    #expect(html.contains("Orange rings mark the 4 I(X;L) estimates that are KSG's"))
+    #expect(html.components(separatedBy: "stroke=\"\(InformationPlaneReport.fallbackColor)\"").count - 1 == 2 * 4)
+    let plain = info.map { row -> LayerInformation in
+      var r = row
+      r.flags = []
+      return r
+    }
+    let none = InformationPlaneReport.make(title: "run", settings: [], metrics: [], information: plain).render()
+    #expect(!none.contains(InformationPlaneReport.fallbackColor) && !none.contains("Orange rings"))
+  }
+}
+
 @Suite struct LabelEntropyTests {
   @Test func plugInEntropyOfLabels() {
     #expect(abs(InformationPlaneExperiment.labelEntropy([0, 0, 1, 1]) - log(2)) < 1e-15)

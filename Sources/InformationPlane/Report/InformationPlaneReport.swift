@@ -2,6 +2,9 @@ import Foundation
 
 /// The HTML report of an information-plane run: the plane per layer, MI against epochs, training curves, settings.
 package enum InformationPlaneReport {
+  /// Ring colour of I(X;L) points that are `auto`'s KSG fallback.
+  static let fallbackColor = "#e6550d"
+
   /// Builds the report.
   /// - Parameters:
   ///   - title: page title (the run's name).
@@ -53,11 +56,13 @@ package enum InformationPlaneReport {
         "Hollow rings mark flagged estimates, which the estimator cannot be trusted on: "
           + reasons.joined(separator: "; ") + ". The flags column of mi.csv names them per epoch and layer.")
     }
-    let fallbacks = information.filter { $0.flags.contains("I_XL:ksg-fallback") }.count
+    let fallbacks = information.filter(\.isKSGFallback).count
     if fallbacks > 0 {
       report.paragraph(
-        "\(fallbacks) I(X;L) estimates are KSG's because the paper's WKL estimate was flagged or failed "
-          + "on those codes (estimator auto).")
+        "Orange rings mark the \(fallbacks) I(X;L) estimates that are KSG's because the paper's WKL estimate was "
+          + "flagged, negative or failed on those codes (estimator auto). The two estimators can differ by several "
+          + "nats on the same codes (KSG reads lower on 4 + 4 dimensions), so a series that switches between them "
+          + "jumps there.")
     }
     func bound(_ x: [Double]) -> [SVGChart.Layer] {
       guard let h = labelEntropy, let lo = x.filter(\.isFinite).min(), let hi = x.filter(\.isFinite).max() else {
@@ -83,6 +88,11 @@ package enum InformationPlaneReport {
               x: rows.map(\.ixlSmoothed), y: rows.map(\.ilySmoothed), colors: rows.map { rampColor(t($0.epoch)) },
               width: 2.5),
           ]
+        let switched = rows.filter(\.isKSGFallback)
+        if !switched.isEmpty {
+          chart.layers.append(
+            .points(x: switched.map(\.ixl), y: switched.map(\.ily), color: Self.fallbackColor, radius: 4, hollow: true))
+        }
         let bad = rows.filter { $0.ixlFlagged || $0.ilyFlagged }
         if !bad.isEmpty {
           chart.layers.append(.points(x: bad.map(\.ixl), y: bad.map(\.ily), color: "#000", radius: 5, hollow: true))
@@ -109,6 +119,13 @@ package enum InformationPlaneReport {
             .line(x: e, y: rows.map(\.ixlSmoothed), color: "#1f77b4", label: "I(X;L)"),
             .line(x: e, y: rows.map(\.ilySmoothed), color: "#d62728", label: "I(L;Y)"),
           ]
+        let switched = rows.filter(\.isKSGFallback)
+        if !switched.isEmpty {
+          chart.layers.append(
+            .points(
+              x: switched.map { Double($0.epoch) }, y: switched.map(\.ixl), color: Self.fallbackColor, radius: 3.5,
+              hollow: true, label: "I(X;L) by KSG"))
+        }
         let badX = rows.filter(\.ixlFlagged), badY = rows.filter(\.ilyFlagged)
         if !badX.isEmpty || !badY.isEmpty {
           chart.layers.append(

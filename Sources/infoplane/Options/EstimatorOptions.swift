@@ -9,8 +9,8 @@ struct EstimatorOptions: ParsableArguments {
     help: ArgumentHelp(
       """
       MI estimator: auto (Ross's k-NN estimator for I(L;Y); the paper's WKL for I(X;L) (KSG for codes of ≤ 2 \
-      coordinates), or KSG where WKL is flagged), wkl (the paper's, as published), kl, ksg, ksg2, entropy-sum (= wkl) \
-      or gaussian (estimate only); mine, nwj or infonce (neural lower bounds with a trained critic; estimate and \
+      coordinates), or KSG where WKL is flagged or negative), wkl (the paper's, as published), kl, ksg, ksg2, \
+      entropy-sum (= wkl) or gaussian (estimate only); mine, nwj or infonce (neural lower bounds with a trained critic; estimate and \
       validate). Default: ksg for estimate, auto for the others. docs/estimators.md has the measurements.
       """, valueName: "estimator"))
   var estimator: MIEstimatorChoice?
