@@ -56,11 +56,15 @@ enum ParallelForState {
 
 /// A raw pointer that may cross into `parallelFor` bodies. The caller guarantees that the chunks write disjoint
 /// elements and that the memory outlives the loop. The only `@unchecked Sendable` in the package (docs/architecture.md, Conventions §3).
-package struct SendablePointer<Element>: @unchecked Sendable {
-  package let base: UnsafeMutablePointer<Element>
-  @inlinable package init(_ base: UnsafeMutablePointer<Element>) { self.base = base }
-  @inlinable package init(_ base: UnsafePointer<Element>) { self.base = UnsafeMutablePointer(mutating: base) }
-  @inlinable package subscript(index: Int) -> Element {
+///
+/// Public (under the `Kernels` SPI) and `@frozen` only so that its accessors inline into sibling modules' hot loops:
+/// as `@inlinable package` members they were called out of line, through generic value witnesses, from every other
+/// module (the binary's disassembly showed it; Adam's update spent most of its time there).
+@_spi(Kernels) @frozen public struct SendablePointer<Element>: @unchecked Sendable {
+  public let base: UnsafeMutablePointer<Element>
+  @inlinable public init(_ base: UnsafeMutablePointer<Element>) { self.base = base }
+  @inlinable public init(_ base: UnsafePointer<Element>) { self.base = UnsafeMutablePointer(mutating: base) }
+  @inlinable public subscript(index: Int) -> Element {
     get { base[index] }
     nonmutating set { base[index] = newValue }
   }

@@ -1,6 +1,6 @@
 import Testing
 
-@_spi(Benchmarks) @testable import Tensor
+@_spi(Benchmarks) @_spi(Kernels) @testable import Tensor
 
 /// Row-major operands for one GEMM problem, with padded leading dimensions.
 private struct Problem {

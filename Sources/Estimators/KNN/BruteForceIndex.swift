@@ -1,5 +1,5 @@
 import CKernels
-import Tensor
+@_spi(Kernels) import Tensor
 
 /// Exact k-NN by blocked brute force, for higher dimension where a KD-tree no longer prunes.
 ///

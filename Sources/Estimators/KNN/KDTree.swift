@@ -1,4 +1,4 @@
-import Tensor
+@_spi(Kernels) import Tensor
 
 /// An exact KD-tree over the rows of an n×d matrix, for low dimension (docs/architecture.md: d ≲ 12).
 ///

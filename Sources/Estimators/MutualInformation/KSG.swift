@@ -1,5 +1,5 @@
 import Foundation
-import Tensor
+@_spi(Kernels) import Tensor
 
 /// The Kraskov–Stögbauer–Grassberger k-NN estimator of I(X;Y) with the max-norm (Kraskov et al. 2004).
 ///

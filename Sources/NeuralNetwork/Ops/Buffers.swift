@@ -1,4 +1,4 @@
-import Tensor
+@_spi(Kernels) import Tensor
 
 /// Elements per parallel chunk below which elementwise kernels stay on one thread.
 let elementwiseChunk = 1 << 15

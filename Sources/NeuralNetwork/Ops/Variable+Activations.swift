@@ -1,5 +1,5 @@
 import Foundation
-import Tensor
+@_spi(Kernels) import Tensor
 
 extension Variable {
   /// Elementwise max(x, 0); the output has the shape of `self`.

@@ -1,4 +1,4 @@
-import Tensor
+@_spi(Kernels) import Tensor
 
 extension Variable {
   /// Batch normalisation over axis 1 of `[N, C]` or `[N, C, H, W]` with batch statistics (training mode):

@@ -1,4 +1,4 @@
-@_spi(Benchmarks) import Tensor
+@_spi(Benchmarks) @_spi(Kernels) import Tensor
 
 extension Variable {
   /// 2-D cross-correlation of `x` `[N, C, H, W]` with `weight` `[O, C, kh, kw]` plus `bias` `[O]`, zero padding as

@@ -1,4 +1,4 @@
-import Tensor
+@_spi(Kernels) import Tensor
 
 extension Variable {
   /// Max pooling of `[N, C, H, W]` over `size×size` windows with `stride`; returns `[N, C, Ho, Wo]` with

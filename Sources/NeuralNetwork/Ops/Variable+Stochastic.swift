@@ -1,6 +1,6 @@
 import CKernels
 import Foundation
-import Tensor
+@_spi(Kernels) import Tensor
 
 extension Variable {
   /// Inverted dropout: each element is zeroed with probability `p` and the rest scaled by 1/(1 − p).

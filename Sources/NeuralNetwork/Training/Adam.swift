@@ -1,5 +1,5 @@
 import Foundation
-import Tensor
+@_spi(Kernels) import Tensor
 
 /// Adam (Kingma & Ba 2015) as PyTorch implements it: bias-corrected moments, w ← w − lr/(1−β₁ᵗ) · m/(√v/√(1−β₂ᵗ) + ε).
 @_spi(Benchmarks) public struct Adam: Optimizer {
