@@ -61,9 +61,13 @@ enum ParallelForState {
 /// as `@inlinable package` members they were called out of line, through generic value witnesses, from every other
 /// module (the binary's disassembly showed it; Adam's update spent most of its time there).
 @_spi(Kernels) @frozen public struct SendablePointer<Element>: @unchecked Sendable {
+  /// The first element.
   public let base: UnsafeMutablePointer<Element>
+  /// Wraps a mutable pointer.
   @inlinable public init(_ base: UnsafeMutablePointer<Element>) { self.base = base }
+  /// Wraps a read-only pointer (the caller only reads through it).
   @inlinable public init(_ base: UnsafePointer<Element>) { self.base = UnsafeMutablePointer(mutating: base) }
+  /// Element `index` (no bounds check).
   @inlinable public subscript(index: Int) -> Element {
     get { base[index] }
     nonmutating set { base[index] = newValue }
