@@ -97,7 +97,8 @@ public struct PCA: Compressor, Equatable {
     return (orientedBasis(eigen.vectors, rows: d, columns: d, keep: components), Array(eigen.values.prefix(components)))
   }
 
-  /// Randomized subspace iteration with Rayleigh–Ritz (Halko, Martinsson & Tropp 2011, Alg. 4.4).
+  /// Randomized subspace iteration with Rayleigh–Ritz (Halko, Martinsson & Tropp 2011, Alg. 4.4); its products with
+  /// the n × D data are `SkinnyProduct`s while b = components + 8 ≤ 16 (up to 8 components), SGEMMs above.
   private func subspaceComponents(_ xc: [Float], n: Int, d: Int, seed: UInt64) -> (basis: [Double], variances: [Double])
   {
     let b = min(d, components + 8)
@@ -114,9 +115,14 @@ public struct PCA: Compressor, Equatable {
       xc.withUnsafeBufferPointer { a in
         projected.withUnsafeBufferPointer { y in
           q.withUnsafeMutableBufferPointer { out in
-            sgemm(
-              .transposed, .none, m: d, n: b, k: n, alpha: 1, a: a.baseAddress!, lda: d,
-              b: y.baseAddress!, ldb: b, beta: 0, c: out.baseAddress!, ldc: b)
+            if b <= SkinnyProduct.maximumColumns {
+              SkinnyProduct.multiplyTransposed(
+                a.baseAddress!, lda: d, n: n, d: d, y.baseAddress!, columns: b, into: out.baseAddress!)
+            } else {
+              sgemm(
+                .transposed, .none, m: d, n: b, k: n, alpha: 1, a: a.baseAddress!, lda: d,
+                b: y.baseAddress!, ldb: b, beta: 0, c: out.baseAddress!, ldc: b)
+            }
           }
         }
       }
@@ -170,9 +176,14 @@ public struct PCA: Compressor, Equatable {
     xc.withUnsafeBufferPointer { a in
       q.withUnsafeBufferPointer { qb in
         out.withUnsafeMutableBufferPointer { o in
-          sgemm(
-            .none, .none, m: n, n: b, k: d, alpha: 1, a: a.baseAddress!, lda: d, b: qb.baseAddress!, ldb: b,
-            beta: 0, c: o.baseAddress!, ldc: b)
+          if b <= SkinnyProduct.maximumColumns {
+            SkinnyProduct.multiply(
+              a.baseAddress!, lda: d, rows: n, d: d, qb.baseAddress!, columns: b, into: o.baseAddress!)
+          } else {
+            sgemm(
+              .none, .none, m: n, n: b, k: d, alpha: 1, a: a.baseAddress!, lda: d, b: qb.baseAddress!, ldb: b,
+              beta: 0, c: o.baseAddress!, ldc: b)
+          }
         }
       }
     }

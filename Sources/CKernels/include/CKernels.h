@@ -18,5 +18,6 @@ int ck_terminate_with_parent(int parent);
 #include "ck_distance.h"
 #include "ck_conv.h"
 #include "ck_random.h"
+#include "ck_skinny.h"
 
 #endif
