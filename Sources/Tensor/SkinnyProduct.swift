@@ -1,7 +1,7 @@
 import CKernels
 
 /// Products with a narrow Float32 operand (≤ 16 columns): X·Q and Xᵀ·Y for a tall n × D matrix X, the two products
-/// of randomized PCA's subspace iteration (docs/performance.md, "PCA"). `sgemm` packs X for each of them, which
+/// of randomized PCA's subspace iteration (docs/performance.md, "The paper's whole experiment"). `sgemm` packs X for each of them, which
 /// costs more than their arithmetic; these read X once, in place (`ck_skinny.h`), split over threads by rows (X·Q)
 /// or by columns of X (Xᵀ·Y). Every output element sums in a fixed order, so the thread count does not change
 /// the bits.
