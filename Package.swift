@@ -42,7 +42,8 @@ let package = Package(
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "CKernels"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"], resources: [.copy("Resources")]),
     .testTarget(name: "NeuralNetworkTests", dependencies: ["CKernels", "NeuralNetwork", "Tensor", "Datasets"]),
-    .testTarget(name: "EstimatorsTests", dependencies: ["Estimators", "Tensor"], resources: [.copy("Resources")]),
+    .testTarget(
+      name: "EstimatorsTests", dependencies: ["Estimators", "Tensor", "CKernels"], resources: [.copy("Resources")]),
     .testTarget(name: "CompressionTests", dependencies: ["Compression", "Tensor"]),
     .testTarget(name: "NeuralEstimatorsTests", dependencies: ["NeuralEstimators", "Estimators", "Tensor", "Datasets"]),
     .testTarget(name: "InformationPlaneTests", dependencies: ["InformationPlane", "Tensor", "Datasets"]),

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 @_spi(Benchmarks) import Tensor
 import Testing
@@ -70,6 +71,37 @@ import Testing
     let expected = Self.referenceCounts(data, metric: metric, radii: radii)
     for method in [NeighbourIndex.Method.kdTree, .bruteForce] {
       #expect(NeighbourIndex(data, metric: metric, method: method).countWithin(radii: radii) == expected, "\(method)")
+    }
+  }
+
+  /// Every instruction set this CPU runs (AVX-512, AVX2, portable) searches the tree with the same results: dimensions
+  /// below, at and above one vector of dimensions (the box tests' masked tails), ties, duplicated rows, leaves that
+  /// end mid-vector, and the tie-counting radius just above 0.
+  @Test(arguments: Metric.allCases, [1, 3, 4, 5, 8, 9, 12])
+  func everyInstructionSetSearchesAlike(metric: Metric, d: Int) {
+    let levels = 0...Int(ck_isa_level())
+    for (seed, data) in [(1, Self.tiedData(n: 900, d: d, seed: 41)), (2, Synthetic.gaussian(n: 900, d: d, seed: 42))] {
+      let tree = KDTree(data, metric: metric)
+      let k = 5
+      let expected = Self.reference(data, metric: metric, k: k)
+      var rng = Xoshiro256(seed: 43)
+      let radii = (0..<data.rows).map { i -> Double in
+        switch i % 4 {
+        case 0: return expected.distance(i, neighbour: 1 + i % k)  // exactly a neighbour's distance
+        case 1: return .leastNonzeroMagnitude
+        case 2: return 0
+        default: return rng.nextUniform() * 3
+        }
+      }
+      let expectedCounts = Self.referenceCounts(data, metric: metric, radii: radii)
+      for level in levels {
+        let kernels = ck_kdtree_select(Int32(level))
+        #expect(kernels.isa == Int32(level))
+        #expect(tree.kNearest(k: k, kernels: kernels) == expected, "seed \(seed), ISA level \(level), d = \(d)")
+        #expect(
+          tree.countWithin(radii: radii, kernels: kernels) == expectedCounts,
+          "seed \(seed), ISA level \(level), d = \(d)")
+      }
     }
   }
 

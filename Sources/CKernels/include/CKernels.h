@@ -19,5 +19,6 @@ int ck_terminate_with_parent(int parent);
 #include "ck_conv.h"
 #include "ck_random.h"
 #include "ck_skinny.h"
+#include "ck_kdtree.h"
 
 #endif
