@@ -112,10 +112,18 @@ import Testing
   }
 
   @Test func automaticMethodSwitchesAtTheCutOver() {
-    let small = NeighbourIndex.smallSampleBruteForceMinimumDimension, large = NeighbourIndex.bruteForceMinimumDimension
-    #expect(!NeighbourIndex(Synthetic.gaussian(n: 50, d: small - 1, seed: 1), metric: .euclidean).usesBruteForce)
-    #expect(NeighbourIndex(Synthetic.gaussian(n: 50, d: small, seed: 1), metric: .euclidean).usesBruteForce)
-    #expect(!NeighbourIndex.prefersBruteForce(count: NeighbourIndex.smallSampleLimit + 1, dimension: large - 1))
-    #expect(NeighbourIndex.prefersBruteForce(count: NeighbourIndex.smallSampleLimit + 1, dimension: large))
+    let limit = NeighbourIndex.smallSampleLimit
+    for metric in Metric.allCases {
+      let small = NeighbourIndex.bruteForceMinimumDimension(count: 50, metric: metric)
+      #expect(!NeighbourIndex(Synthetic.gaussian(n: 50, d: small - 1, seed: 1), metric: metric).usesBruteForce)
+      #expect(NeighbourIndex(Synthetic.gaussian(n: 50, d: small, seed: 1), metric: metric).usesBruteForce)
+      let large = NeighbourIndex.bruteForceMinimumDimension(count: limit + 1, metric: metric)
+      #expect(large >= small)
+      #expect(!NeighbourIndex.prefersBruteForce(count: limit + 1, dimension: large - 1, metric: metric))
+      #expect(NeighbourIndex.prefersBruteForce(count: limit + 1, dimension: large, metric: metric))
+    }
+    // The max-norm prunes better: KSG's 8 + 8 joint search stays on the tree, Euclidean 16-d searches do not.
+    #expect(!NeighbourIndex.prefersBruteForce(count: 100_000, dimension: 16, metric: .maxNorm))
+    #expect(NeighbourIndex.prefersBruteForce(count: 100_000, dimension: 16, metric: .euclidean))
   }
 }

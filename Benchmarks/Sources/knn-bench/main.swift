@@ -42,6 +42,7 @@ struct Options {
   var dims = [1, 4, 8]
   var dataGiven = false
   var sizesGiven = false
+  var dimsGiven = false
 
   init(_ arguments: [String]) {
     var i = 0
@@ -61,7 +62,7 @@ struct Options {
       case "--repeats": repeats = Int(value()) ?? 3
       case "-k": k = Int(value()) ?? 5
       case "--sizes": sizes = value().split(separator: ",").compactMap { Int($0) }; sizesGiven = true
-      case "--dims": dims = value().split(separator: ",").compactMap { Int($0) }
+      case "--dims": dims = value().split(separator: ",").compactMap { Int($0) }; dimsGiven = true
       default: fail("unknown argument \(arguments[i])")
       }
       i += 1
@@ -130,16 +131,18 @@ out("knn-bench \(options.mode): \(ProcessInfo.processInfo.activeProcessorCount) 
 
 switch options.mode {
 case "cutover":
-  // kNearest(k: 5) of every sample, Gaussian data, KD-tree vs brute force, median of 3.
+  // kNearest(k: 5) of every sample, Gaussian data, KD-tree vs brute force, median of 3 (one run from n = 10⁵).
+  // Sizes default to 10⁴ and 3·10⁴ (brute force is O(n²)); `--sizes` and `--dims` choose others.
   out("| n | d | metric | KD-tree s | brute force s | faster |")
   out("|---|---|---|---|---|---|")
-  for n in options.sizes.map({ min($0, 30_000) }) {
-    for d in [6, 8, 10, 12, 14, 16, 20] {
+  for n in options.sizesGiven ? options.sizes : [10_000, 30_000] {
+    for d in options.dimsGiven ? options.dims : [6, 8, 10, 12, 14, 16, 20] {
+      let repeats = n >= 100_000 ? 1 : 3
       var rng = Xoshiro256(seed: UInt64(d))
       let x = Matrix(rows: n, columns: d, scalars: (0..<(n * d)).map { _ in rng.nextGaussian() })
       for metric in Metric.allCases {
-        let (a, tt) = timed(3) { NeighbourIndex(x, metric: metric, method: .kdTree).kNearest(k: 5) }
-        let (b, tb) = timed(3) { NeighbourIndex(x, metric: metric, method: .bruteForce).kNearest(k: 5) }
+        let (a, tt) = timed(repeats) { NeighbourIndex(x, metric: metric, method: .kdTree).kNearest(k: 5) }
+        let (b, tb) = timed(repeats) { NeighbourIndex(x, metric: metric, method: .bruteForce).kNearest(k: 5) }
         precondition(a == b, "KD-tree and brute force disagree at n = \(n), d = \(d)")
         out("| \(n) | \(d) | \(metric.rawValue) | \(seconds(tt)) | \(seconds(tb)) | \(tt <= tb ? "tree" : "brute") |")
       }

@@ -1,7 +1,7 @@
 import CKernels
 @_spi(Kernels) import Tensor
 
-/// An exact KD-tree over the rows of an n×d matrix, for low dimension (docs/architecture.md: d ≲ 12).
+/// An exact KD-tree over the rows of an n×d matrix, for low dimension (`NeighbourIndex`'s cut-over: d < 12–18).
 ///
 /// Median split on the dimension of widest spread, buckets of at most `leafSize` points, points copied into tree
 /// order and stored dimension-major (a leaf's coordinates of one dimension are contiguous), and a bounding box per
@@ -49,15 +49,19 @@ struct KDTree: Sendable {
         func newNode(_ s: Int, _ e: Int) -> Int {
           let id = lo.count
           lo.append(Int32(s)); hi.append(Int32(e)); l.append(-1); r.append(-1); sd.append(0); sv.append(0)
-          for j in 0..<d {
-            var mn = Double.infinity
-            for p in s..<e { mn = min(mn, x[perm[p] &* d &+ j]) }
-            box.append(mn)
-          }
-          for j in 0..<d {
-            var mx = -Double.infinity
-            for p in s..<e { mx = max(mx, x[perm[p] &* d &+ j]) }
-            box.append(mx)
+          // One pass over the node's rows (each read once, contiguously): minima then maxima per dimension.
+          let b = box.count
+          box.append(contentsOf: repeatElement(Double.infinity, count: d))
+          box.append(contentsOf: repeatElement(-Double.infinity, count: d))
+          box.withUnsafeMutableBufferPointer { bx in
+            for p in s..<e {
+              let row = x.baseAddress! + perm[p] &* d
+              for j in 0..<d {
+                let v = row[j]
+                if v < bx[b &+ j] { bx[b &+ j] = v }
+                if v > bx[b &+ d &+ j] { bx[b &+ d &+ j] = v }
+              }
+            }
           }
           return id
         }
