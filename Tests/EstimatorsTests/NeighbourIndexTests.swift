@@ -105,6 +105,24 @@ import Testing
     }
   }
 
+  /// More neighbours than the searches keep on the stack (k > 64) and more dimensions than their stack query holds
+  /// (d > 64) take the heap buffers; the results stay the reference's.
+  @Test(arguments: Metric.allCases)
+  func largeNeighbourCountsAndDimensionsSearchAlike(metric: Metric) {
+    for (n, d, k) in [(400, 3, 70), (150, 70, 4)] {
+      let data = Self.tiedData(n: n, d: d, seed: UInt64(51 + d))
+      let tree = KDTree(data, metric: metric)
+      let expected = Self.reference(data, metric: metric, k: k)
+      let radii = (0..<n).map { expected.distance($0, neighbour: 1 + $0 % k) }
+      let expectedCounts = Self.referenceCounts(data, metric: metric, radii: radii)
+      for level in 0...Int(ck_isa_level()) {
+        let kernels = ck_kdtree_select(Int32(level))
+        #expect(tree.kNearest(k: k, kernels: kernels) == expected, "ISA level \(level), d = \(d), k = \(k)")
+        #expect(tree.countWithin(radii: radii, kernels: kernels) == expectedCounts, "ISA level \(level), d = \(d)")
+      }
+    }
+  }
+
   @Test func oneDimensionalSortedCountsMatchReference() {
     let data = Self.tiedData(n: 500, d: 1, seed: 31)
     let radii = (0..<500).map { Double($0 % 4) }
