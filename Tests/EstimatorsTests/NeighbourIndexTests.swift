@@ -123,6 +123,18 @@ import Testing
     }
   }
 
+  /// No samples, or no columns (every distance 0): the searches answer without touching an empty array's storage.
+  @Test func emptyAndZeroDimensionalTreesAnswer() {
+    for metric in Metric.allCases {
+      let empty = KDTree(Matrix(rows: 0, columns: 3, scalars: []), metric: metric)
+      #expect(empty.countWithin(radii: []) == [])
+      #expect(empty.kNearest(k: 1).distances.isEmpty)
+      let flat = KDTree(Matrix(rows: 5, columns: 0, scalars: []), metric: metric)
+      #expect(flat.countWithin(radii: [1, 1, 0, 1, 1]) == [4, 4, 0, 4, 4])
+      #expect(flat.kNearest(k: 2).indices == [1, 2, 0, 2, 0, 1, 0, 1, 0, 1])
+    }
+  }
+
   @Test func oneDimensionalSortedCountsMatchReference() {
     let data = Self.tiedData(n: 500, d: 1, seed: 31)
     let radii = (0..<500).map { Double($0 % 4) }

@@ -53,6 +53,7 @@ struct KDTree: Sendable {
           let b = box.count
           box.append(contentsOf: repeatElement(Double.infinity, count: d))
           box.append(contentsOf: repeatElement(-Double.infinity, count: d))
+          guard d > 0 else { return id }
           box.withUnsafeMutableBufferPointer { bx in
             for p in s..<e {
               let row = x.baseAddress! + perm[p] &* d
@@ -87,10 +88,11 @@ struct KDTree: Sendable {
         }
       }
     }
+    if box.isEmpty { box.append(0) }  // no samples or no columns: the searches still take every array's address
     lower = lo; upper = hi; left = l; right = r; boxes = box; splitDimension = sd; splitValue = sv
     original = perm
     let stride = n + 8
-    var ordered = [Double](repeating: 0, count: stride * d)
+    var ordered = [Double](repeating: 0, count: stride * max(d, 1))  // never empty: the searches take its address
     matrix.scalars.withUnsafeBufferPointer { x in
       ordered.withUnsafeMutableBufferPointer { o in
         for p in 0..<n {
@@ -140,6 +142,7 @@ struct KDTree: Sendable {
   /// `kNearest(k:)` with the searches of a given instruction-set level (tests compare the levels).
   func kNearest(k: Int, kernels: ck_kdtree_kernels) -> Neighbours {
     let n = count, metric = self.metric
+    guard n > 0 else { return Neighbours(count: 0, k: k, distances: [], indices: []) }
     var distances = [Double](repeating: 0, count: n * k)
     var indices = [Int](repeating: 0, count: n * k)
     distances.withUnsafeMutableBufferPointer { dOut in
@@ -165,6 +168,7 @@ struct KDTree: Sendable {
   /// `countWithin(radii:)` with the searches of a given instruction-set level.
   func countWithin(radii: [Double], kernels: ck_kdtree_kernels) -> [Int] {
     let n = count
+    guard n > 0 else { return [] }
     let thresholds = radii.map { metric.rawThreshold(forRadius: $0) }
     var counts = [Int](repeating: 0, count: n)
     counts.withUnsafeMutableBufferPointer { cOut in
