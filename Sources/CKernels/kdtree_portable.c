@@ -1,11 +1,13 @@
-// The KD-tree searches for any CPU (vector extensions lowered to the baseline SIMD), and their selection.
+// The KD-tree searches for any CPU (vector extensions lowered to the baseline SIMD), and their selection. The vectors
+// are 16 bytes, the width every 64-bit CPU's baseline has (SSE2, NEON): wider ones would be passed and returned
+// differently without AVX (clang's -Wpsabi), and the shared search returns vectors from its helpers.
 #include "ck_distance.h"
 #include "ck_kdtree.h"
 
 #include <string.h>
 
-typedef double ck_kd_vd __attribute__((vector_size(32), aligned(8)));
-typedef int64_t ck_kd_vm __attribute__((vector_size(32), aligned(8)));
+typedef double ck_kd_vd __attribute__((vector_size(16), aligned(8)));
+typedef int64_t ck_kd_vm __attribute__((vector_size(16), aligned(8)));
 
 static inline ck_kd_vd ck_kd_load(const double *p) {
   ck_kd_vd v;
@@ -14,25 +16,25 @@ static inline ck_kd_vd ck_kd_load(const double *p) {
 }
 
 static inline ck_kd_vd ck_kd_load_first(const double *p, int m) {
-  ck_kd_vd v = {0, 0, 0, 0};
+  ck_kd_vd v = {0, 0};
   memcpy(&v, p, sizeof(double) * (size_t)m);
   return v;
 }
 
 static inline unsigned ck_kd_bits(ck_kd_vm m) {
-  return (unsigned)((m[0] & 1) | (m[1] & 2) | (m[2] & 4) | (m[3] & 8));
+  return (unsigned)((m[0] & 1) | (m[1] & 2));
 }
 
 #define ATTR
-#define W 4
+#define W 2
 #define VD ck_kd_vd
 #define VLOAD(p) ck_kd_load(p)
-#define VSET1(x) ((ck_kd_vd){0, 0, 0, 0} + (x))
-#define VZERO() ((ck_kd_vd){0, 0, 0, 0})
+#define VSET1(x) ((ck_kd_vd){0, 0} + (x))
+#define VZERO() ((ck_kd_vd){0, 0})
 #define VSUB(a, b) ((a) - (b))
 #define VMUL(a, b) ((a) * (b))
 #define VADD(a, b) ((a) + (b))
-#define VABS(v) ((ck_kd_vd)((ck_kd_vm)(v) & (ck_kd_vm){INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX}))
+#define VABS(v) ((ck_kd_vd)((ck_kd_vm)(v) & (ck_kd_vm){INT64_MAX, INT64_MAX}))
 #define VMAX(a, b) ck_kd_max((a), (b))
 #define VLT_BITS(a, b) ck_kd_bits((a) < (b))
 #define VLE_BITS(a, b) ck_kd_bits((a) <= (b))
