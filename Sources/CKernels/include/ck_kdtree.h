@@ -9,8 +9,8 @@
 /// A KD-tree's arrays, all in tree order (position p is the p-th point of the tree; a node covers the positions
 /// lower[node] ..< upper[node]; node 0 is the root).
 ///
-/// - `coordinates`: dimension-major, point p's coordinate j at `coordinates[j * stride + p]`; `stride` ≥ n + 8 and
-///   the padding past n readable (its values are never counted).
+/// - `coordinates`: dimension-major, point p's coordinate j at `coordinates[j * stride + p]`; `stride` ≥ n + 8 for n
+///   points and the padding past n readable (its values are never counted).
 /// - `boxes`: per node 2·d values, the minima of its points per dimension, then the maxima.
 /// - `left`, `right`: children, −1 for a leaf; `split_dimension`, `split_value`: the split of an inner node (left
 ///   holds coordinates ≤ value, right ≥ value).
@@ -21,7 +21,6 @@
 typedef struct {
   int32_t d;
   int32_t metric;
-  int64_t n;
   const double *coordinates;
   int64_t stride;
   const double *boxes;

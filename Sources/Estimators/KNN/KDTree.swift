@@ -156,7 +156,7 @@ struct KDTree: Sendable {
             guard metric == .euclidean else { return }
             for p in range {
               let row = original[p] &* k
-              for j in 0..<k { dp[row &+ j] = dp[row &+ j].squareRoot() }
+              for j in 0..<k { dp[row &+ j] = metric.distance(fromRaw: dp[row &+ j]) }
             }
           }
         }
@@ -199,7 +199,7 @@ struct KDTree: Sendable {
                     splitValue.withUnsafeBufferPointer { sv in
                       let originalRows = UnsafeRawPointer(orig.baseAddress!).assumingMemoryBound(to: Int64.self)
                       let tree = ck_kdtree(
-                        d: Int32(dimension), metric: metric.kernelCode, n: Int64(count), coordinates: c.baseAddress!,
+                        d: Int32(dimension), metric: metric.kernelCode, coordinates: c.baseAddress!,
                         stride: Int64(stride), boxes: bx.baseAddress!, lower: lo.baseAddress!, upper: hi.baseAddress!,
                         left: l.baseAddress!, right: r.baseAddress!, split_dimension: sd.baseAddress!,
                         split_value: sv.baseAddress!, original: originalRows)

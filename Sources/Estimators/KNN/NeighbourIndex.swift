@@ -6,7 +6,7 @@ import Tensor
 /// `Benchmarks/Sources/knn-bench cutover` (docs/performance.md, "k-NN and KSG"): brute force from
 /// `bruteForceMinimumDimension(count:metric:)` dimensions on, which depends on the metric (the max-norm prunes
 /// better) and, for the Euclidean metric, on n (brute force costs O(n²·d), so the tree's advantage grows with n). Both
-/// paths give /// identical results: equal distances are ordered by the smaller sample index. Queries run on all cores.
+/// paths give identical results: equal distances are ordered by the smaller sample index. Queries run on all cores.
 public struct NeighbourIndex: Sendable {
   /// How the index searches.
   public enum Method: String, Sendable, Codable, CaseIterable {
